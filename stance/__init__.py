@@ -1,0 +1,2 @@
+"""stance: a diplomatic stance-shift tracker."""
+__version__ = "0.1.0"
