@@ -1,0 +1,104 @@
+#!/usr/bin/env python
+"""Benchmark the stance classifier on the same texts, three ways, in one run:
+
+  (a) transformers pipeline("text-classification"), one pair at a time (the baseline),
+  (b) StanceClassifier torch fp32, length-sorted batches,
+  (c) StanceClassifier ONNX Runtime int8 (the default fast path).
+
+Each mode runs in its own subprocess so peak RSS (resource.getrusage) is per mode.
+Also prints label agreement of (c) and (a) with (b), the fp32 reference.
+
+    python scripts/bench_classifier.py --n 400 --threads 2
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def load_pairs(n: int) -> tuple[list[str], list[str]]:
+    from stance.evaluation.stance_eval import default_datasets
+
+    targets, texts = [], []
+    for name, (path, loader) in default_datasets().items():
+        if path.is_file() and name != "vast_dev":
+            ds = loader(path, name)
+            targets += ds.targets
+            texts += ds.texts
+    if not texts:  # no shared data: synthetic but varied sentences
+        for i in range(n):
+            targets.append("the government")
+            texts.append(f"The minister said talks with the government were {'useful ' * (i % 7)}and would go on.")
+    return targets[:n], texts[:n]
+
+
+def run_mode(mode: str, n: int, threads: int, batch_size: int) -> dict:
+    import numpy as np
+    import torch
+
+    torch.set_num_threads(threads)
+    import os
+
+    os.environ["STANCE_NUM_THREADS"] = str(threads)
+    from stance.classifier import LABELS, StanceClassifier
+
+    targets, texts = load_pairs(n)
+    if mode == "pipeline":
+        from transformers import pipeline
+
+        clf = StanceClassifier.from_pretrained(backend="torch")
+        pipe = pipeline("text-classification", model=clf._torch_model, tokenizer=clf.tokenizer, device=-1)
+        pipe({"text": targets[0], "text_pair": texts[0]})  # warm-up
+        start = time.perf_counter()
+        labels = [pipe({"text": t, "text_pair": x}, truncation="only_second", max_length=clf.max_length)["label"]
+                  for t, x in zip(targets, texts)]
+        elapsed = time.perf_counter() - start
+    else:
+        clf = StanceClassifier.from_pretrained(backend="torch" if mode == "torch" else "onnx")
+        clf.predict(targets[:8], texts[:8])  # warm-up
+        start = time.perf_counter()
+        labels = [p.label for p in clf.predict(targets, texts, batch_size=batch_size)]
+        elapsed = time.perf_counter() - start
+    labels = [LABELS[int(l.split("_")[-1])] if l.startswith("LABEL_") else l for l in labels]
+    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"mode": mode, "n": len(texts), "seconds": elapsed, "texts_per_s": len(texts) / elapsed,
+            "peak_rss_mb": rss_kb / 1024, "labels": labels}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=400)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--mode", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.mode:
+        print(json.dumps(run_mode(args.mode, args.n, args.threads, args.batch_size)))
+        return
+    results = {}
+    for mode in ("pipeline", "torch", "onnx"):
+        proc = subprocess.run([sys.executable, __file__, "--mode", mode, "--n", str(args.n),
+                               "--threads", str(args.threads), "--batch-size", str(args.batch_size)],
+                              capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            sys.exit(f"mode {mode} failed:\n{proc.stderr[-3000:]}")
+        results[mode] = json.loads(proc.stdout.strip().splitlines()[-1])
+    base = results["pipeline"]["texts_per_s"]
+    ref = results["torch"]["labels"]
+    print(f"{'mode':<38}{'texts/s':>10}{'x (a)':>8}{'peak RSS MB':>13}{'agree fp32':>12}")
+    names = {"pipeline": "(a) HF pipeline, one at a time", "torch": "(b) torch fp32, sorted batches",
+             "onnx": "(c) ONNX int8, sorted batches"}
+    for mode, r in results.items():
+        agree = sum(a == b for a, b in zip(r["labels"], ref)) / len(ref)
+        print(f"{names[mode]:<38}{r['texts_per_s']:>10.1f}{r['texts_per_s'] / base:>8.2f}"
+              f"{r['peak_rss_mb']:>13.0f}{agree:>12.3f}")
+    print(f"n={results['onnx']['n']} pairs, threads={args.threads}, batch_size={args.batch_size}")
+
+
+if __name__ == "__main__":
+    main()

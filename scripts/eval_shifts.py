@@ -1,0 +1,84 @@
+#!/usr/bin/env python
+"""Shift detection on synthetic series with a known answer: recall, precision, false shifts, date error.
+
+For each noise level and series length (n statements before + n after one true shift of size
+``--delta``) it generates ``--seeds`` series with ``stance.synthetic.make_series`` and as many
+shift-free series of the same length (``make_flat_series``), runs ``detect_shifts`` and prints:
+
+  recall      share of true shifts found (right direction, date within --tolerance days)
+  dir_recall  share of series with a detection in the right direction at any date
+  precision   share of detections on shifted series that match the true shift
+  false/ser   detections that match nothing, per shifted series
+  false/flat  detections per shift-free series
+  date_err    mean |detected date - true date| in days over matched detections
+
+Usage: python scripts/eval_shifts.py [--seeds 100] [--method pelt] [--delta 0.8]
+"""
+from __future__ import annotations
+
+import argparse
+import time
+
+from stance.shifts import METHODS, ShiftConfig, detect_shifts
+from stance.synthetic import make_flat_series, make_series
+
+
+def evaluate(*, n_side: int, noise: float, delta: float, seeds: int, config: ShiftConfig,
+             tolerance: int) -> dict[str, float]:
+    found = matched = false_shift = false_flat = detections = any_dir = 0
+    errors: list[int] = []
+    for seed in range(seeds):
+        df, true_date = make_series(n_before=n_side, n_after=n_side, delta=delta, noise=noise, seed=seed)
+        shifts = detect_shifts(df, config=config)
+        detections += len(shifts)
+        want = "up" if delta > 0 else "down"
+        any_dir += any(s.direction == want for s in shifts)
+        hits = [s for s in shifts if s.direction == want and abs((s.date - true_date).days) <= tolerance]
+        if hits:
+            found += 1
+            best = min(hits, key=lambda s: abs((s.date - true_date).days))
+            errors.append(abs((best.date - true_date).days))
+            matched += 1
+        false_shift += len(shifts) - (1 if hits else 0)
+        flat = make_flat_series(n=2 * n_side, noise=noise, seed=10_000 + seed)
+        false_flat += len(detect_shifts(flat, config=config))
+    return {
+        "recall": found / seeds,
+        "dir_recall": any_dir / seeds,
+        "precision": matched / detections if detections else float("nan"),
+        "false_per_series": false_shift / seeds,
+        "false_per_flat": false_flat / seeds,
+        "date_err": sum(errors) / len(errors) if errors else float("nan"),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seeds", type=int, default=100)
+    parser.add_argument("--method", choices=METHODS, default=ShiftConfig().method)
+    parser.add_argument("--delta", type=float, default=0.8)
+    parser.add_argument("--noise", type=float, nargs="+", default=[0.1, 0.25, 0.4])
+    parser.add_argument("--sides", type=int, nargs="+", default=[2, 3, 5, 10, 25])
+    parser.add_argument("--tolerance", type=int, default=7, help="days a detection may be off and still match")
+    parser.add_argument("--n-boot", type=int, default=ShiftConfig().n_boot)
+    args = parser.parse_args()
+    config = ShiftConfig(method=args.method, n_boot=args.n_boot)
+    print(f"method={config.method} delta={args.delta} seeds={args.seeds} min_support={config.min_support} "
+          f"min_delta={config.min_delta} penalty={config.penalty} tolerance={args.tolerance}d")
+    print(f"{'noise':>5} {'n+n':>7} {'recall':>7} {'dir_rec':>7} {'precision':>9} {'false/ser':>9} {'false/flat':>10} "
+          f"{'date_err':>8}  target(recall>=0.9, false<=0.1)")
+    t0 = time.perf_counter()
+    for noise in args.noise:
+        for n_side in args.sides:
+            r = evaluate(n_side=n_side, noise=noise, delta=args.delta, seeds=args.seeds, config=config,
+                         tolerance=args.tolerance)
+            ok = r["recall"] >= 0.9 and r["false_per_series"] <= 0.1 and r["false_per_flat"] <= 0.1
+            print(f"{noise:>5.2f} {f'{n_side}+{n_side}':>7} {r['recall']:>7.2f} {r['dir_recall']:>7.2f} "
+                  f"{r['precision']:>9.2f} "
+                  f"{r['false_per_series']:>9.2f} {r['false_per_flat']:>10.2f} {r['date_err']:>8.2f}  "
+                  f"{'met' if ok else 'NOT met'}")
+    print(f"({time.perf_counter() - t0:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()

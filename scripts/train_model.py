@@ -1,0 +1,67 @@
+#!/usr/bin/env python
+"""Train the stance classifier (the shipped recipe by default).
+
+    python scripts/train_model.py --output models/stance-minilm            # NewsMTSC + diplomatic train
+    python scripts/train_model.py --no-diplomatic --epochs 1 --output /tmp/interim
+    python scripts/train_model.py --data my.csv --text-field sentence --target-field mention \
+        --label-field polarity --output /tmp/mine
+A rerun with the same arguments resumes from the last checkpoint in the output folder.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+from pathlib import Path
+
+from stance.evaluation.stance_eval import shared_data_dir
+from stance.training import DataSpec, TrainConfig, train
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--output", required=True, type=Path)
+    ap.add_argument("--data", type=Path, action="append", help="extra/custom training file (.jsonl/.csv)")
+    ap.add_argument("--text-field", default="text")
+    ap.add_argument("--target-field", default="target")
+    ap.add_argument("--label-field", default="label")
+    ap.add_argument("--no-newsmtsc", action="store_true")
+    ap.add_argument("--no-diplomatic", action="store_true")
+    ap.add_argument("--diplomatic-repeat", type=int, default=2)
+    ap.add_argument("--epochs", type=int, default=3)
+    ap.add_argument("--lr", type=float, default=4e-5)
+    ap.add_argument("--batch-size", type=int, default=16)
+    ap.add_argument("--max-length", type=int, default=128)
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--dev-fraction", type=float, default=0.1)
+    ap.add_argument("--max-steps", type=int, default=None)
+    ap.add_argument("--threads", type=int, default=None)
+    ap.add_argument("--unfreeze-embeddings", action="store_true")
+    args = ap.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+
+    data = []
+    if not args.no_newsmtsc:
+        data.append(DataSpec(shared_data_dir() / "newsmtsc" / "train.jsonl", text_field="sentence",
+                             target_field=None, start_field="from", end_field="to", label_field="polarity"))
+    if not args.no_diplomatic:
+        for name in ("train_a.jsonl", "train_b.jsonl"):
+            path = REPO / "data" / "diplomatic" / name
+            if path.is_file():
+                data.append(DataSpec(path, repeat=args.diplomatic_repeat))
+    for path in args.data or []:
+        data.append(DataSpec(path, text_field=args.text_field, target_field=args.target_field,
+                             label_field=args.label_field))
+    config = TrainConfig(data=tuple(data), output_dir=args.output, epochs=args.epochs, lr=args.lr,
+                         batch_size=args.batch_size, max_length=args.max_length, seed=args.seed,
+                         dev_fraction=args.dev_fraction, max_steps=args.max_steps, num_threads=args.threads,
+                         freeze_embeddings=not args.unfreeze_embeddings)
+    out = train(config)
+    meta = json.loads((out / "config.json").read_text())
+    print(json.dumps({k: meta[k] for k in ("temperature", "calibration", "data_counts", "train")}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

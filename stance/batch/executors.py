@@ -1,0 +1,112 @@
+"""Where shards are scored: in this process, in a local process pool, or on Dask workers.
+
+Every executor runs the same ``process_shard`` (score + commit); the driver only reads the
+inputs, finds duplicates and keeps the ledger. Pools and Dask keep at most ``window`` shards
+in flight, which bounds the driver's memory.
+"""
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import os
+from collections.abc import Iterator
+from typing import Any
+
+from stance.batch.config import BatchConfig
+from stance.batch.scoring import Scorer, Shard, ShardResult, process_shard
+
+# The workers are the parallelism: one ONNX/BLAS thread each, so they do not oversubscribe.
+WORKER_ENV = {"STANCE_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+
+
+class InProcess:
+    def __init__(self, config: BatchConfig, scorer: Scorer | None):
+        self.config, self.scorer = config, scorer
+
+    def submit(self, shard: Shard) -> Iterator[ShardResult]:
+        yield process_shard(shard, self.config, self.scorer)
+
+    def drain(self) -> Iterator[ShardResult]:
+        return iter(())
+
+    def close(self) -> None:
+        pass
+
+
+def _init_worker() -> None:
+    os.environ.update(WORKER_ENV)  # read by the classifier when it opens its ONNX session
+    try:  # numpy's BLAS was loaded before this ran, so the env var alone is too late for it
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1)
+    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
+        pass
+
+
+class ProcessPool:
+    """``config.workers`` spawned processes, each loading spaCy and the model once."""
+
+    def __init__(self, config: BatchConfig, scorer: Scorer | None):
+        self.config, self.scorer = config, scorer
+        self.pool = cf.ProcessPoolExecutor(max_workers=config.workers, initializer=_init_worker,
+                                           mp_context=multiprocessing.get_context("spawn"))
+        self.window = config.max_in_flight or 2 * config.workers
+        self.pending: set[cf.Future] = set()
+
+    def submit(self, shard: Shard) -> Iterator[ShardResult]:
+        self.pending.add(self.pool.submit(process_shard, shard, self.config, self.scorer))
+        while len(self.pending) >= self.window:
+            done, self.pending = cf.wait(self.pending, return_when=cf.FIRST_COMPLETED)
+            for future in done:
+                yield future.result()
+
+    def drain(self) -> Iterator[ShardResult]:
+        for future in cf.as_completed(self.pending):
+            yield future.result()
+        self.pending = set()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+class Dask:
+    """Shards go to Dask workers, which score and commit them to the (shared) out folder."""
+
+    def __init__(self, config: BatchConfig, scorer: Scorer | None, client: Any):
+        from dask.distributed import Client, LocalCluster, as_completed
+
+        self._own: list[Any] = []
+        if client is None:
+            if config.dask_address:
+                client = Client(config.dask_address)
+                self._own = [client]
+            else:
+                cluster = LocalCluster(n_workers=config.workers, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, env=dict(WORKER_ENV))
+                client = Client(cluster)
+                self._own = [client, cluster]
+        self.client, self.config, self.scorer = client, config, scorer
+        workers = max(len(client.scheduler_info().get("workers", {})), 1)
+        self.window = config.max_in_flight or 2 * workers
+        self.pending = as_completed()
+
+    def submit(self, shard: Shard) -> Iterator[ShardResult]:
+        self.pending.add(self.client.submit(process_shard, shard, self.config, self.scorer, pure=False))
+        while self.pending.count() >= self.window:
+            yield next(self.pending).result()
+
+    def drain(self) -> Iterator[ShardResult]:
+        for future in self.pending:
+            yield future.result()
+
+    def close(self) -> None:
+        for thing in self._own:
+            thing.close()
+
+
+def make_executor(config: BatchConfig, scorer: Scorer | None, client: Any = None):
+    if client is not None or config.scheduler == "dask":
+        return Dask(config, scorer, client)
+    if config.workers > 1:
+        return ProcessPool(config, scorer)
+    return InProcess(config, scorer)

@@ -1,0 +1,207 @@
+"""Scoring one partition (shard) of articles: cache lookups, spaCy + classifier on the
+misses, bad articles isolated, rows in input order. The same function serves the
+single-process path and the Dask workers."""
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import pandas as pd
+
+from stance.batch.cache import ScoreCache, cache_key, restore
+from stance.batch.config import BatchConfig
+from stance.batch.shards import COLUMNS, write_shard
+from stance.records import Article
+from stance.watchlist import Watchlist
+
+logger = logging.getLogger(__name__)
+
+
+class Scorer(Protocol):
+    """Turns articles into statement rows (dicts with the statements-table columns)."""
+
+    version: str  # changes whenever the rows for the same article could change
+
+    def score(self, articles: Sequence[Article]) -> tuple[list[list[dict[str, Any]]], dict[str, float]]:
+        """Rows per article, in input order, and seconds spent per stage."""
+        ...
+
+
+def watchlist_hash(watchlist: Watchlist) -> str:
+    # The parsed form, so comments and formatting in the YAML do not invalidate the cache.
+    return hashlib.sha256(repr(watchlist).encode("utf-8")).hexdigest()[:12]
+
+
+def pipeline_version(model_version: str, watchlist: Watchlist) -> str:
+    from stance.statements import EXTRACTOR_VERSION
+
+    return f"model={model_version};extractor={EXTRACTOR_VERSION};watchlist={watchlist_hash(watchlist)}"
+
+
+@dataclass
+class PipelineScorer:
+    """The real pipeline: spaCy statement extraction + target linking, then the classifier."""
+
+    watchlist: Watchlist
+    classifier: Any
+    nlp: Any = None
+    n_process: int = 1
+    batch_size: int = 64
+    version: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.version = pipeline_version(self.classifier.version, self.watchlist)
+
+    def score(self, articles: Sequence[Article]) -> tuple[list[list[dict[str, Any]]], dict[str, float]]:
+        from stance.pipeline import score_statements, to_frame
+        from stance.statements import iter_statements
+
+        t0 = time.perf_counter()
+        statements = [
+            s for _, found in iter_statements(articles, self.watchlist, nlp=self.nlp, n_process=self.n_process,
+                                              batch_size=self.batch_size)
+            for s in found
+        ]
+        t1 = time.perf_counter()
+        scored = score_statements(statements, self.classifier, batch_size=self.batch_size)
+        t2 = time.perf_counter()
+        frame = to_frame(scored, titles={a.id: a.title for a in articles})
+        by_article: dict[str, list[dict[str, Any]]] = {a.id: [] for a in articles}
+        for row in frame.to_dict("records"):
+            by_article[row["article_id"]].append(row)
+        return [by_article[a.id] for a in articles], {"spacy": t1 - t0, "classifier": t2 - t1}
+
+
+def config_scorer_version(config: BatchConfig) -> str:
+    """The default scorer's version without loading spaCy or the model (for the Dask driver)."""
+    from stance.classifier import check_model_dir, default_model_dir, model_version
+
+    model_dir = config.model or default_model_dir()
+    check_model_dir(model_dir)
+    return pipeline_version(model_version(model_dir), Watchlist.from_yaml(config.watchlist))
+
+
+@functools.lru_cache(maxsize=2)
+def _pipeline_scorer(watchlist: Path, model: Path | None, backend: str, n_process: int, batch_size: int,
+                     _stamp: int) -> PipelineScorer:
+    from stance.classifier import StanceClassifier
+
+    return PipelineScorer(watchlist=Watchlist.from_yaml(watchlist),
+                          classifier=StanceClassifier.from_pretrained(model, backend=backend),
+                          n_process=n_process, batch_size=batch_size)
+
+
+def default_scorer(config: BatchConfig) -> PipelineScorer:
+    """The pipeline scorer for ``config``, loaded once per process."""
+    stamp = config.watchlist.stat().st_mtime_ns  # an edited watchlist is reloaded
+    return _pipeline_scorer(config.watchlist, config.model, config.backend, config.n_process, config.batch_size, stamp)
+
+
+@functools.lru_cache(maxsize=4)
+def _cache(path: Path) -> ScoreCache:
+    return ScoreCache(path)
+
+
+@dataclass(frozen=True)
+class Shard:
+    """One unit of work: consecutive articles of the input stream."""
+
+    index: int
+    articles: tuple[Article, ...]
+    digest: str
+    duplicates: dict[str, str] = field(default_factory=dict)  # article id -> id of the earlier copy
+
+
+@dataclass(frozen=True)
+class PartitionResult:
+    frame: pd.DataFrame  # rows in input order, with the shard columns
+    scored: int  # articles run through the scorer
+    cached: int  # articles answered by the cache
+    rejects: list[tuple[str, int, str]]  # (file, line, reason) of articles the scorer failed on
+    timings: dict[str, float]
+
+
+@dataclass(frozen=True)
+class ShardResult:
+    index: int
+    articles: int
+    rows: int
+    scored: int
+    cached: int
+    rejects: list[tuple[str, int, str]]
+    timings: dict[str, float]
+    digest: str
+
+
+def _origin(article: Article) -> tuple[str, int]:
+    file, _, line = article.origin.rpartition(":")
+    return (file, int(line)) if line.isdigit() else (article.origin, 0)
+
+
+def _score_isolating_failures(scorer: Scorer, articles: Sequence[Article]):
+    """Score all at once; if that fails, one by one so a single bad article is rejected alone."""
+    try:
+        rows, timings = scorer.score(articles)
+        return list(zip(articles, rows)), [], timings
+    except Exception:  # noqa: BLE001 - a bad article must never stop the batch
+        logger.warning("scoring %d articles failed; retrying one by one to isolate the bad ones", len(articles),
+                       exc_info=True)
+    done, rejects, timings = [], [], {}
+    for article in articles:
+        try:
+            rows, t = scorer.score([article])
+        except Exception as exc:  # noqa: BLE001
+            rejects.append((*_origin(article), f"scoring failed for article {article.id!r}: {type(exc).__name__}: {exc}"))
+            continue
+        done.append((article, rows[0]))
+        for k, v in t.items():
+            timings[k] = timings.get(k, 0.0) + v
+    return done, rejects, timings
+
+
+def score_partition(articles: Sequence[Article], config: BatchConfig, *, scorer: Scorer | None = None,
+                    duplicates: dict[str, str] | None = None) -> PartitionResult:
+    """Rows for a partition of articles, reusing and filling the score cache.
+
+    Runs anywhere the config's paths are readable (this process or a Dask worker); the
+    scorer and the cache connection are opened once per process.
+    """
+    scorer = scorer or default_scorer(config)
+    cache = _cache(config.cache_path) if config.cache_path else None
+    t0 = time.perf_counter()
+    keys = {a.id: cache_key(a, scorer.version) for a in articles}
+    hits = cache.get_many(list(keys.values())) if cache is not None else {}
+    misses = [a for a in articles if keys[a.id] not in hits]
+    t_lookup = time.perf_counter() - t0
+    done, rejects, timings = _score_isolating_failures(scorer, misses) if misses else ([], [], {})
+    t1 = time.perf_counter()
+    if cache is not None:
+        cache.put_many((keys[a.id], rows) for a, rows in done)
+    fresh = {a.id: rows for a, rows in done}
+    duplicates = duplicates or {}
+    out: list[dict[str, Any]] = []
+    for article in articles:
+        rows = restore(hits[keys[article.id]], article) if keys[article.id] in hits else fresh.get(article.id, [])
+        out.extend({**row, "duplicate_of": duplicates.get(article.id, "")} for row in rows)
+    timings["cache"] = t_lookup + time.perf_counter() - t1
+    frame = pd.DataFrame(out, columns=COLUMNS)
+    n_cached = len(articles) - len(misses)
+    return PartitionResult(frame=frame, scored=len(misses), cached=n_cached, rejects=rejects, timings=timings)
+
+
+def process_shard(shard: Shard, config: BatchConfig, scorer: Scorer | None = None) -> ShardResult:
+    """Score a shard and commit it to ``config.statements_dir``; returns what happened."""
+    part = score_partition(shard.articles, config, scorer=scorer, duplicates=shard.duplicates)
+    t0 = time.perf_counter()
+    meta = {"shard": shard.index, "digest": shard.digest, "articles": len(shard.articles), "rows": len(part.frame),
+            "rejects": part.rejects}
+    write_shard(config.statements_dir, shard.index, part.frame, meta, write_csv=config.write_csv)
+    timings = {**part.timings, "writing": time.perf_counter() - t0}
+    return ShardResult(index=shard.index, articles=len(shard.articles), rows=len(part.frame), scored=part.scored,
+                       cached=part.cached, rejects=part.rejects, timings=timings, digest=shard.digest)

@@ -1,0 +1,1 @@
+"""Evaluations: attribution (PolNeAR spans, diplomatic gold set) and stance (NewsMTSC, VAST, dev)."""

@@ -1,0 +1,308 @@
+"""Attribution evaluation: PolNeAR spans (source, cue, content) and the diplomatic gold set.
+
+PolNeAR scoring follows the way BBC Citron reports on PARC 3.0: a predicted span counts as an
+"exact" match when its characters equal a gold span of the same type, and as an "overlap"
+match when it shares at least one character with one; matching is one-to-one (each gold span
+is used once), and precision/recall/F1 are computed over span counts.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..records import Article
+from ..watchlist import Watchlist
+
+logger = logging.getLogger(__name__)
+
+SPAN_TYPES = ("source", "cue", "content")
+_BRAT_TYPES = {"Source": "source", "Cue": "cue", "Content": "content"}
+
+
+def shared_data_dir() -> Path:
+    """``$STANCE_SHARED_DATA`` or ``<repo>/../shared/data``."""
+    env = os.environ.get("STANCE_SHARED_DATA")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[3] / "shared" / "data"
+
+
+@dataclass(frozen=True)
+class GoldSpan:
+    kind: str  # source / cue / content
+    pieces: tuple[tuple[int, int], ...]
+
+    def chars(self) -> frozenset[int]:
+        return frozenset(i for a, b in self.pieces for i in range(a, b))
+
+
+def read_brat(path: Path, text: str, *, speech_only: bool = False) -> list[GoldSpan]:
+    """Source/Cue/Content text-bound annotations of one brat ``.ann`` file.
+
+    ``speech_only`` keeps only the spans of attributions whose cue holds a reporting verb
+    (or is "according to" / a colon), a diagnostic for how much of PolNeAR's wider notion of
+    attribution (attitudes, evidentials such as "seems") a speech extractor can reach.
+    """
+    if speech_only:
+        keep = _speech_ids(path, text)
+    spans = []
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.startswith("T"):
+            continue
+        parts = line.split("\t")
+        if len(parts) < 2:
+            raise ValueError(f"{path}:{lineno}: malformed brat line (expected tab-separated id, type+offsets, text)")
+        label, _, offsets = parts[1].partition(" ")
+        if label not in _BRAT_TYPES:
+            continue
+        if speech_only and parts[0] not in keep:
+            continue
+        pieces = []
+        for piece in offsets.split(";"):
+            a, b = piece.split()
+            pieces.append(_strip(text, int(a), int(b)))
+        spans.append(GoldSpan(_BRAT_TYPES[label], tuple(p for p in pieces if p[1] > p[0])))
+    return spans
+
+
+def _speech_ids(path: Path, text: str) -> set[str]:
+    from ..statements import _VERB_FORMS
+
+    offsets: dict[str, list[tuple[int, int]]] = {}
+    relations = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if line.startswith("T") and len(parts) >= 2:
+            _, _, off = parts[1].partition(" ")
+            offsets[parts[0]] = [tuple(map(int, p.split())) for p in off.split(";")]
+        elif line.startswith("E") and len(parts) >= 2:
+            relations.append(dict(arg.split(":", 1) for arg in parts[1].split()[1:] if ":" in arg))
+    keep: set[str] = set()
+    for rel in relations:
+        cue = rel.get("Cue")
+        if cue not in offsets:
+            continue
+        words = " ".join(text[a:b] for a, b in offsets[cue]).lower()
+        if any(w.strip(":,") in _VERB_FORMS for w in words.split()) or "according" in words or words.strip() == ":":
+            keep.update(v for v in rel.values())
+    return keep
+
+
+def _strip(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and (text[a].isspace() or text[a] in "\"“”,."):
+        a += 1
+    while b > a and (text[b - 1].isspace() or text[b - 1] in "\"“”,."):
+        b -= 1
+    return a, b
+
+
+def polnear_pairs(split_dir: Path) -> list[tuple[Path, Path]]:
+    """(text file, annotation file) pairs; for articles annotated several times, the first annotator."""
+    split_dir = Path(split_dir)
+    texts = {p.stem: p for p in sorted((split_dir / "text").glob("*.txt"))}
+    if not texts:
+        raise FileNotFoundError(f"{split_dir}/text: no .txt files; point split_dir at a PolNeAR split (dev/ or train/)")
+    pairs = []
+    for ann in sorted((split_dir / "attributions").glob("*.ann")):
+        stem = re.sub(r"_[0-9a-f]{4}$", "", ann.stem)
+        if stem in texts:
+            pairs.append((texts.pop(stem), ann))
+    return pairs
+
+
+def match_counts(pred: list[GoldSpan], gold: list[GoldSpan]) -> dict[str, int]:
+    """One-to-one exact and overlap matches between predicted and gold spans of one type."""
+    out = {}
+    for mode in ("exact", "overlap"):
+        used: set[int] = set()
+        hits = 0
+        gold_chars = [g.chars() for g in gold]
+        for p in pred:
+            pc = p.chars()
+            best, best_i = 0, None
+            for i, gc in enumerate(gold_chars):
+                if i in used:
+                    continue
+                score = (1 if pc == gc else 0) if mode == "exact" else len(pc & gc)
+                if score > best:
+                    best, best_i = score, i
+            if best_i is not None:
+                used.add(best_i)
+                hits += 1
+        out[mode] = hits
+    return out
+
+
+def predicted_spans(text: str, *, nlp=None, watchlist: Watchlist | None = None) -> list[GoldSpan]:
+    from ..statements import _default_nlp, find_attributions
+
+    nlp = nlp if nlp is not None else _default_nlp()
+    doc = nlp(text)
+    return _spans_from(find_attributions(doc, watchlist or Watchlist(()), None), text)
+
+
+def _spans_from(atts, text: str) -> list[GoldSpan]:
+    out = []
+    for a in atts:
+        if a.source is not None:
+            out.append(GoldSpan("source", (_strip(text, *a.source),)))
+        out.append(GoldSpan("cue", (_strip(text, *a.cue),)))
+        out.append(GoldSpan("content", tuple(_strip(text, *p) for p in a.content)))
+    return out
+
+
+def evaluate_polnear(
+    split_dir: Path,
+    *,
+    limit: int | None = None,
+    nlp=None,
+    n_process: int = 1,
+    profile: str = "speech",
+    speech_only: bool = False,
+) -> pd.DataFrame:
+    """Precision/recall/F1 per span type (rows) for exact and overlap matching (columns).
+
+    ``profile`` is passed to :func:`stance.statements.find_attributions`; PolNeAR annotates
+    attitudes ("wants", "supports") and nested attributions too, which ``"broad"`` covers.
+    """
+    from ..statements import _default_nlp, find_attributions
+
+    pairs = polnear_pairs(Path(split_dir))[:limit]
+    nlp = nlp if nlp is not None else _default_nlp()
+    empty = Watchlist(())
+    totals = {k: {"pred": 0, "gold": 0, "exact": 0, "overlap": 0} for k in SPAN_TYPES}
+    texts = [p.read_text(encoding="utf-8") for p, _ in pairs]
+    for (txt_path, ann_path), text, doc in zip(pairs, texts, nlp.pipe(texts, batch_size=16, n_process=n_process)):
+        gold = read_brat(ann_path, text)
+        pred = _spans_from(find_attributions(doc, empty, None, profile=profile), text)
+        if speech_only:
+            # Score against speech attributions only; predictions that hit an attitude/evidential
+            # attribution are set aside rather than counted as false positives.
+            speech = read_brat(ann_path, text, speech_only=True)
+            other = [g for g in gold if g not in speech]
+            pred = [p for p in pred if not any(o.kind == p.kind and o.chars() & p.chars() for o in other)
+                    or any(g.kind == p.kind and g.chars() & p.chars() for g in speech)]
+            gold = speech
+        for kind in SPAN_TYPES:
+            g = [s for s in gold if s.kind == kind and s.pieces]
+            p = [s for s in pred if s.kind == kind and s.pieces]
+            counts = match_counts(p, g)
+            totals[kind]["pred"] += len(p)
+            totals[kind]["gold"] += len(g)
+            totals[kind]["exact"] += counts["exact"]
+            totals[kind]["overlap"] += counts["overlap"]
+    rows = []
+    for kind in SPAN_TYPES:
+        t = totals[kind]
+        row = {"span": kind, "n_pred": t["pred"], "n_gold": t["gold"]}
+        for mode in ("exact", "overlap"):
+            p = t[mode] / t["pred"] if t["pred"] else 0.0
+            r = t[mode] / t["gold"] if t["gold"] else 0.0
+            f = 2 * p * r / (p + r) if p + r else 0.0
+            row.update({f"{mode}_precision": p, f"{mode}_recall": r, f"{mode}_f1": f, f"{mode}_matched": t[mode]})
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("span")
+
+
+# ---------------------------------------------------------------------------------------------
+# Gold set
+
+
+def read_gold(path: Path) -> list[dict]:
+    items = []
+    for lineno, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}:{lineno}: not valid JSON ({exc})") from None
+        for key in ("id", "date", "text", "statements"):
+            if key not in item:
+                raise ValueError(f"{path}:{lineno}: gold item lacks {key!r}")
+        items.append(item)
+    return items
+
+
+def gold_predictions(items: Iterable[dict], watchlist: Watchlist, *, nlp=None) -> list[tuple[dict, list]]:
+    from ..statements import iter_statements
+
+    items = list(items)
+    articles = [
+        Article(id=it["id"], date=dt.date.fromisoformat(it["date"]), source="gold", title="", text=it["text"])
+        for it in items
+    ]
+    return [(it, sts) for it, (_, sts) in zip(items, iter_statements(articles, watchlist, nlp=nlp))]
+
+
+def score_gold(pairs: list[tuple[dict, list]]) -> dict:
+    """Actor precision/recall, target accuracy and statement recall over gold items."""
+    n_pred_actor = n_pred_actor_ok = n_gold_actor = n_gold_actor_ok = 0
+    n_target = n_target_ok = n_gold = n_found = n_kind_ok = 0
+    errors = []
+    for item, preds in pairs:
+        matched: set[int] = set()
+        for g in item["statements"]:
+            n_gold += 1
+            hit = next(
+                (i for i, p in enumerate(preds) if i not in matched and g["content"].lower() in p.text.lower()), None
+            )
+            if hit is None:
+                hit = next((i for i, p in enumerate(preds) if i not in matched
+                            and g["content"].lower() in p.context.lower()), None)
+            if g["actor"]:
+                n_gold_actor += 1
+            if hit is None:
+                if g["actor"] or g["targets"]:
+                    n_target += 1
+                errors.append((item["id"], "missed", g["content"], ""))
+                continue
+            matched.add(hit)
+            p = preds[hit]
+            n_found += 1
+            n_kind_ok += p.kind == g["kind"]
+            if p.actor:
+                n_pred_actor += 1
+                n_pred_actor_ok += p.actor == g["actor"]
+            if g["actor"] and p.actor == g["actor"]:
+                n_gold_actor_ok += 1
+            if p.actor != g["actor"]:
+                errors.append((item["id"], "actor", g["actor"], p.actor))
+            n_target += 1
+            got = sorted({t.entity for t in p.targets})
+            if got == sorted(g["targets"]):
+                n_target_ok += 1
+            else:
+                errors.append((item["id"], "targets", g["targets"], got))
+        for i, p in enumerate(preds):
+            if i not in matched and p.actor:
+                n_pred_actor += 1  # a statement the gold does not have, given an actor: counts against precision
+                errors.append((item["id"], "spurious", p.text[:60], p.actor))
+    ratio = lambda a, b: a / b if b else float("nan")  # noqa: E731
+    return {
+        "items": len(pairs),
+        "gold_statements": n_gold,
+        "statement_recall": ratio(n_found, n_gold),
+        "kind_accuracy": ratio(n_kind_ok, n_found),
+        "actor_precision": ratio(n_pred_actor_ok, n_pred_actor),
+        "actor_recall": ratio(n_gold_actor_ok, n_gold_actor),
+        "target_accuracy": ratio(n_target_ok, n_target),
+        "errors": errors,
+    }
+
+
+def evaluate_gold(path: Path, watchlist_path: Path, *, split: str | None = None, nlp=None) -> dict:
+    """Metrics on the gold set; ``split`` = "dev", "heldout" or None for all items."""
+    items = read_gold(path)
+    if split is not None:
+        items = [it for it in items if it.get("split") == split]
+    watchlist = Watchlist.from_yaml(watchlist_path)
+    return score_gold(gold_predictions(items, watchlist, nlp=nlp))

@@ -1,0 +1,180 @@
+"""Stance evaluation: NewsMTSC dev (rw, mt), VAST dev and our diplomatic dev set.
+
+Each dataset is scored for the classifier and two baselines trained/measured in the same run:
+the majority class and TF-IDF + logistic regression fitted on the same training data as the
+shipped model (NewsMTSC train + diplomatic train files).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+LABELS = ("against", "neutral", "favor")
+_REPO = Path(__file__).resolve().parents[2]
+
+
+def shared_data_dir() -> Path:
+    """``$STANCE_SHARED_DATA`` or ``<repo>/../shared/data``."""
+    env = os.environ.get("STANCE_SHARED_DATA")
+    return Path(env) if env else (_REPO / ".." / "shared" / "data").resolve()
+
+
+def expected_calibration_error(probs: np.ndarray, labels: np.ndarray, *, bins: int = 15) -> float:
+    """Top-label ECE with equal-width confidence bins."""
+    probs, labels = np.asarray(probs, dtype=float), np.asarray(labels)
+    if len(labels) == 0:
+        return float("nan")
+    conf = probs.max(axis=1)
+    correct = (probs.argmax(axis=1) == labels).astype(float)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    ece = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        mask = (conf > lo) & (conf <= hi)
+        if mask.any():
+            ece += mask.mean() * abs(correct[mask].mean() - conf[mask].mean())
+    return float(ece)
+
+
+def classification_scores(labels: Sequence[int], preds: Sequence[int]) -> dict:
+    """Macro-F1, per-class F1 and accuracy over the three stance classes."""
+    from sklearn.metrics import accuracy_score, f1_score
+
+    labels, preds = np.asarray(labels), np.asarray(preds)
+    per_class = f1_score(labels, preds, labels=[0, 1, 2], average=None, zero_division=0)
+    return {
+        "macro_f1": round(float(per_class.mean()), 4),
+        **{f"f1_{name}": round(float(v), 4) for name, v in zip(LABELS, per_class)},
+        "accuracy": round(float(accuracy_score(labels, preds)), 4),
+    }
+
+
+@dataclass(frozen=True)
+class StanceDataset:
+    name: str
+    targets: list[str]
+    texts: list[str]
+    labels: np.ndarray  # 0 against, 1 neutral, 2 favor
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def load_newsmtsc(path: Path, name: str) -> StanceDataset:
+    rows = _read_jsonl(path)
+    # dev_mt repeats a sentence for several targets (and sometimes the same span under
+    # different ids); every row is a labelled (target, sentence) pair, so all are kept.
+    return StanceDataset(name, [r["sentence"][r["from"]:r["to"]] or r["mention"] for r in rows],
+                         [r["sentence"] for r in rows], np.array([int(r["polarity"]) + 1 for r in rows]))
+
+
+def load_vast(path: Path, name: str = "vast_dev") -> StanceDataset:
+    # VAST's numeric labels: 0 con, 1 pro, 2 neutral; the free-text topic is the target.
+    mapping = {0: 0, 1: 2, 2: 1}
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return StanceDataset(name, [r["Target"] for r in rows], [r["Tweet"] for r in rows],
+                         np.array([mapping[int(r["Stance"])] for r in rows]))
+
+
+def load_diplomatic(path: Path, name: str = "diplomatic_dev") -> StanceDataset:
+    rows = _read_jsonl(path)
+    return StanceDataset(name, [r["target"] for r in rows], [r["text"] for r in rows],
+                         np.array([LABELS.index(r["label"]) for r in rows]))
+
+
+def default_datasets() -> dict[str, tuple[Path, Callable[[Path, str], StanceDataset]]]:
+    shared = shared_data_dir()
+    return {
+        "newsmtsc_dev_rw": (shared / "newsmtsc" / "dev_rw.jsonl", load_newsmtsc),
+        "newsmtsc_dev_mt": (shared / "newsmtsc" / "dev_mt.jsonl", load_newsmtsc),
+        "vast_dev": (shared / "vast" / "vast_dev.csv", load_vast),
+        "diplomatic_dev": (_REPO / "data" / "diplomatic" / "dev.jsonl", load_diplomatic),
+    }
+
+
+def default_training_files() -> list[tuple[Path, Callable[[Path, str], StanceDataset]]]:
+    shared = shared_data_dir()
+    return [
+        (shared / "newsmtsc" / "train.jsonl", load_newsmtsc),
+        (_REPO / "data" / "diplomatic" / "train_a.jsonl", load_diplomatic),
+        (_REPO / "data" / "diplomatic" / "train_b.jsonl", load_diplomatic),
+    ]
+
+
+def _load_training(files) -> StanceDataset | None:
+    targets, texts, labels = [], [], []
+    for path, loader in files:
+        if not Path(path).is_file():
+            logger.warning("baseline training file %s missing; skipped", path)
+            continue
+        ds = loader(Path(path), Path(path).stem)
+        targets += ds.targets
+        texts += ds.texts
+        labels += list(ds.labels)
+    if not texts:
+        return None
+    return StanceDataset("train", targets, texts, np.array(labels))
+
+
+def _tfidf_inputs(targets: Sequence[str], texts: Sequence[str]) -> list[str]:
+    # The target is prefixed so the bag of words can at least see which entity is asked about.
+    return [f"{t} || {x}" for t, x in zip(targets, texts)]
+
+
+def fit_tfidf_baseline(train: StanceDataset):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    model = make_pipeline(
+        TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True),
+        LogisticRegression(max_iter=2000, C=4.0, class_weight="balanced"),
+    )
+    model.fit(_tfidf_inputs(train.targets, train.texts), train.labels)
+    return model
+
+
+def evaluate_stance(classifier, *, datasets: dict | None = None, training_files=None, batch_size: int = 64):
+    """Score ``classifier`` and two baselines on each available dataset.
+
+    ``datasets`` maps a name to ``(path, loader)`` (default: :func:`default_datasets`); missing
+    files are skipped with a logged reason. Returns a DataFrame with one row per
+    (dataset, system): n, macro_f1, f1_against, f1_neutral, f1_favor, accuracy, ece.
+    """
+    import pandas as pd
+
+    datasets = default_datasets() if datasets is None else datasets
+    train = _load_training(default_training_files() if training_files is None else training_files)
+    tfidf = fit_tfidf_baseline(train) if train is not None else None
+    majority = int(np.bincount(train.labels, minlength=3).argmax()) if train is not None else None
+    rows = []
+    for name, (path, loader) in datasets.items():
+        path = Path(path)
+        if not path.is_file():
+            logger.warning("stance eval: %s skipped (%s not found)", name, path)
+            continue
+        ds = loader(path, name)
+        probs = classifier.predict_proba(ds.targets, ds.texts, batch_size=batch_size)
+        systems = {"classifier": probs}
+        if tfidf is not None:
+            systems["tfidf_logreg"] = tfidf.predict_proba(_tfidf_inputs(ds.targets, ds.texts))
+            one_hot = np.zeros((len(ds.labels), 3))
+            one_hot[:, majority] = 1.0
+            systems["majority"] = one_hot
+        for system, p in systems.items():
+            rows.append({"dataset": name, "system": system, "n": len(ds.labels),
+                         **classification_scores(ds.labels, p.argmax(axis=1)),
+                         "ece": round(expected_calibration_error(p, ds.labels), 4)})
+    return pd.DataFrame(rows)

@@ -1,0 +1,1101 @@
+"""Article -> Statement: who said what, found with spaCy's parse plus regex quote spans.
+
+Three kinds of statement are extracted:
+
+* ``direct``: quoted speech tied to a cue ('"...," he said', 'X said: "..."', quotes that run
+  over several sentences or paragraphs);
+* ``indirect``: reported speech ('X said (that) ...', 'X acknowledged talks with ...'),
+  possibly mixing in partial quotes;
+* ``designation``: 'X called Y "Z"', 'X described Y as Z', 'X referred to Y as Z'.
+
+Speakers are resolved to watchlist entities (``actor``) only on strong evidence: a listed
+speaker valid on the article's date, an entity alias joined to an official role noun
+("Iran's foreign ministry", "Kremlin spokesman"), a bare alias used as a metonym ("Tehran
+said"), or a pronoun/surname that refers back to one of those. Everyone else keeps their
+name with ``actor=""``: a wrong actor is worse than none.
+"""
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from .records import Article, Statement
+from .watchlist import Watchlist
+
+logger = logging.getLogger(__name__)
+
+# Bump whenever extraction output can change; downstream caches key on it.
+EXTRACTOR_VERSION = "attr-2024.1"
+
+# spaCy components the extractor does not use; the lemmatizer is replaced by the form table below.
+UNUSED_COMPONENTS = ("lemmatizer",)
+
+_BASE_VERBS = {
+    # verb: inflected forms beyond the regular -s/-ed/-ing ones
+    "say": ("says", "said", "saying"),
+    "tell": ("tells", "told", "telling"),
+    "warn": (),
+    "acknowledge": (),
+    "insist": (),
+    "stress": ("stresses", "stressed", "stressing"),
+    "add": (),
+    "claim": (),
+    "accuse": (),
+    "deny": ("denies", "denied", "denying"),
+    "urge": (),
+    "announce": (),
+    "confirm": (),
+    "vow": (),
+    "signal": ("signalled", "signalling"),
+    "reiterate": (),
+    "argue": (),
+    "note": (),
+    "state": (),
+    "declare": (),
+    "condemn": (),
+    "welcome": (),
+    "praise": (),
+    "write": ("writes", "wrote", "written", "writing"),
+    "report": (),
+    "explain": (),
+    "suggest": (),
+    "emphasise": (),
+    "emphasize": (),
+    "assert": (),
+    "allege": (),
+    "predict": (),
+    "promise": (),
+    "pledge": (),
+    "reply": ("replies", "replied", "replying"),
+    "respond": (),
+    "admit": ("admits", "admitted", "admitting"),
+    "concede": (),
+    "caution": (),
+    "demand": (),
+    "recall": (),
+    "reveal": (),
+    "tweet": (),
+    "post": (),
+    "criticise": (),
+    "criticize": (),
+    "blame": (),
+    "dismiss": (),
+    "reject": (),
+    "rule": (),  # "ruled out"
+    "threaten": (),
+    "agree": (),
+    "ask": (),
+    "believe": (),
+    "think": ("thinks", "thought", "thinking"),
+    "complain": (),
+    "maintain": (),
+    "contend": (),
+    "observe": (),
+    "estimate": (),
+    "indicate": (),
+    "mention": (),
+    "describe": (),
+    "call": (),
+    "label": ("labelled", "labeled", "labelling", "labeling"),
+    "brand": (),
+    "dub": ("dubbed", "dubbing"),
+    "term": (),
+    "refer": ("referred", "referring"),
+    "characterise": (),
+    "characterize": (),
+    "hail": (),
+    "defend": (),
+    "question": (),
+    "express": ("expresses", "expressed", "expressing"),
+    "voice": (),
+    "show": ("shows", "showed", "shown", "showing"),
+    "find": ("finds", "found", "finding"),
+    "conclude": (),
+}
+# Verbs that need an explicit clause or quote to count ("show" alone is not speech).
+_CLAUSE_ONLY = {"think", "believe", "show", "find", "ask", "agree", "conclude", "estimate", "indicate", "post"}
+_DESIGNATION_VERBS = {"call", "describe", "refer", "label", "brand", "dub", "term", "characterise", "characterize"}
+# Designation verbs whose bare object is not itself a statement.
+_NO_OBJECT_CONTENT = {"tell", "ask", "refer", "say", "write"}
+
+
+def _forms(base: str, extra: tuple[str, ...]) -> set[str]:
+    if base.endswith("e"):
+        regular = {base + "s", base + "d", base[:-1] + "ing"}
+    else:
+        regular = {base + "s", base + "ed", base + "ing"}
+    return {base} | regular | set(extra)
+
+
+_VERB_FORMS: dict[str, str] = {form: base for base, extra in _BASE_VERBS.items() for form in _forms(base, extra)}
+
+# Attitudes and intentions: attributions in PolNeAR's sense, not speech ("broad" profile only).
+_ATTITUDE_VERBS = (
+    "want", "support", "back", "hope", "plan", "expect", "fear", "prefer", "oppose", "endorse", "seek",
+    "see", "know", "feel", "thank", "mock", "propose", "favor", "favour", "vote", "worry", "doubt",
+    "consider", "wonder", "insist", "recognize", "recognise", "acknowledge", "attack", "slam", "blast",
+    "tout", "promote", "defend", "remind", "joke", "quip", "shout", "lament", "decry", "applaud", "cite",
+    "learn", "hear", "understand", "imagine", "assume", "suspect", "trust", "like", "love", "hate",
+)
+_ATTITUDE_FORMS: dict[str, str] = {
+    f: b for b in _ATTITUDE_VERBS for f in _forms(b, {"see": ("saw", "seen", "sees", "seeing"), "know": ("knew", "known"),
+                                                      "feel": ("felt",), "hear": ("heard",), "seek": ("sought",),
+                                                      "understand": ("understood",)}.get(b, ()))
+}
+_CLAUSE_ONLY_ATTITUDE = {"see", "know", "feel", "hear", "learn", "understand", "imagine", "assume", "like", "love", "hate"}
+
+
+PRONOUNS = {"he": "person", "she": "person", "they": "plural", "it": "thing"}
+
+# Role nouns that make "<alias> <role>" an official voice of the entity.
+ROLE_NOUNS = {
+    "ministry", "minister", "ministers", "spokesman", "spokeswoman", "spokesperson", "spokespeople",
+    "government", "president", "presidency", "embassy", "ambassador", "envoy", "official", "officials",
+    "office", "delegation", "media", "agency", "diplomat", "diplomats", "chancellor", "premier",
+    "army", "military", "forces", "leader", "leadership", "cabinet", "secretary", "department",
+    "administration", "kremlin", "mission", "representative", "negotiator", "negotiators", "command",
+    "commander", "statement", "regime", "authorities", "king", "emir", "prince", "parliament",
+}
+# Modifiers that mean the person no longer speaks for the entity.
+_FORMER = {"former", "ex", "ex-", "retired", "then", "erstwhile"}
+
+_OPEN = "“\u201e«"
+_CLOSE = "”»"
+
+
+class _Sents:
+    """Sentence look-ups for one doc; spaCy's Token.sent rescans the doc on every call."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.spans = list(doc.sents)
+        self.starts = [s.start for s in self.spans]
+        self.char_starts = [s.start_char for s in self.spans]
+
+    def of(self, token: Token) -> Span:
+        return self.spans[bisect.bisect_right(self.starts, token.i) - 1]
+
+    def at_char(self, pos: int) -> Span:
+        return self.spans[max(0, bisect.bisect_right(self.char_starts, pos) - 1)]
+
+
+_SENTS: dict[int, _Sents] = {}
+
+
+def _sents(doc: Doc) -> _Sents:
+    # Keyed by id(doc) and checked by identity: docs are processed one at a time.
+    cached = _SENTS.get(id(doc))
+    if cached is None or not cached.spans or cached.spans[0].doc is not doc:
+        _SENTS.clear()
+        cached = _SENTS[id(doc)] = _Sents(doc)
+    return cached
+
+
+# ---------------------------------------------------------------------------------------------
+# Quote spans
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans (inside the marks) of quotations in ``text``.
+
+    Curly and straight double quotes both count. A quote left open at the end of a paragraph
+    continues only when the next paragraph opens with a quote mark (the news convention for
+    multi-paragraph quotes); otherwise it is capped at its paragraph, so one stray mark never
+    swallows the rest of the article.
+    """
+    spans: list[tuple[int, int]] = []
+    paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    open_at: int | None = None
+    for p_index, (p_start, p_end) in enumerate(paragraphs):
+        i = p_start
+        if open_at is not None:
+            # Continuation paragraph: its opening mark re-opens the running quote.
+            i = p_start + 1
+        while i < p_end:
+            ch = text[i]
+            if ch in _OPEN or (ch == '"' and open_at is None):
+                if open_at is None:
+                    open_at = i + 1
+                i += 1
+                continue
+            if ch in _CLOSE or ch == '"':
+                if open_at is not None:
+                    if i > open_at:
+                        spans.append((open_at, i))
+                    open_at = None
+            i += 1
+        if open_at is not None:
+            nxt = paragraphs[p_index + 1] if p_index + 1 < len(paragraphs) else None
+            if nxt is not None and text[nxt[0]] in _OPEN + '"':
+                continue
+            end = p_end
+            while end > open_at and text[end - 1].isspace():
+                end -= 1
+            if end > open_at:
+                spans.append((open_at, end))
+            open_at = None
+    return spans
+
+
+# ---------------------------------------------------------------------------------------------
+# Extraction result with spans (used by the PolNeAR evaluation)
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """One attribution with character spans, before conversion to a :class:`Statement`."""
+
+    kind: str
+    source: tuple[int, int] | None  # speaker phrase as written
+    cue: tuple[int, int]
+    content: tuple[tuple[int, int], ...]  # one or more pieces (a quote split by its cue)
+    speaker: str
+    actor: str
+    cue_text: str
+    context: tuple[int, int]
+    designated: tuple[int, int] | None = None  # the object of a designation ("Y" in "called Y Z")
+    addressee: tuple[int, int] | None = None  # "his Iranian counterpart" in "told his Iranian counterpart"
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (text[start].isspace() or text[start] in ",;:"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:"):
+        end -= 1
+    return start, end
+
+
+def _cue_base(token: Token) -> str | None:
+    if token.pos_ not in ("VERB", "AUX") and not (token.pos_ == "NOUN" and token.lower_ in ("says",)):
+        return None
+    return _VERB_FORMS.get(token.lower_)
+
+
+def _in_spans(pos: int, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
+    for span in spans:
+        if span[0] <= pos < span[1]:
+            return span
+    return None
+
+
+def _subject(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass") and child.dep_ != "expl":
+            return child
+    # Shared subject of coordinated or controlled verbs: "X said ... and accused ...".
+    if verb.dep_ in ("conj", "xcomp") and verb.head is not verb:
+        return _subject(verb.head)
+    # Participles: "..., saying the city embodied ...", "calling them ...".
+    if verb.dep_ in ("advcl", "acl") and verb.tag_ == "VBG" and verb.head is not verb and verb.head.pos_ in ("VERB", "AUX"):
+        return _subject(verb.head)
+    return None
+
+
+_SKIP_SPEAKER_DEPS = {"relcl", "acl", "appos", "punct", "cc", "conj", "advcl"}
+
+
+def _speaker_tokens(subj: Token) -> list[Token]:
+    """The subject's noun phrase without relative clauses and appositions."""
+    out = [subj]
+    stack = [c for c in subj.children if c.dep_ not in _SKIP_SPEAKER_DEPS]
+    while stack:
+        tok = stack.pop()
+        out.append(tok)
+        stack.extend(c for c in tok.children if c.dep_ not in ("relcl", "acl", "punct", "appos"))
+    out.sort(key=lambda t: t.i)
+    # Keep the contiguous block around the head so a parse error cannot spread the phrase.
+    block = [subj]
+    by_i = {t.i: t for t in out}
+    doc = subj.doc
+    for t in list(out):  # intra-word hyphens ("Amir-Abdollahian") are punct children; keep them
+        if t.i + 2 < len(doc) and doc[t.i + 1].text == "-" and not t.whitespace_ and t.i + 2 in by_i:
+            by_i[t.i + 1] = doc[t.i + 1]
+    i = subj.i - 1
+    while i in by_i:
+        block.insert(0, by_i[i])
+        i -= 1
+    i = subj.i + 1
+    while i in by_i:
+        block.append(by_i[i])
+        i += 1
+    while block and block[-1].is_punct:
+        block.pop()
+    while block and block[0].is_punct:
+        block.pop(0)
+    return block or [subj]
+
+
+def _appositions(subj: Token) -> list[Token]:
+    return [c for c in subj.children if c.dep_ == "appos"]
+
+
+def _phrase_tokens(head: Token) -> list[Token]:
+    toks = [t for t in head.subtree if t.dep_ not in ("relcl",)]
+    return sorted(toks, key=lambda t: t.i)
+
+
+def _char_span(tokens: list[Token]) -> tuple[int, int]:
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def _cue_tokens(verb: Token) -> list[Token]:
+    toks = [verb]
+    for child in verb.children:
+        if child.i < verb.i and child.dep_ in ("aux", "auxpass", "neg") and verb.i - child.i <= 3:
+            toks.append(child)
+        if child.dep_ == "prt" and child.i == verb.i + 1:  # "ruled out", "pointed out"
+            toks.append(child)
+        if child.dep_ == "prep" and child.lower_ == "for" and verb.lower_.startswith("call"):
+            toks.append(child)
+    toks.sort(key=lambda t: t.i)
+    return toks
+
+
+def _right_content(verb: Token, skip: set[int]) -> list[Token]:
+    """Material the verb governs to its right: objects, clauses, prepositional phrases."""
+    out: list[Token] = []
+    for child in verb.children:
+        if child.i <= verb.i or child.i in skip:
+            continue
+        if child.dep_ in ("punct", "cc", "nsubj", "nsubjpass", "prt", "advmod", "npadvmod"):
+            continue
+        if child.dep_ == "conj" and child.pos_ in ("VERB", "AUX"):
+            continue
+        if child.dep_ == "prep" and child.lower_ == "for" and verb.lower_.startswith("call"):
+            out.extend(t for t in child.subtree if t.i != child.i)
+            continue
+        if child.dep_ in ("prep", "advcl", "npadvmod") and _is_circumstance(child):
+            continue
+        out.extend(child.subtree)
+    out.sort(key=lambda t: t.i)
+    return out
+
+
+_CIRCUMSTANCE_HEADS = {
+    "on", "in", "at", "during", "after", "before", "while", "when", "since", "via", "through", "from",
+}
+
+
+def _is_circumstance(prep: Token) -> bool:
+    """'said on Sunday', 'told reporters in Moscow', 'said in a statement' are not content."""
+    return prep.lower_ in _CIRCUMSTANCE_HEADS
+
+
+def _contiguous(tokens: list[Token]) -> list[Token]:
+    if not tokens:
+        return tokens
+    block = [tokens[0]]
+    for tok in tokens[1:]:
+        if tok.i != block[-1].i + 1:
+            break
+        block.append(tok)
+    return block
+
+
+@dataclass
+class _Draft:
+    verb: Token
+    base: str
+    subj: Token | None
+    source_toks: list[Token]
+    pieces: list[tuple[int, int]]
+    quoted: bool
+    reported: bool
+    kind: str = "indirect"
+    designated: tuple[int, int] | None = None
+    according: bool = False
+
+
+def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
+    text = doc.text
+    quotes = quote_spans(text)
+    drafts: dict[int, _Draft] = {}
+
+    def draft_for(verb: Token, base: str) -> _Draft | None:
+        if verb.i in drafts:
+            return drafts[verb.i]
+        subj = _subject(verb)
+        if subj is None or _in_spans(subj.idx, quotes) is not None and _in_spans(verb.idx, quotes) is None:
+            return None
+        if subj.lower_ in ("it", "that", "this", "which", "who", "what", "there") and subj.dep_ != "nsubjpass":
+            if subj.lower_ in ("which", "who") and verb.dep_ == "relcl":
+                subj = verb.head
+            else:
+                return None
+        if subj.dep_ == "nsubjpass" and verb.dep_ != "relcl":
+            return None
+        d = _Draft(verb, base, subj, _speaker_tokens(subj), [], False, False)
+        drafts[verb.i] = d
+        return d
+
+    # Cue verbs, outside quotes.
+    cues: list[tuple[Token, str]] = []
+    for tok in doc:
+        base = _cue_base(tok)
+        if base is None and profile == "broad" and tok.pos_ == "VERB":
+            base = _ATTITUDE_FORMS.get(tok.lower_)
+        if base is None or (_in_spans(tok.idx, quotes) is not None and profile != "broad"):
+            continue
+        cues.append((tok, base))
+
+    # 1. Designations: 'called Y "Z"', 'described Y as Z', 'referred to Y as Z'.
+    for verb, base in cues:
+        if base not in _DESIGNATION_VERBS:
+            continue
+        obj = label = None
+        for child in verb.children:
+            if child.dep_ in ("dobj",) and obj is None:
+                obj = child
+            elif child.dep_ in ("oprd", "xcomp", "ccomp") and base == "call" and child.i > verb.i:
+                label = child
+            elif child.dep_ == "prep" and child.lower_ == "as":
+                pobj = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
+                if pobj:
+                    label = pobj[0]
+            elif child.dep_ == "prep" and child.lower_ == "to" and base == "refer":
+                pobj = [c for c in child.children if c.dep_ == "pobj"]
+                if pobj:
+                    obj = pobj[0]
+                    for grand in pobj[0].children:
+                        if grand.dep_ == "prep" and grand.lower_ == "as":
+                            gp = [c for c in grand.children if c.dep_ in ("pobj", "pcomp")]
+                            if gp:
+                                label = gp[0]
+        if obj is not None and label is None:
+            # 'labelled the fighters "international terrorists"': the label parsed as apposition.
+            label = next((c for c in obj.children if c.dep_ == "appos" and c.i > obj.i), None)
+        if obj is not None and label is None and base == "call":
+            # "called Israel a terror state": the small parser often folds the label into
+            # the object or hangs it as a second noun phrase.
+            for child in verb.children:
+                if child.i > obj.i and child.dep_ in ("dobj", "attr", "npadvmod", "oprd", "ccomp", "dep"):
+                    label = child
+            if label is None:
+                q = next((s for s in quotes if s[0] > obj.idx and s[0] - (obj.idx + len(obj.text)) < 40
+                          and doc.char_span(s[0], s[1], alignment_mode="expand") is not None
+                          and s[0] <= _sents(doc).of(verb).end_char), None)
+                if q is not None:
+                    label_span = q
+                    d = draft_for(verb, base)
+                    if d is not None:
+                        d.kind = "designation"
+                        d.pieces = [label_span]
+                        d.designated = _char_span(_contiguous_obj(obj, label_span[0]))
+                        d.quoted = True
+                    continue
+        if obj is None or label is None:
+            continue
+        d = draft_for(verb, base)
+        if d is None:
+            continue
+        label_toks = sorted(label.subtree, key=lambda t: t.i)
+        lspan = _char_span(label_toks)
+        q = _in_spans(lspan[0], quotes) or _in_spans(lspan[0] + 1, quotes)
+        if q is not None:
+            lspan = (min(lspan[0], q[0]), max(lspan[1], q[1]))
+        d.kind = "designation"
+        d.pieces = [_trim(text, *lspan)]
+        d.designated = _char_span(_contiguous_obj(obj, lspan[0]))
+        d.quoted = q is not None
+
+    # 2. Quotes: link each quote to the nearest cue outside it in its sentence(s), or to the
+    #    cue of a sentence that ends with a colon just before it.
+    sent_spans = [(s.start_char, s.end_char, s) for s in _sents(doc).spans]
+
+    def sents_overlapping(a: int, b: int) -> list[Span]:
+        return [s for (x, y, s) in sent_spans if x < b and y > a]
+
+    consumed_quotes: set[tuple[int, int]] = set()
+    for q in quotes:
+        if len(text[q[0]:q[1]].split()) < 4 and not re.search(r"[.!?]$", text[q[0]:q[1]].strip(" ,")):
+            continue  # short scare quotes belong to the sentence around them
+        candidates = []
+        for sent in sents_overlapping(*q):
+            for verb, base in cues:
+                if not (sent.start <= verb.i < sent.end) or verb.i in drafts and drafts[verb.i].kind == "designation":
+                    continue
+                if q[0] <= verb.idx < q[1]:
+                    continue
+                dist = q[0] - verb.idx if verb.idx < q[0] else verb.idx - q[1]
+                candidates.append((dist, verb, base))
+        if not candidates:
+            # 'X said in a statement:' then the quote (often parsed as its own sentence).
+            before = [s for (x, y, s) in sent_spans if y <= q[0] + 1]
+            if before and text[before[-1].start_char:before[-1].end_char].rstrip().endswith(":"):
+                for verb, base in cues:
+                    if before[-1].start <= verb.i < before[-1].end:
+                        candidates.append((q[0] - verb.idx, verb, base))
+        candidates.sort(key=lambda c: c[0])
+        for _, verb, base in candidates:
+            d = draft_for(verb, base)
+            if d is None:
+                continue
+            d.pieces.append(q)
+            d.quoted = True
+            consumed_quotes.add(q)
+            break
+
+    # 3. Reported speech and quotes joined to the clause ('said the move was "clearly coordinated"').
+    for verb, base in cues:
+        existing = drafts.get(verb.i)
+        if existing is not None and existing.kind == "designation":
+            continue
+        ccomp = [c for c in verb.children if c.dep_ in ("ccomp",) and _in_spans(c.idx, quotes) is None
+                 or c.dep_ == "ccomp" and not existing]
+        content: list[Token] = []
+        if ccomp:
+            content = sorted(ccomp[0].subtree, key=lambda t: t.i)
+        elif (base not in _CLAUSE_ONLY and base not in _CLAUSE_ONLY_ATTITUDE and base not in _NO_OBJECT_CONTENT
+              and base not in _DESIGNATION_VERBS):
+            content = _right_content(verb, set())
+        elif base in _DESIGNATION_VERBS and base in ("call",):
+            # "called for a ceasefire"
+            content = [t for c in verb.children if c.dep_ == "prep" and c.lower_ == "for" for t in c.subtree][1:]
+        if not ccomp and base not in _DESIGNATION_VERBS:
+            # "said in a statement that ...": the clause hangs off the circumstance noun.
+            that = next((t for t in verb.subtree if t.i > verb.i and t.dep_ == "mark" and t.lower_ == "that"
+                         and t.head.pos_ in ("VERB", "AUX") and t.head.dep_ in ("acl", "advcl", "relcl")
+                         and t.head.head.i != verb.i and _sents(doc).of(t) == _sents(doc).of(verb)), None)
+            if that is not None and all(_is_circumstance(p) for p in verb.children if p.dep_ == "prep" and p.i < that.i):
+                content = sorted(that.head.subtree, key=lambda t: t.i)
+        if base in ("say", "write") and not ccomp and not content:
+            # "Cruz said if elected he could ..." (the clause parsed as advcl): a clause, not "said on Sunday".
+            right = _right_content(verb, set())
+            if any(t.pos_ in ("VERB", "AUX") for t in right) and len(right) >= 4:
+                content = right
+        if base == "tell" and not ccomp:
+            # "told X to ..." carries content; "told reporters" alone does not.
+            content = sorted({t.i: t for c in verb.children if c.dep_ == "xcomp" for t in c.subtree}.values(),
+                             key=lambda t: t.i)
+        if not content:
+            continue
+        span = _trim(text, *_char_span(content))
+        # Partial or whole quotes inside the reported clause are part of it.
+        if span[1] - span[0] < 3 or len(text[span[0]:span[1]].split()) < 2:
+            continue
+        d = draft_for(verb, base)
+        if d is None:
+            continue
+        if d.subj is not None and span[0] <= d.subj.idx < span[1]:
+            continue  # the subject sits inside the content: a parse tangle, not an attribution
+        inside_quotes = any(q[0] <= span[0] and span[1] <= q[1] + 1 for q in d.pieces)
+        if inside_quotes:
+            continue
+        d.pieces = [p for p in d.pieces if not (span[0] <= p[0] and p[1] <= span[1] + 1)]
+        d.pieces.append(span)
+        d.reported = True
+
+    # 4. 'according to X, ...'
+    for tok in doc:
+        if tok.lower_ != "according" or _in_spans(tok.idx, quotes) is not None:
+            continue
+        to = next((c for c in tok.children if c.lower_ == "to"), None)
+        if to is None:
+            nxt = tok.nbor(1) if tok.i + 1 < len(doc) else None
+            to = nxt if nxt is not None and nxt.lower_ == "to" else None
+        if to is None:
+            continue
+        pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+        if pobj is None:
+            continue
+        sent = _sents(doc).of(tok)
+        src = _speaker_tokens(pobj)
+        src_span = _char_span(sorted(pobj.subtree, key=lambda t: t.i))
+        if tok.idx - sent.start_char < 3:
+            content_span = _trim(text, src_span[1], sent.end_char)
+        else:
+            content_span = _trim(text, sent.start_char, tok.idx)
+        if content_span[1] - content_span[0] < 8:
+            continue
+        d = _Draft(tok, "according", pobj, src, [content_span], False, True, according=True)
+        drafts[tok.i] = d
+
+    # Coordinated cue verbs with one subject are one statement ("said ... and accused ...").
+    for i in sorted(drafts):
+        d = drafts.get(i)
+        if d is None or d.kind == "designation" or d.according:
+            continue
+        head = d.verb.head
+        if d.verb.dep_ == "conj" and head.i in drafts and drafts[head.i].kind != "designation" and not any(
+            c.dep_ in ("nsubj",) for c in d.verb.children
+        ):
+            drafts[head.i].pieces.extend(d.pieces)
+            drafts[head.i].quoted |= d.quoted
+            drafts[head.i].reported |= d.reported
+            del drafts[i]
+
+    out = [d for d in drafts.values() if d.pieces]
+    # Drop statements whose cue sits inside another statement's content (nested reports).
+    spans = [(p, d) for d in out for p in d.pieces]
+    kept = []
+    for d in out:
+        nested = any(
+            other is not d and p[0] <= d.verb.idx < p[1] and not (d.kind == "designation" and other.kind != "designation")
+            for p, other in spans
+        )
+        if nested and profile != "broad":
+            continue
+        kept.append(d)
+    kept.sort(key=lambda d: min(p[0] for p in d.pieces))
+    return kept
+
+
+def _contiguous_obj(obj: Token, stop: int) -> list[Token]:
+    toks = [t for t in sorted(obj.subtree, key=lambda t: t.i) if t.idx < stop and not t.is_punct]
+    return toks or [obj]
+
+
+# ---------------------------------------------------------------------------------------------
+# Speakers
+
+
+def _name_tokens(toks: list[Token]) -> list[Token]:
+    """The proper-name run at the end of a speaker phrase ("Abbas Araghchi" in a title)."""
+    run: list[Token] = []
+    for tok in reversed(toks):
+        if tok.pos_ == "PROPN" or (tok.text[:1].isupper() and tok.pos_ in ("NOUN", "ADJ", "X") and run):
+            run.insert(0, tok)
+        elif run:
+            break
+        elif tok.is_punct:
+            continue
+        else:
+            break
+    # Titles are capitalised too: keep only the trailing tokens that look like a name.
+    while len(run) > 1 and run[0].lower_ in _TITLE_WORDS:
+        run.pop(0)
+    return run
+
+
+_TITLE_WORDS = {
+    "foreign", "minister", "president", "prime", "secretary", "spokesman", "spokeswoman", "spokesperson",
+    "general", "deputy", "senator", "sen.", "rep.", "gov.", "governor", "king", "prince", "sheikh", "emir",
+    "ambassador", "envoy", "leader", "chancellor", "supreme", "state", "defence", "defense", "interior",
+    "mr.", "mrs.", "ms.", "dr.", "judge", "mayor", "chief", "commander", "adviser", "advisor", "special",
+    "vice", "speaker", "representative", "director", "ministry", "kremlin", "rev.", "the", "sir",
+}
+
+_SURNAME_PARTICLE = re.compile(r"^(al-|el-|bin |ibn )", re.IGNORECASE)
+
+
+def _surname(name: str) -> str:
+    last = name.split()[-1] if name.split() else name
+    return _SURNAME_PARTICLE.sub("", last)
+
+
+class _SpeakerResolver:
+    """Per-article memory: who has been named, and as which actor."""
+
+    def __init__(self, doc: Doc, watchlist: Watchlist, date) -> None:
+        self.doc = doc
+        self.watchlist = watchlist
+        self.date = date
+        self.text = doc.text  # Doc.text re-joins every token on each access
+        self._alias_cache: dict[str, list] = {}
+        self.people: list[tuple[int, str, str]] = []  # (char position, full name, actor) of named people
+        self.groups: list[tuple[int, str, str]] = []  # plural/institutional speakers
+        self.person_ents = [
+            (e.start_char, e.text) for e in doc.ents if e.label_ == "PERSON" and len(e.text.split()) >= 2
+        ]
+        # Anyone a pronoun could point back to: PERSON entities and proper-noun subjects
+        # (the small model tags some surnames ORG/GPE, so the parse is used as well).
+        mentions: dict[int, str] = {e.start_char: e.text for e in doc.ents if e.label_ == "PERSON"}
+        for tok in doc:
+            if tok.dep_ in ("nsubj", "nsubjpass") and tok.text[:1].isupper() and tok.pos_ in ("PROPN", "NOUN"):
+                if tok.tag_ in ("NNS", "NNPS") or tok.i == _sents(doc).of(tok).start and tok.pos_ != "PROPN":
+                    continue
+                run = _name_tokens(_speaker_tokens(tok))
+                name = self.text[run[0].idx: run[-1].idx + len(run[-1].text)] if run else ""
+                if run and (not self._metonym(name) or self._known_unlisted(_surname(name))):
+                    a = run[0].idx
+                    if not any(x <= a < x + len(t) for x, t in mentions.items()):
+                        mentions[a] = self.text[a: run[-1].idx + len(run[-1].text)]
+        self.person_mentions = sorted(mentions.items())
+
+    # --- watchlist look-ups -----------------------------------------------------------------
+    def _listed(self, text: str) -> tuple[str, str] | None:
+        return self.watchlist.speaker_entity(text, self.date)
+
+    def _listed_surname(self, surname: str) -> tuple[str, str] | None:
+        hits = {
+            (entity.name, sp.text)
+            for entity in self.watchlist.entities
+            for sp in entity.speakers
+            if sp.valid_on(self.date) and _surname(sp.text).lower() == _SURNAME_PARTICLE.sub("", surname).lower()
+        }
+        return hits.pop() if len(hits) == 1 else None
+
+    def _known_unlisted(self, surname: str) -> bool:
+        """A listed speaker with this surname exists but not on this date (time-bounded)."""
+        return any(
+            _surname(sp.text).lower() == surname.lower()
+            for entity in self.watchlist.entities
+            for sp in entity.speakers
+        )
+
+    def _role_actor(self, tokens: list[Token]) -> str:
+        """Entity for '<alias> <role noun>' phrases ("Iran's foreign ministry", "US officials")."""
+        if any(t.lower_.strip("-") in _FORMER or t.lower_ in _FORMER for t in tokens):
+            return ""
+        in_phrase = {t.i for t in tokens}
+        # Only a role noun heading the phrase (or titling a name) counts: "Israeli military
+        # spokesman" speaks for Israel, "a Russian military blogger" does not.
+        roles = [
+            t for t in tokens
+            if t.lower_ in ROLE_NOUNS
+            and (t.head.i not in in_phrase or t.head is t or t.dep_ == "appos"
+                 or (t.dep_ == "compound" and (t.head.pos_ == "PROPN" or t.head.lower_ in ROLE_NOUNS)))
+        ]
+        if not roles:
+            return ""
+        entities: set[str] = set()
+        for role in roles:
+            mods: list[Token] = []
+            for t in tokens:
+                if t.i < role.i and t.i >= tokens[0].i:
+                    mods.append(t)
+            # "spokesman for/of the Russian foreign ministry"
+            for child in role.children:
+                if child.dep_ == "prep" and child.lower_ in ("of", "for", "at"):
+                    mods.extend(child.subtree)
+            text = " ".join(t.text_with_ws.strip() for t in mods) if mods else ""
+            # Rebuild with original spacing so multi-word aliases match.
+            if mods:
+                a, b = min(t.idx for t in mods), max(t.idx + len(t) for t in mods)
+                text = self.text[a:b]
+            for m in self._find(text):
+                entities.add(m.entity)
+            if role.lower_ == "kremlin":
+                entities |= {m.entity for m in self._find("Kremlin")}
+        return entities.pop() if len(entities) == 1 else ""
+
+    def _find(self, text: str):
+        hit = self._alias_cache.get(text)
+        if hit is None:
+            hit = self._alias_cache[text] = self.watchlist.find_aliases(text, self.date)
+        return hit
+
+    def _metonym(self, text: str) -> str:
+        bare = re.sub(r"^(the|The)\s+", "", text.strip())
+        for m in self._find(bare):
+            if m.start == 0 and m.end == len(bare):
+                return m.entity
+        # "Iran's foreign ministry" style phrases whose head is itself an alias ("the Kremlin").
+        return ""
+
+    # --- resolution -------------------------------------------------------------------------
+    def resolve(self, subj: Token, toks: list[Token]) -> tuple[str, str]:
+        """(speaker as written or resolved, actor)."""
+        pos = toks[0].idx
+        phrase = self.text[toks[0].idx: toks[-1].idx + len(toks[-1].text)]
+        lower = subj.lower_
+        if lower in PRONOUNS and len(toks) == 1:
+            return self._pronoun(lower, pos, phrase)
+        appos = [a for t in toks for a in _appositions(t)]
+        appos_toks = [t for a in appos for t in _phrase_tokens(a)]
+        # A role noun with the person's name in apposition: "Russia's envoy, Alexander X".
+        # The name must be the head of the phrase: "Damascus" in "Iran's ambassador to Damascus" is not.
+        name_toks = _name_tokens([t for t in toks if t.i <= subj.i])
+        if name_toks and name_toks[-1] is not subj:
+            name_toks = []
+        if not name_toks and len(toks) == 1 and subj.text[:1].isupper() and subj.tag_ not in ("NNS", "NNPS"):
+            # The tagger misses some foreign surnames ("Sharaa/NOUN"); trust earlier mentions and the watchlist.
+            if self._listed_surname(subj.text) or self._earlier_full_name(subj.text, pos):
+                name_toks = [subj]
+        if not name_toks and appos:
+            for a in appos:
+                cand = _name_tokens([t for t in _speaker_tokens(a) if t.i <= a.i])
+                if cand:
+                    name_toks = cand
+                    break
+        full_phrase = phrase
+        if appos_toks:
+            a, b = min(t.idx for t in toks + appos_toks), max(t.idx + len(t) for t in toks + appos_toks)
+            full_phrase = self.text[a:b]
+        speaker = phrase
+        if name_toks and not toks[0].lower_ in ("a", "an") and subj.tag_ not in ("NNS",):
+            name = self.text[name_toks[0].idx: name_toks[-1].idx + len(name_toks[-1].text)]
+            if name_toks[-1] is not subj and subj.pos_ != "PROPN":
+                speaker = name  # the name was in apposition
+            former = any(t.lower_ in _FORMER for t in toks + appos_toks)
+            listed = self._listed(full_phrase)
+            if listed and not former:
+                self._remember_person(pos, speaker, name, listed[0])
+                return speaker, listed[0]
+            if len(name_toks) == 1:
+                full = self._earlier_full_name(name, pos)
+                if full is not None:
+                    full_name, actor = full
+                    if full_name != name and not actor:
+                        listed = self._listed(full_name)
+                        actor = listed[0] if listed else actor
+                    self._remember_person(pos, speaker, full_name, actor)
+                    return speaker, actor
+                listed = self._listed_surname(name)
+                if listed and not former:
+                    self._remember_person(pos, speaker, listed[1], listed[0])
+                    return speaker, listed[0]
+            if self._known_unlisted(_surname(name)):
+                # A listed speaker outside their time window does not speak for the entity.
+                self._remember_person(pos, speaker, name, "")
+                return speaker, ""
+            actor = self._role_actor(toks + appos_toks) if not former else ""
+            if not actor and len(name_toks) == len([t for t in toks if t.dep_ != "det"]):
+                actor = self._metonym(phrase)  # "Tehran", "Washington" tagged PROPN
+                if actor:
+                    self.groups.append((pos, speaker, actor))
+                    return speaker, actor
+            self._remember_person(pos, speaker, name, actor)
+            return speaker, actor
+        actor = self._metonym(phrase) or self._role_actor(toks + appos_toks)
+        if subj.tag_ in ("NNS", "NNPS") or actor:
+            self.groups.append((pos, speaker, actor))
+        return speaker, actor
+
+    def _remember_person(self, pos: int, speaker: str, full_name: str, actor: str) -> None:
+        self.people.append((pos, full_name, actor))
+
+    def _earlier_full_name(self, token: str, pos: int) -> tuple[str, str] | None:
+        key = _SURNAME_PARTICLE.sub("", token).lower()
+        for p, full, actor in reversed(self.people):
+            if p < pos and len(full.split()) > 1 and key in {
+                _SURNAME_PARTICLE.sub("", w).lower() for w in full.split()
+            }:
+                return full, actor
+        for p, full in reversed(self.person_ents):
+            if p < pos and key in {_SURNAME_PARTICLE.sub("", w).lower() for w in full.split()}:
+                listed = self._listed(full)
+                return full, listed[0] if listed else self._ent_actor(full, p)
+        # The small model tags some surnames ORG/GPE; any earlier capitalised run ending with it.
+        for m in re.finditer(r"((?:[A-Z][\w'-]+\s){1,3})(?:al-)?" + re.escape(token) + r"\b", self.text[:pos]):
+            full = m.group(0)
+            listed = self._listed(full)
+            if listed:
+                return full, listed[0]
+        return None
+
+    def _pronoun(self, lower: str, pos: int, phrase: str) -> tuple[str, str]:
+        if PRONOUNS[lower] == "person":
+            earlier = [(p, name) for p, name in self.person_mentions if p < pos]
+            if not earlier:
+                return phrase, ""
+            p, name = earlier[-1]
+            return phrase, self._actor_of_name(name, p)
+        if PRONOUNS[lower] == "plural":
+            earlier = [g for g in self.groups if g[0] < pos]
+            if earlier:
+                return phrase, earlier[-1][2]
+        return phrase, ""
+
+    def _actor_of_name(self, name: str, pos: int) -> str:
+        for p, full, actor in reversed(self.people):
+            if p <= pos + len(name) and (full == name or _surname(full) == _surname(name)):
+                return actor
+        if any(w.lower() in _FORMER for w in self.text[max(0, pos - 40):pos].split()[-4:]):
+            return ""
+        listed = self._listed(name)
+        if listed:
+            return listed[0]
+        if len(name.split()) == 1:
+            full = self._earlier_full_name(name, pos)
+            if full is not None:
+                return full[1]
+            listed = self._listed_surname(name)
+            if listed:
+                return listed[0]
+        if self._known_unlisted(_surname(name)):
+            return ""
+        return self._ent_actor(name, pos)
+
+    def _ent_actor(self, full: str, idx: int | None = None) -> str:
+        # Look for a title with an alias just before the name ("Iranian President X").
+        idx = self.text.find(full) if idx is None else idx
+        if idx <= 0:
+            return ""
+        span = self.doc.char_span(idx, idx + len(full), alignment_mode="expand")
+        if span is None:
+            return ""
+        head = span.root
+        toks = sorted(head.subtree, key=lambda t: t.i)
+        toks = [t for t in toks if t.dep_ not in ("relcl",)]
+        return self._role_actor(toks) if any(t.lower_ not in _FORMER for t in toks) else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Public API
+
+
+PROFILES = ("speech", "broad")
+
+
+def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str = "speech") -> list[Attribution]:
+    """All attributions in a parsed document, with character spans for source, cue and content.
+
+    ``profile="speech"`` (the default, used by the pipeline) keeps to speech acts outside quotes.
+    ``profile="broad"`` follows PolNeAR's wider notion of attribution: attitude verbs ("wants",
+    "supports", "hopes") and attributions nested inside quotes ("I think ...") count as well.
+    """
+    if profile not in PROFILES:
+        raise ValueError(f"profile must be one of {PROFILES}, got {profile!r}")
+    text = doc.text
+    resolver = _SpeakerResolver(doc, watchlist, date)
+    out: list[Attribution] = []
+    last: Attribution | None = None
+    quotes = quote_spans(text)
+    used_quotes = set()
+    drafts = _find_attributions_raw(doc, profile)
+    for d in drafts:
+        for p in d.pieces:
+            used_quotes.add(p)
+    # Cue-less quotes right after a statement continue it (the news convention).
+    orphan = [q for q in quotes if q not in used_quotes and len(text[q[0]:q[1]].split()) >= 4]
+    for d in drafts:
+        speaker, actor = resolver.resolve(d.subj, d.source_toks) if d.subj is not None else ("", "")
+        pieces = sorted(set(d.pieces))
+        merged: list[tuple[int, int]] = []
+        for p in pieces:
+            if merged and p[0] <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], p[1]))
+            else:
+                merged.append(p)
+        end = merged[-1][1]
+        for q in orphan:
+            if q in used_quotes or q[0] < end:
+                continue
+            # Only whitespace and quote marks may separate the quote from the attribution's sentence.
+            sent_end = max(end, _sentence_bounds(doc, end - 1, end)[1], _sents(doc).of(d.verb).end_char)
+            if q[0] >= sent_end and not re.sub(r"[\s\"“”]", "", text[sent_end:q[0]]):
+                merged.append(q)
+                end = q[1]
+                used_quotes.add(q)
+        kind = d.kind
+        if kind != "designation":
+            kind = "direct" if d.quoted and not d.reported else "indirect"
+            if d.reported and all(_in_spans(p[0], quotes) for p in merged if _in_spans(p[0], quotes)):
+                # Reported clause that is nothing but a quote ("said: ...") is direct speech.
+                if all(any(q[0] <= p[0] + 1 and p[1] <= q[1] + 1 for q in quotes) for p in merged):
+                    kind = "direct"
+        src = _char_span(d.source_toks) if d.source_toks else None
+        cue_toks = [d.verb] if d.according else _cue_tokens(d.verb)
+        cue = _char_span(cue_toks)
+        cue_text = "according to" if d.according else text[cue[0]:cue[1]]
+        if d.according:
+            cue = (d.verb.idx, d.verb.idx + len("according to"))
+        if kind == "designation" and d.designated is not None:
+            cue_text = _designation_cue(text, d.verb, d.designated)
+        lo = min([merged[0][0], cue[0]] + ([src[0]] if src else []))
+        hi = max([merged[-1][1], cue[1]] + ([src[1]] if src else []))
+        ctx = _sentence_bounds(doc, lo, hi)
+        addressee = None
+        if d.base == "tell" and not d.according:
+            obj = next((c for c in d.verb.children if c.dep_ in ("dobj", "dative")), None)
+            if obj is not None:
+                addressee = _char_span(sorted(obj.subtree, key=lambda t: t.i))
+        att = Attribution(kind, src, cue, tuple(merged), speaker, actor, cue_text, ctx, d.designated, addressee)
+        out.append(att)
+        last = att
+    del last
+    return out
+
+
+def _designation_cue(text: str, verb: Token, designated: tuple[int, int]) -> str:
+    between = text[verb.idx + len(verb.text): designated[0]].strip()
+    base = verb.text + (" " + between if between else "")
+    after = text[designated[1]: designated[1] + 4]
+    return base + " ... as" if after.strip().startswith("as") else base
+
+
+def _sentence_bounds(doc: Doc, lo: int, hi: int) -> tuple[int, int]:
+    start, end = lo, hi
+    for sent in _sents(doc).spans:
+        if sent.start_char <= lo < sent.end_char or sent.start_char < hi <= sent.end_char:
+            start = min(start, sent.start_char)
+            end = max(end, sent.end_char)
+    return start, end
+
+
+def _to_statement(article: Article, att: Attribution) -> Statement:
+    text = article.text
+    start, end = att.content[0][0], att.content[-1][1]
+    content = " ".join(text[a:b].strip() for a, b in att.content)
+    ctx = text[att.context[0]:att.context[1]].strip()
+    return Statement(
+        article_id=article.id,
+        date=article.date,
+        source=article.source,
+        speaker=att.speaker,
+        actor=att.actor,
+        cue=att.cue_text,
+        text=content,
+        kind=att.kind,
+        start=start,
+        end=end,
+        url=article.url,
+        context=ctx,
+    )
+
+
+def _parse_text(article: Article) -> str:
+    return article.text
+
+
+def extract_statements(
+    article: Article, watchlist: Watchlist, *, nlp: Language | None = None, doc: Doc | None = None
+) -> list[Statement]:
+    """Statements in one article, with targets linked. Pass ``doc`` to reuse a parse."""
+    from .targets import article_mentions, link_targets
+
+    if doc is None:
+        nlp = nlp if nlp is not None else _default_nlp()
+        doc = nlp(article.text)
+    elif doc.text != article.text:
+        raise ValueError(
+            f"article {article.id!r}: the given doc was parsed from different text; "
+            "parse article.text itself (nlp(article.text))"
+        )
+    atts = find_attributions(doc, watchlist, article.date)
+    statements = [_to_statement(article, a) for a in atts]
+    mentions = article_mentions(article, watchlist) if atts else []
+    return [
+        link_targets(st, article, watchlist, doc=doc, attribution=att, mentions=mentions)
+        for st, att in zip(statements, atts)
+    ]
+
+
+def iter_statements(
+    articles: Iterable[Article],
+    watchlist: Watchlist,
+    *,
+    nlp: Language | None = None,
+    n_process: int = 1,
+    batch_size: int = 64,
+) -> Iterator[tuple[Article, list[Statement]]]:
+    """(article, statements) for each article, in input order, parsing with ``nlp.pipe``."""
+    if n_process < 1 and n_process != -1:
+        raise ValueError(f"n_process must be >= 1 (or -1 for all cores), got {n_process}")
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    nlp = nlp if nlp is not None else _default_nlp()
+    pairs = ((a.text, a) for a in articles)
+    for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
+        try:
+            statements = extract_statements(article, watchlist, doc=doc)
+        except Exception:  # one malformed article must not lose the batch
+            logger.exception("statement extraction failed for article %r (%s); skipped", article.id, article.origin)
+            statements = []
+        yield article, statements
+
+
+def _default_nlp() -> Language:
+    from .nlp import load_nlp
+
+    return load_nlp(UNUSED_COMPONENTS)
+
+
+def with_targets(statement: Statement, targets) -> Statement:
+    return replace(statement, targets=tuple(targets))

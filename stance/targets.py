@@ -1,0 +1,174 @@
+"""Statement -> Statement with TargetLinks: which watchlist entities a statement is about.
+
+Explicit targets are watchlist aliases valid on the article's date found in the statement's
+content or its attribution clause ("called the rebels ..."), never in the speaker's own name or
+title ("Iranian" in "Iranian Foreign Minister"), and never the speaker's own entity. When
+nothing is named, a label that stands for an entity ("terrorist groups", "the new
+authorities", "they") resolves to the entity most recently named before the statement; failing
+that, the article's most frequent other entity is used. Both are marked ``inferred=True``.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Doc
+
+from .records import Article, Statement, TargetLink
+from .watchlist import AliasMatch, Watchlist
+
+if TYPE_CHECKING:
+    from .statements import Attribution
+
+# Words that stand for an actor named elsewhere ("the militants", "they", "the group").
+_LABEL = re.compile(
+    r"\b(?:(?:the\s+)?(?:terrorist|armed|militant|extremist|jihadist|takfiri|opposition|rebel)\s+"
+    r"(?:groups?|organi[sz]ations?|factions?|fighters|forces)|terrorists|militants|insurgents|fighters|"
+    r"jihadists|extremists|the\s+group|the\s+movement|the\s+regime|the\s+new\s+(?:authorities|rulers|leadership|government)|"
+    r"the\s+authorities|the\s+(?:interim|caretaker|transitional)\s+(?:government|authorities|cabinet)|"
+    r"they|them|their)\b",
+    re.IGNORECASE,
+)
+# An alias right after these words in the attribution clause names a venue, not a target.
+_VENUE = re.compile(r"\b(?:in|at|from|visiting|visit\s+to|trip\s+to)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def link_targets(
+    statement: Statement,
+    article: Article,
+    watchlist: Watchlist,
+    *,
+    doc: Doc | None = None,
+    attribution: "Attribution | None" = None,
+    mentions: list[AliasMatch] | None = None,
+) -> Statement:
+    """The statement with ``targets`` filled (replacing any it had).
+
+    ``attribution`` (from :func:`stance.statements.find_attributions`) gives the speaker and
+    designation spans; ``mentions`` lets a caller reuse one alias scan across an article's statements.
+    """
+    text = article.text
+    if mentions is None:
+        mentions = article_mentions(article, watchlist)
+    own = statement.actor
+    ctx_start, ctx_end = _context_bounds(statement, text, attribution)
+    excluded = _speaker_spans(statement, text, ctx_start, ctx_end, attribution)
+    content_spans = (
+        list(attribution.content) if attribution is not None else [(statement.start, statement.end)]
+    )
+
+    links: dict[str, TargetLink] = {}
+    # The object of a designation comes first: it is what the label is about. Then the content;
+    # the attribution clause only when the content names nobody (it mostly holds addressees).
+    regions: list[list[tuple[int, int]]] = []
+    if attribution is not None and attribution.designated is not None:
+        regions.append([attribution.designated])
+    regions.append(content_spans)
+    regions.append([(ctx_start, ctx_end)])
+    for group in regions:
+        if links and group[0] == (ctx_start, ctx_end):
+            break
+        for r_start, r_end in group:
+            for m in mentions:
+                a, b = m.start, m.end
+                if a < r_start or b > r_end:
+                    continue
+                if m.entity == own or m.entity in links:
+                    continue
+                if any(x < b and a < y for x, y in excluded):
+                    continue
+                in_content = any(x <= a < y for x, y in content_spans)
+                if not in_content and _VENUE.search(text[max(0, a - 20):a]):
+                    continue
+                if not in_content and _is_other_speaker(text, b):
+                    continue
+                links[m.entity] = TargetLink(entity=m.entity, mention=m.alias, inferred=False)
+    if links:
+        return replace(statement, targets=tuple(links.values()))
+
+    inferred = _infer(statement, text, mentions, own, excluded, attribution)
+    return replace(statement, targets=tuple(inferred))
+
+
+def article_mentions(article: Article, watchlist: Watchlist) -> list[AliasMatch]:
+    """Every watchlist alias valid on the article's date, in text order."""
+    return _aliases(watchlist, article.text, article.date)
+
+
+def _aliases(watchlist: Watchlist, text: str, on):
+    """Alias matches, also inside hyphenated compounds ("Turkish-backed", "US-Israeli")."""
+    found = watchlist.find_aliases(text, on)
+    if "-" in text:
+        # Same length, so offsets stay valid; aliases that contain hyphens matched above.
+        split = re.sub(r"(?<=\w)-(?=\w)", " ", text)
+        taken = [(m.start, m.end) for m in found]
+        for m in watchlist.find_aliases(split, on):
+            if not any(a < m.end and m.start < b for a, b in taken):
+                found.append(type(m)(m.entity, text[m.start:m.end], m.start, m.end))
+        found.sort(key=lambda m: m.start)
+    return found
+
+
+def _context_bounds(statement: Statement, text: str, attribution) -> tuple[int, int]:
+    if attribution is not None:
+        return attribution.context
+    if statement.context:
+        at = text.find(statement.context, max(0, statement.start - len(statement.context)))
+        if at >= 0:
+            return at, at + len(statement.context)
+    return statement.start, statement.end
+
+
+def _speaker_spans(statement, text, ctx_start, ctx_end, attribution) -> list[tuple[int, int]]:
+    spans = []
+    if attribution is not None and attribution.source is not None:
+        spans.append(attribution.source)
+    if attribution is not None and attribution.addressee is not None:
+        spans.append(attribution.addressee)  # whom it was said to is not what it is about
+    if statement.speaker:
+        for m in re.finditer(re.escape(statement.speaker), text[ctx_start:ctx_end]):
+            a = ctx_start + m.start()
+            if not (statement.start <= a < statement.end):
+                spans.append((a, a + len(statement.speaker)))
+    return spans
+
+
+def _is_other_speaker(text: str, end: int) -> bool:
+    """'..., Iran's foreign ministry said' in the clause is another voice, not a target."""
+    return bool(re.match(r"(?:'s)?\s+(?:foreign\s+)?(?:ministry|spokes\w+)\s+said", text[end:end + 40]))
+
+
+def _infer(statement, text, all_mentions, own, excluded, attribution) -> list[TargetLink]:
+    mentions = [
+        m for m in all_mentions
+        if m.entity != own and not any(x < m.end and m.start < y for x, y in excluded)
+    ]
+    if not mentions:
+        return []
+    label = _LABEL.search(statement.text)
+    if label is None and attribution is not None and attribution.designated is not None:
+        a, b = attribution.designated
+        label = _LABEL.search(text[a:b])
+    if label is not None:
+        before = [m for m in mentions if m.end <= statement.start]
+        if not before:
+            before = [m for m in mentions if m.start >= statement.end]
+        if before:
+            # The most recent entity named before the statement (the next one when none precedes).
+            m = before[-1] if before[-1].end <= statement.start else before[0]
+            return [TargetLink(entity=m.entity, mention=label.group(0), inferred=True)]
+    if not own:
+        # Statements nobody official made feed no actor timeline; a guessed target only adds noise.
+        return []
+    counts = Counter(m.entity for m in mentions)
+    best = max(counts.values())
+    # Ties go to the entity named nearest before the statement.
+    tied = {e for e, c in counts.items() if c == best}
+    nearest = [m for m in mentions if m.entity in tied and m.start < statement.start] or [
+        m for m in mentions if m.entity in tied
+    ]
+    entity = nearest[-1].entity if nearest[-1].start < statement.start else nearest[0].entity
+    surface = Counter(m.alias for m in mentions if m.entity == entity).most_common(1)[0][0]
+    return [TargetLink(entity=entity, mention=surface, inferred=True)]

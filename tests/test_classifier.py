@@ -1,0 +1,141 @@
+"""The shipped stance model on unambiguous statements, backends, batching and load errors."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from stance.classifier import (
+    LABELS,
+    REQUIRED_FILES,
+    ModelNotFoundError,
+    StanceClassifier,
+    StancePrediction,
+    default_model_dir,
+)
+
+# (target, text, expected label): our own sentences, stance unambiguous for a human reader.
+CLEAR_CASES = [
+    ("the militias", "The foreign minister condemned the militias as murderous terrorists who must be crushed.", "against"),
+    ("the rebel coalition", "The ambassador denounced the rebel coalition, calling its leaders criminals and thugs.", "against"),
+    ("the ceasefire agreement", "The president warmly welcomed the ceasefire agreement and praised the mediators for their wisdom.", "favor"),
+    ("the new government", "The minister said his country fully supports the new government and admires its courage.", "favor"),
+    ("the summit", "The summit will be held in Geneva on Tuesday, a spokesperson said.", "neutral"),
+    ("the delegation", "The delegation arrived in Vienna on Monday evening.", "neutral"),
+]
+# One sentence, two targets, opposite stances.
+TWO_TARGETS = (
+    "The minister praised Egypt for its tireless mediation but accused Hamas of wrecking the talks.",
+    [("Egypt", "favor"), ("Hamas", "against")],
+)
+
+
+@pytest.fixture(scope="module")
+def torch_clf() -> StanceClassifier:
+    return StanceClassifier.from_pretrained(backend="torch")
+
+
+@pytest.fixture(scope="module")
+def onnx_clf(tmp_path_factory) -> StanceClassifier:
+    pytest.importorskip("onnxruntime")
+    return StanceClassifier.from_pretrained(backend="onnx")
+
+
+def _all_cases():
+    text, pairs = TWO_TARGETS
+    return CLEAR_CASES + [(target, text, label) for target, label in pairs]
+
+
+@pytest.mark.parametrize("target,text,expected", _all_cases())
+def test_shipped_model_on_clear_statements(torch_clf, target, text, expected):
+    (pred,) = torch_clf.predict([target], [text])
+    assert isinstance(pred, StancePrediction)
+    assert pred.label == expected, pred
+    if expected == "against":
+        assert pred.score < 0
+    elif expected == "favor":
+        assert pred.score > 0
+    assert pred.confidence == max(pred.probs)
+    assert sum(pred.probs) == pytest.approx(1.0, abs=1e-5)
+    assert pred.score == pytest.approx(pred.probs[2] - pred.probs[0], abs=1e-6)
+
+
+def test_onnx_and_torch_agree(torch_clf, onnx_clf):
+    cases = _all_cases()
+    targets, texts = [c[0] for c in cases], [c[1] for c in cases]
+    a, b = torch_clf.predict(targets, texts), onnx_clf.predict(targets, texts)
+    assert [p.label for p in a] == [p.label for p in b]
+    np.testing.assert_allclose([p.score for p in a], [p.score for p in b], atol=0.15)
+    assert onnx_clf.backend == "onnx" and onnx_clf.version == torch_clf.version
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 64])
+def test_sorted_batching_keeps_input_order(torch_clf, batch_size):
+    cases = _all_cases()
+    targets, texts = [c[0] for c in cases], [c[1] for c in cases]
+    one_by_one = np.array([torch_clf.logits([t], [x])[0] for t, x in zip(targets, texts)])
+    batched = torch_clf.logits(targets, texts, batch_size=batch_size)
+    np.testing.assert_allclose(batched, one_by_one, atol=1e-4)
+
+
+@pytest.mark.parametrize(
+    "targets,texts,error",
+    [(["a"], ["x", "y"], ValueError), ([None], ["x"], TypeError), (["a"], [3], TypeError)],
+)
+def test_predict_rejects_bad_input(torch_clf, targets, texts, error):
+    with pytest.raises(error):
+        torch_clf.predict(targets, texts)
+
+
+def test_predict_empty(torch_clf):
+    assert torch_clf.predict([], []) == []
+
+
+def test_default_model_dir_env(monkeypatch, tmp_path):
+    monkeypatch.setenv("STANCE_MODEL", str(tmp_path))
+    assert default_model_dir() == tmp_path
+    monkeypatch.delenv("STANCE_MODEL")
+    assert default_model_dir().parts[-2:] == ("models", "stance-minilm")
+
+
+@pytest.mark.parametrize("drop", [None, "model.safetensors", "config.json", "vocab.txt"])
+def test_missing_or_incomplete_model_dir(tmp_path, drop):
+    if drop is None:
+        path = tmp_path / "nowhere"
+        match = "does not exist"
+    else:
+        path = tmp_path / "model"
+        path.mkdir()
+        for name in REQUIRED_FILES:
+            if name != drop:
+                (path / name).write_text("{}")
+        match = f"incomplete: missing {drop}"
+    with pytest.raises(ModelNotFoundError, match=match):
+        StanceClassifier.from_pretrained(path, backend="torch")
+
+
+def test_bad_backend():
+    with pytest.raises(ValueError, match="backend"):
+        StanceClassifier.from_pretrained(backend="tensorrt")
+
+
+def test_version_is_a_content_hash(torch_clf, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(torch_clf.path, copy)
+    from stance.classifier import model_version
+
+    assert model_version(copy) == torch_clf.version
+    cfg = copy / "config.json"
+    cfg.write_text(cfg.read_text() + "\n")
+    assert model_version(copy) != torch_clf.version
+
+
+def test_shipped_model_is_small_and_pickle_free():
+    folder = default_model_dir()
+    files = [p for p in Path(folder).rglob("*") if p.is_file()]
+    assert sum(p.stat().st_size for p in files) < 30 * 1024 * 1024
+    assert not [p for p in files if p.suffix in (".bin", ".pt", ".pth", ".pkl", ".ckpt")]
+    assert tuple(__import__("json").loads((folder / "config.json").read_text())["labels"]) == LABELS

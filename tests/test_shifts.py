@@ -1,0 +1,125 @@
+import dataclasses
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from stance.shifts import SHIFT_COLUMNS, ShiftConfig, detect_shifts, shifts_to_frame
+from stance.synthetic import make_flat_series, make_series
+
+FAST = ShiftConfig(n_boot=300)
+
+
+@pytest.mark.parametrize("n_before,n_after,delta,noise,seed", [
+    (2, 2, 1.2, 0.05, 0),
+    (3, 4, -1.0, 0.1, 1),
+    (5, 5, 0.8, 0.1, 2),
+    (10, 8, -0.9, 0.15, 3),
+    (25, 25, 0.8, 0.2, 4),
+])
+@pytest.mark.parametrize("method", ["pelt", "binseg", "exact"])
+def test_clear_shift_is_found_with_direction_and_date(n_before, n_after, delta, noise, seed, method):
+    df, true_date = make_series(n_before=n_before, n_after=n_after, delta=delta, noise=noise, seed=seed)
+    shifts = detect_shifts(df, config=dataclasses.replace(FAST, method=method))
+    assert len(shifts) == 1
+    s = shifts[0]
+    assert s.direction == ("up" if delta > 0 else "down")
+    assert s.date == true_date == s.first_after
+    assert s.last_before < s.date
+    assert (s.n_before, s.n_after) == (n_before, n_after)
+    assert s.delta == pytest.approx(s.after - s.before)
+    assert s.delta_low <= s.delta <= s.delta_high
+    assert s.delta_low > 0 or s.delta_high < 0
+
+
+@pytest.mark.parametrize("n,noise,level", [(4, 0.1, 0.0), (10, 0.1, -0.6), (30, 0.15, 0.4), (50, 0.1, 0.0)])
+@pytest.mark.parametrize("seed", range(4))
+def test_flat_series_has_no_shift(n, noise, level, seed):
+    df = make_flat_series(n=n, noise=noise, level=level, seed=seed)
+    assert detect_shifts(df, config=FAST) == []
+
+
+@pytest.mark.parametrize("n_before,n_after,min_support,expected", [
+    (2, 2, 2, 1), (2, 2, 3, 0), (3, 3, 3, 1), (6, 1, 2, 0), (1, 6, 2, 0),
+])
+def test_min_support_is_respected(n_before, n_after, min_support, expected):
+    df, _ = make_series(n_before=n_before, n_after=n_after, delta=1.2, noise=0.05, seed=7)
+    shifts = detect_shifts(df, config=ShiftConfig(min_support=min_support, n_boot=300))
+    assert len(shifts) == expected
+    for s in shifts:
+        assert s.n_before >= min_support and s.n_after >= min_support
+
+
+def test_small_change_below_min_delta_is_not_reported():
+    df, _ = make_series(n_before=15, n_after=15, delta=0.3, noise=0.02, seed=3)
+    assert detect_shifts(df, config=ShiftConfig(min_delta=0.5, n_boot=300)) == []
+    assert len(detect_shifts(df, config=ShiftConfig(min_delta=0.2, n_boot=300))) == 1
+
+
+def test_two_shifts_down_then_up():
+    a, _ = make_series(n_before=6, n_after=6, delta=-1.2, noise=0.05, seed=1, level=0.6)
+    b, _ = make_series(n_before=1, n_after=6, delta=0.0, noise=0.05, seed=2, level=0.6,
+                       start=max(a["date"]) + dt.timedelta(days=2))
+    df = pd.concat([a, b.iloc[1:]], ignore_index=True)
+    df["article_id"] = [f"x{i}" for i in range(len(df))]
+    df["text"] = [f"statement {i}" for i in range(len(df))]
+    shifts = detect_shifts(df, config=FAST)
+    assert [s.direction for s in shifts] == ["down", "up"]
+    assert shifts[0].date < shifts[1].date
+
+
+def test_same_statement_from_many_outlets_counts_once():
+    df, _ = make_series(n_before=3, n_after=2, delta=1.2, noise=0.05, seed=5)
+    assert len(detect_shifts(df, config=FAST)) == 1
+    # Make the two "after" statements one quote carried by two outlets: only one remains.
+    df.loc[df.index[-1], "text"] = df["text"].iloc[-2]
+    df.loc[df.index[-1], "date"] = df["date"].iloc[-2]
+    df.loc[df.index[-1], "source"] = "Another outlet"
+    assert detect_shifts(df, config=FAST) == []
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_breaks_never_split_a_day_and_quotes_sit_on_their_side(seed):
+    df, _ = make_series(n_before=8, n_after=8, delta=1.0, noise=0.15, seed=seed)
+    for s in detect_shifts(df, config=FAST):
+        assert s.last_before < s.first_after
+        assert all(q.date <= s.last_before for q in s.before_quotes)
+        assert all(q.date >= s.first_after for q in s.after_quotes)
+        assert 1 <= len(s.before_quotes) <= FAST.quotes_per_side
+
+
+def test_quotes_prefer_distinct_outlets():
+    df, _ = make_series(n_before=4, n_after=4, delta=1.2, noise=0.0, seed=0)
+    df["source"] = ["A", "A", "A", "B", "C", "C", "C", "D"]
+    (s,) = detect_shifts(df, config=FAST)
+    assert len({q.source for q in s.before_quotes}) == 2
+    assert len({q.source for q in s.after_quotes}) == 2
+    for q in s.before_quotes + s.after_quotes:
+        assert q.url.startswith("https://") and q.article_id and q.speaker
+
+
+def test_shifts_to_frame_columns():
+    df, _ = make_series(n_before=4, n_after=4, delta=1.0, noise=0.05, seed=2)
+    shifts = detect_shifts(df, config=FAST)
+    frame = shifts_to_frame(shifts)
+    assert list(frame.columns[:9]) == ["actor", "target", "date", "direction", "before", "after", "delta",
+                                       "before_quote", "after_quote"]
+    assert set(frame.columns) == set(SHIFT_COLUMNS)
+    assert frame["before_quote"].iloc[0] == shifts[0].before_quotes[0].text
+    assert shifts_to_frame([]).empty
+
+
+@pytest.mark.parametrize("kwargs", [{"min_support": 0}, {"penalty": 0}, {"min_delta": -0.1}, {"method": "magic"},
+                                    {"n_boot": 10}, {"level": 1.0}, {"quotes_per_side": 0}])
+def test_config_is_validated(kwargs):
+    with pytest.raises(ValueError, match="ShiftConfig"):
+        ShiftConfig(**kwargs)
+
+
+def test_seeded_runs_are_reproducible():
+    df, _ = make_series(n_before=5, n_after=5, delta=0.9, noise=0.2, seed=11)
+    a = detect_shifts(df, config=FAST)
+    b = detect_shifts(df, config=FAST)
+    assert [(s.date, s.delta_low) for s in a] == [(s.date, s.delta_low) for s in b]
+    assert np.isfinite([s.delta_low for s in a]).all()

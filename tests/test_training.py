@@ -1,0 +1,133 @@
+"""Tiny, fast training runs: config saved, seed reproducibility, resumability, data reading."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from safetensors.torch import load_file
+
+import stance.training as training
+from stance.classifier import StanceClassifier
+from stance.training import DataSpec, TrainConfig, normalize_label, read_examples, split_dev, train
+
+SUBJECTS = ["the council", "the envoy", "the treaty", "the regime", "the mission"]
+TEMPLATES = [
+    ("{t} was praised warmly by the minister.", "favor"),
+    ("The minister condemned {t} in harsh words.", "against"),
+    ("The minister will meet {t} on Friday.", "neutral"),
+    ("Officials said {t} deserved strong support.", "pro"),
+]
+
+
+def _write_jsonl(path: Path) -> Path:
+    with open(path, "w", encoding="utf-8") as handle:
+        for i, subject in enumerate(SUBJECTS):
+            for template, label in TEMPLATES:
+                handle.write(json.dumps({"text": template.format(t=subject), "target": subject, "label": label}) + "\n")
+    return path
+
+
+def _config(tmp_path: Path, out: str, **kw) -> TrainConfig:
+    data = _write_jsonl(tmp_path / "train.jsonl")
+    base = dict(data=(DataSpec(data),), output_dir=tmp_path / out, epochs=1, batch_size=4, max_length=32,
+                seed=7, dev_fraction=0.2, max_steps=2, checkpoint_every=1, progress=False, num_threads=1)
+    base.update(kw)
+    return TrainConfig(**base)
+
+
+@pytest.mark.parametrize(
+    "raw,expected",
+    [(-1, 0), ("0", 1), (1, 2), ("1.0", 2), ("Negative", 0), ("neutral", 1), ("positive", 2),
+     ("against", 0), ("FAVOR", 2), ("con", 0), ("pro", 2)],
+)
+def test_normalize_label(raw, expected):
+    assert normalize_label(raw, where="x") == expected
+
+
+def test_unknown_label_names_the_line():
+    with pytest.raises(ValueError, match="f.jsonl:3: unknown label 'maybe'"):
+        normalize_label("maybe", where="f.jsonl:3")
+
+
+@pytest.mark.parametrize(
+    "kwargs,match",
+    [({"epochs": 0}, "epochs"), ({"lr": 0}, "lr"), ({"dev_fraction": 0.7}, "dev_fraction"),
+     ({"max_length": 4}, "max_length"), ({"data": ()}, "empty")],
+)
+def test_config_validation(tmp_path, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        _config(tmp_path, "x", **kwargs)
+
+
+def test_dataspec_validation(tmp_path):
+    with pytest.raises(ValueError, match="jsonl or .csv"):
+        DataSpec(tmp_path / "a.txt")
+    with pytest.raises(ValueError, match="both start_field and end_field"):
+        DataSpec(tmp_path / "a.csv", start_field="from")
+
+
+def test_read_csv_with_span(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("sentence,from,to,polarity\n\"Rome backed Paris.\",0,4,1\n\"Rome backed Paris.\",12,17,-1\n")
+    rows = read_examples(DataSpec(path, text_field="sentence", target_field=None, start_field="from",
+                                  end_field="to", label_field="polarity"))
+    assert [(r.target, r.label) for r in rows] == [("Rome", 2), ("Paris", 0)]
+    path.write_text("sentence,from,to,polarity\n\"Rome.\",0,40,1\n")
+    with pytest.raises(ValueError, match="d.csv:2: target span"):
+        read_examples(DataSpec(path, text_field="sentence", target_field=None, start_field="from",
+                               end_field="to", label_field="polarity"))
+
+
+def test_split_dev_keeps_sentences_whole(tmp_path):
+    rows = read_examples(DataSpec(_write_jsonl(tmp_path / "t.jsonl")))
+    train_rows, dev_rows = split_dev(rows, fraction=0.25, seed=1)
+    assert dev_rows and train_rows
+    assert not {r.text for r in train_rows} & {r.text for r in dev_rows}
+    assert split_dev(rows, fraction=0.25, seed=1) == (train_rows, dev_rows)
+
+
+def test_train_saves_config_and_loadable_model(tmp_path):
+    out = train(_config(tmp_path, "m"))
+    meta = json.loads((out / "config.json").read_text())
+    assert meta["complete"] and meta["train"]["steps"] == 2
+    assert meta["config"]["seed"] == 7 and meta["temperature"] > 0
+    assert meta["data_counts"]["train_examples_after_repeat"] + meta["data_counts"]["heldout_dev"] == 20
+    assert not (out / "checkpoint").exists()
+    clf = StanceClassifier.from_pretrained(out, backend="torch")
+    assert len(clf.predict(["the envoy"], ["The envoy spoke."])) == 1
+    # a rerun of a finished config is a no-op
+    mtime = (out / "model.safetensors").stat().st_mtime_ns
+    assert train(_config(tmp_path, "m")) == out
+    assert (out / "model.safetensors").stat().st_mtime_ns == mtime
+
+
+def test_same_seed_same_weights_other_seed_differs(tmp_path):
+    a = load_file(str(train(_config(tmp_path, "a")) / "model.safetensors"))
+    b = load_file(str(train(_config(tmp_path, "b")) / "model.safetensors"))
+    c = load_file(str(train(_config(tmp_path, "c", seed=8)) / "model.safetensors"))
+    key = "classifier.weight"
+    assert (a[key] == b[key]).all()
+    assert not (a[key] == c[key]).all()
+
+
+def test_interrupted_run_resumes_to_the_same_weights(tmp_path, monkeypatch):
+    full = load_file(str(train(_config(tmp_path, "full", max_steps=3)) / "model.safetensors"))
+    real_save = training._save_checkpoint
+
+    def save_then_crash(ckpt, *, model, optimizer, state):
+        real_save(ckpt, model=model, optimizer=optimizer, state=state)
+        if state["step"] == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(training, "_save_checkpoint", save_then_crash)
+    with pytest.raises(KeyboardInterrupt):
+        train(_config(tmp_path, "resumed", max_steps=3))
+    state = json.loads((tmp_path / "resumed" / "checkpoint" / "state.json").read_text())
+    assert state["step"] == 2
+    monkeypatch.setattr(training, "_save_checkpoint", real_save)
+    resumed = load_file(str(train(_config(tmp_path, "resumed", max_steps=3)) / "model.safetensors"))
+    assert json.loads((tmp_path / "resumed" / "config.json").read_text())["train"]["steps"] == 3
+    for key in ("classifier.weight", "bert.encoder.layer.5.output.dense.weight"):
+        assert (full[key] == resumed[key]).all(), key
