@@ -23,32 +23,38 @@ import time
 from pathlib import Path
 
 
-def _tree_rss(proc) -> int:
+def _tree_rss(proc, per_process: dict[int, tuple[str, int]]) -> int:
     import psutil
 
     total = 0
     for p in [proc] + proc.children(recursive=True):
         try:
-            total += p.memory_info().rss
+            rss = p.memory_info().rss
         except psutil.Error:
-            pass
+            continue
+        total += rss
+        role = "driver" if p.pid == proc.pid else "worker"
+        per_process[p.pid] = (role, max(rss, per_process.get(p.pid, ("", 0))[1]))
     return total
 
 
 def run_child(args: list[str]) -> tuple[dict, float]:
-    """Run this script in --child mode; return its JSON result and the tree's peak RSS (bytes)."""
+    """Run this script in --child mode; return its JSON result and the tree's peak RSS (bytes).
+
+    The result gains ``peaks``: each process's own peak RSS in MiB, largest first."""
     import psutil
 
     proc = subprocess.Popen([sys.executable, __file__, "--child", *args], stdout=subprocess.PIPE)
     ps = psutil.Process(proc.pid)
     peak = 0
+    per_process: dict[int, tuple[str, int]] = {}
     done = threading.Event()
 
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
             try:
-                peak = max(peak, _tree_rss(ps))
+                peak = max(peak, _tree_rss(ps, per_process))
             except Exception:  # noqa: BLE001 - the process may be gone
                 pass
             time.sleep(0.1)
@@ -60,7 +66,10 @@ def run_child(args: list[str]) -> tuple[dict, float]:
     sampler.join()
     if proc.returncode != 0:
         raise SystemExit(f"child failed ({proc.returncode}): {' '.join(args)}")
-    return json.loads(out.decode().strip().splitlines()[-1]), peak
+    result = json.loads(out.decode().strip().splitlines()[-1])
+    big = sorted(per_process.values(), key=lambda item: -item[1])[:4]
+    result["peaks"] = ", ".join(f"{role} {rss / 2**20:.0f}" for role, rss in big)
+    return result, peak
 
 
 def child(ns: argparse.Namespace) -> None:
@@ -151,7 +160,7 @@ def main() -> None:
         print(f"\nN={n}: {rate:.1f} articles/s ({rate / base_rate:.2f}x baseline), "
               f"{res['statements'] / res['elapsed_s']:.1f} statements/s, {res['statements']} statements, "
               f"{res['duplicates']} near-duplicates, wall {res['elapsed_s']:.1f} s (model loading included), "
-              f"peak RSS {peak / 2**20:.0f} MiB (process tree)")
+              f"peak RSS {peak / 2**20:.0f} MiB (process tree; per process: {res['peaks']} MiB)")
         per_article = res["cpu_s"] / res["read"]
         print(f"  CPU {res['cpu_s']:.0f} s = {1000 * per_article:.0f} ms per article; on {ns.workers} otherwise idle "
               f"cores that is at most {ns.workers / per_article:.1f} articles/s "
@@ -162,7 +171,8 @@ def main() -> None:
               ", ".join(f"{k} {v:.1f} ({100 * v / total:.0f}%)" for k, v in timings.items()))
     warm_rate = warm["read"] / warm["elapsed_s"]
     print(f"\nwarm-cache rerun of N={n0}: {warm['scored']} scored, {warm['cached']} from cache, "
-          f"{warm_rate:.1f} articles/s ({warm_rate / base_rate:.1f}x baseline), peak RSS {warm_peak / 2**20:.0f} MiB")
+          f"{warm_rate:.1f} articles/s ({warm_rate / base_rate:.1f}x baseline), peak RSS {warm_peak / 2**20:.0f} MiB "
+          f"({warm['peaks']} MiB)")
 
 
 if __name__ == "__main__":

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import time
 
 from stance.evaluation.attribution import shared_data_dir
 from stance.nlp import load_nlp
 from stance.records import Article
-from stance.statements import UNUSED_COMPONENTS, iter_statements
+from stance.statements import iter_statements, load_extraction_nlp
 from stance.watchlist import Watchlist
 
 _SPEAKERS = ["Foreign Minister Abbas Araghchi", "Kremlin spokesman Dmitry Peskov", "an analyst in Beirut",
@@ -79,19 +80,36 @@ def main() -> None:
         {"name": "United States", "aliases": ["US", "Washington"], "speakers": ["Matthew Miller"]},
         {"name": "HTS", "aliases": ["rebels", "HTS", "new authorities"]},
     ]})
-    nlp = load_nlp(UNUSED_COMPONENTS)
-    list(iter_statements(articles[:8], watchlist, nlp=nlp))  # warm-up: model load, caches
+    lean = load_extraction_nlp()  # tagger + parser + a tag->POS map: what extraction uses by default
+    # spaCy's pipeline as shipped (attribute ruler, NER), for comparison with extraction's lean default.
+    full = load_nlp(("lemmatizer",))
+    list(iter_statements(articles[:8], watchlist, nlp=lean))  # warm-up: model load, caches
+
+    def measure(nlp, n_process: int, batch_size: int) -> tuple[float, int, float]:
+        start, cpu = time.perf_counter(), time.process_time()
+        n = sum(len(st) for _, st in iter_statements(articles, watchlist, nlp=nlp, n_process=n_process,
+                                                     batch_size=batch_size))
+        cpu = time.process_time() - cpu
+        return len(articles) / (time.perf_counter() - start), n, cpu
+
+    try:
+        load = os.getloadavg()[0]
+        print(f"load average {load:.1f} on {os.cpu_count()} cores (other processes slow every row alike)")
+    except OSError:
+        pass
 
     baseline = None
-    for n_process in (1, 2):
-        for batch_size in args.batch_sizes:
-            start = time.perf_counter()
-            n_statements = sum(len(s) for _, s in iter_statements(
-                articles, watchlist, nlp=nlp, n_process=n_process, batch_size=batch_size))
-            rate = len(articles) / (time.perf_counter() - start)
-            baseline = baseline or rate
-            print(f"n_process={n_process} batch_size={batch_size:4d}: {rate:6.1f} articles/s "
-                  f"({rate * words:7.0f} words/s, {n_statements} statements)  x{rate / baseline:.2f} vs n_process=1")
+    settings = [("lean", lean, n, b) for n in (1, 2) for b in args.batch_sizes]
+    with_ner = load_extraction_nlp(ner=True)
+    settings += [("lean+NER", with_ner, n, args.batch_sizes[-1]) for n in (1, 2)]
+    settings.append(("full", full, 1, args.batch_sizes[-1]))
+    for label, nlp, n_process, batch_size in settings:
+        rate, n_statements, cpu = measure(nlp, n_process, batch_size)
+        baseline = baseline or rate
+        # With one process, CPU time per article gives the rate of one core of its own, whatever the load.
+        per_core = f", {len(articles) / cpu:5.1f}/s per CPU-second" if n_process == 1 else ""
+        print(f"{label} pipeline n_process={n_process} batch_size={batch_size:4d}: {rate:6.1f} articles/s "
+              f"({rate * words:6.0f} words/s{per_core}, {n_statements} statements)  x{rate / baseline:.2f} vs first row")
 
 
 if __name__ == "__main__":

@@ -61,8 +61,10 @@ def main() -> None:
     parser.add_argument("--sides", type=int, nargs="+", default=[2, 3, 5, 10, 25])
     parser.add_argument("--tolerance", type=int, default=7, help="days a detection may be off and still match")
     parser.add_argument("--n-boot", type=int, default=ShiftConfig().n_boot)
+    parser.add_argument("--min-delta", type=float, default=ShiftConfig().min_delta)
+    parser.add_argument("--penalty", type=float, default=ShiftConfig().penalty)
     args = parser.parse_args()
-    config = ShiftConfig(method=args.method, n_boot=args.n_boot)
+    config = ShiftConfig(method=args.method, n_boot=args.n_boot, min_delta=args.min_delta, penalty=args.penalty)
     print(f"method={config.method} delta={args.delta} seeds={args.seeds} min_support={config.min_support} "
           f"min_delta={config.min_delta} penalty={config.penalty} tolerance={args.tolerance}d")
     print(f"{'noise':>5} {'n+n':>7} {'recall':>7} {'dir_rec':>7} {'precision':>9} {'false/ser':>9} {'false/flat':>10} "

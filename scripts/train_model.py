@@ -14,11 +14,7 @@ import json
 import logging
 from pathlib import Path
 
-from stance.evaluation.stance_eval import shared_data_dir
-from stance.training import DataSpec, TrainConfig, train
-
-REPO = Path(__file__).resolve().parents[1]
-
+from stance.training import DataSpec, TrainConfig, shipped_data_specs, train
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -42,15 +38,8 @@ def main() -> None:
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
 
-    data = []
-    if not args.no_newsmtsc:
-        data.append(DataSpec(shared_data_dir() / "newsmtsc" / "train.jsonl", text_field="sentence",
-                             target_field=None, start_field="from", end_field="to", label_field="polarity"))
-    if not args.no_diplomatic:
-        for name in ("train_a.jsonl", "train_b.jsonl"):
-            path = REPO / "data" / "diplomatic" / name
-            if path.is_file():
-                data.append(DataSpec(path, repeat=args.diplomatic_repeat))
+    data = list(shipped_data_specs(diplomatic_repeat=args.diplomatic_repeat, newsmtsc=not args.no_newsmtsc,
+                                   diplomatic=not args.no_diplomatic))
     for path in args.data or []:
         data.append(DataSpec(path, text_field=args.text_field, target_field=args.target_field,
                              label_field=args.label_field))

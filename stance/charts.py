@@ -52,13 +52,15 @@ def _style_stance_axis(ax) -> None:
 
 
 def timeline_figure(df: pd.DataFrame, actor: str, *, shifts: Sequence[Shift] = (), period: str = "auto",
-                    title: str | None = None, width: float = 11.0, height: float = 5.5) -> Figure:
+                    title: str | None = None, width: float = 11.0, height: float = 5.5,
+                    max_targets: int = 5) -> Figure:
     """One actor's stance toward each target over time.
 
     Points are deduplicated statements (size grows with confidence), the line is the
     confidence-weighted period mean with its band (broken across empty periods, never
     interpolated), and dashed verticals mark detected shifts with a truncated quote from the
-    new regime.
+    new regime. Only the ``max_targets`` most discussed targets are drawn (targets with a
+    shift always are); the title says how many were left out.
     """
     stmts = dedupe_statements(df)
     stmts = stmts[(stmts["actor"] == actor) & (stmts["target"] != "") & stmts["date"].notna()]
@@ -71,7 +73,12 @@ def timeline_figure(df: pd.DataFrame, actor: str, *, shifts: Sequence[Shift] = (
         return fig
     agg = aggregate(stmts, period=period, complete=True, deduped=True)
     kind = agg.attrs.get("period", period)
-    targets = sorted(stmts["target"].unique())
+    counts = stmts["target"].value_counts()
+    shifted = {s.target for s in shifts if s.actor == actor}
+    ranked = sorted(counts.index, key=lambda t: (t not in shifted, -counts[t], t))
+    targets = sorted(ranked[:max(max_targets, len(shifted))])
+    left_out = len(ranked) - len(targets)
+    stmts = stmts[stmts["target"].isin(targets)]
     colour = {t: OKABE_ITO[i % len(OKABE_ITO)] for i, t in enumerate(targets)}
     marker = {t: MARKERS[i % len(MARKERS)] for i, t in enumerate(targets)}
     for target in targets:
@@ -117,7 +124,8 @@ def timeline_figure(df: pd.DataFrame, actor: str, *, shifts: Sequence[Shift] = (
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     ax.set_xlabel("date")
     ax.set_ylabel("stance score (confidence-weighted)")
-    ax.set_title(title or f"{actor}: stance toward each target over time ({kind} means, 95% band)")
+    more = f"; {left_out} less-discussed targets not drawn" if left_out else ""
+    ax.set_title(title or f"{actor}: stance toward each target over time ({kind} means, 95% band{more})")
     fig.legend(loc="outside lower center", fontsize=8, frameon=False, ncols=min(len(targets), 4),
                title=("target: points = statements (size = confidence), line = period mean, "
                       "shade = 95% band (periods with n >= 2)"),

@@ -19,10 +19,11 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from .records import Shift
-from .timeline import _FREQ, _resolve_period, normalise_statements, period_label
+from .timeline import _FREQ, _resolve_period, normalise_statements, period_label, to_periods
 
 log = logging.getLogger(__name__)
 
@@ -66,11 +67,14 @@ def statement_terms(row: dict, *, include_mentions: bool = True) -> list[tuple[s
     text = str(row.get("text", "") or "")
     found: list[tuple[str, str]] = []
     if row.get("kind") == "designation":
+        # The quoted words are the label ("the country's 'legal occupants'"); else the whole text.
+        quoted = quoted_phrases(text)
+        opened = re.split(r"[\"“«„]", text)
+        if not quoted and len(opened) > 1:  # an opening quote whose close fell outside the span
+            quoted = [t for t in (normalise_term(opened[-1]),) if t]
         label = normalise_term(text)
-        if label:
-            found.append((label, "designation"))
-        else:
-            found.extend((t, "designation") for t in quoted_phrases(text))
+        found.extend((t, "designation") for t in quoted) if quoted else (
+            found.append((label, "designation")) if label else None)
     elif text:
         found.extend((t, "quoted") for t in quoted_phrases(text))
     mention = str(row.get("mention", "") or "")
@@ -127,16 +131,18 @@ def _dominant(uses: pd.DataFrame) -> tuple[str, int]:
     return term, counts[term]
 
 
-def _period_changes(uses: pd.DataFrame, kind: str) -> list[dict]:
+def _period_changes(uses: pd.DataFrame, kind: str, min_uses: int) -> list[dict]:
     freq = _FREQ[kind]
-    periods = [pd.Period(d, freq=freq) for d in uses["date"]]
+    periods = to_periods(uses["date"], freq)
     uses = uses.assign(_period=periods)
     out = []
     previous: tuple[str, int, str] | None = None
     for period, grp in uses.groupby("_period", sort=True):
         label, count = _dominant(grp)
         name = period_label(period, kind)
-        if previous is not None and label != previous[0]:
+        # A change needs some weight behind it and a new family of wording, not a variant.
+        if (previous is not None and label != previous[0] and max(count, previous[1]) >= min_uses
+                and not _stems(label) & _stems(previous[0])):
             out.append({"basis": "period", "date": min(grp.loc[grp["term"] == label, "date"]),
                         "from_label": previous[0], "to_label": label, "from_period": previous[2],
                         "to_period": name, "n_from": previous[1], "n_to": count})
@@ -162,16 +168,45 @@ def _shift_changes(uses: pd.DataFrame, shifts: list[Shift]) -> list[dict]:
     return out
 
 
+def _stems(term: str) -> set[str]:
+    # Crude stems so that "terrorists" and "terrorist groups" count as one family of labels.
+    return {w[:6] for w in term.split() if len(w) >= 4}
+
+
+def _replacements(uses: pd.DataFrame, min_uses: int) -> list[dict]:
+    # "Stopped saying A, started saying B": every use of B comes after the last use of A.
+    stats = uses.groupby("term")["date"].agg(["min", "max", "count"])
+    out = []
+    for old, row in stats.iterrows():
+        if row["count"] < min_uses:
+            continue
+        unrelated = np.array([not (_stems(t) & _stems(old)) for t in stats.index], dtype=bool)
+        later = stats[(stats["min"] > row["max"]).to_numpy() & unrelated]
+        if later.empty:
+            continue
+        new = min(later.index, key=lambda t: (-later.loc[t, "count"], later.loc[t, "min"], t))
+        out.append({"basis": "replacement", "date": later.loc[new, "min"], "from_label": old, "to_label": new,
+                    "from_period": f"until {row['max'].isoformat()}",
+                    "to_period": f"from {later.loc[new, 'min'].isoformat()}", "n_from": int(row["count"]),
+                    "n_to": int(later.loc[new, "count"])})
+    return out
+
+
 def label_changes(df: pd.DataFrame, *, period: str = "auto", shifts: Iterable[Shift] = (),
-                  include_mentions: bool = False) -> pd.DataFrame:
+                  include_mentions: bool = False, min_uses: int = 2) -> pd.DataFrame:
     """Where the dominant label an actor uses for a target changes.
 
     ``basis == "period"``: between consecutive periods that have labels (empty periods are
     skipped, not treated as a change); ``date`` is the first use of the new label in its period.
+    Variants of one wording ("terrorists", "terrorist groups") are not changes, and one of the
+    two labels must be used at least ``min_uses`` times in its period.
     ``period="auto"`` picks one step coarser than ``timeline.choose_period`` (week for a month
     of data).
     ``basis == "shift"``: between the statements before and after a detected shift of that pair
     (bounded by neighbouring shifts); ``date`` is the shift's date.
+    ``basis == "replacement"``: a label used at least ``min_uses`` times is never used again
+    after another label first appears ("terrorist groups" until 3 Dec, "legal occupants" from
+    8 Dec); ``date`` is the new label's first use. This catches a switch inside one period.
     """
     uses = _term_rows(df, include_mentions=include_mentions)
     if uses.empty:
@@ -187,7 +222,9 @@ def label_changes(df: pd.DataFrame, *, period: str = "auto", shifts: Iterable[Sh
         by_pair.setdefault((shift.actor, shift.target), []).append(shift)
     rows = []
     for (actor, target), grp in uses.groupby(["actor", "target"], sort=True):
-        for change in _period_changes(grp, kind) + _shift_changes(grp, by_pair.get((actor, target), [])):
+        found = (_period_changes(grp, kind, min_uses) + _shift_changes(grp, by_pair.get((actor, target), []))
+                 + _replacements(grp, min_uses))
+        for change in found:
             rows.append({"actor": actor, "target": target, **change})
     out = pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))
     return out.sort_values(["actor", "target", "date", "basis"], kind="stable").reset_index(drop=True)

@@ -155,6 +155,13 @@ def _summary(agg: pd.DataFrame, shifts: list[Shift], totals: dict[str, int]) -> 
     return out
 
 
+def _framing_rows(framing: pd.DataFrame, actor: str) -> pd.DataFrame:
+    # Plain names used once ("Assad", "Israel") say little about framing; labels always stay.
+    mine = framing[framing["actor"] == actor]
+    keep = (mine["origins"] != "mention") | (mine["n"] >= 2)
+    return mine[keep].sort_values(["target", "first_date"], kind="stable")
+
+
 def _records(frame: pd.DataFrame, date_cols: Sequence[str]) -> list[dict]:
     rows = frame.to_dict("records")
     for row in rows:
@@ -197,7 +204,7 @@ def write_reports(df: pd.DataFrame, shifts: Sequence[Shift], out_dir: str | Path
         mine = data[data["actor"] == actor]
         mine_stmts = stmts[stmts["actor"] == actor]
         mine_shifts = sorted((s for s in shifts if s.actor == actor), key=lambda s: (s.date, s.target))
-        fig = timeline_figure(mine, actor, shifts=mine_shifts, period=period)
+        fig = timeline_figure(mine, actor, shifts=mine_shifts, period=kind)
         png = png_bytes(fig)
         chart_path = charts_dir / f"{slug}.png"
         chart_path.write_bytes(png)
@@ -216,7 +223,7 @@ def write_reports(df: pd.DataFrame, shifts: Sequence[Shift], out_dir: str | Path
             "last_date": _fmt_date(max(my_dates)) if my_dates else "",
             "summary": _summary(agg[agg["actor"] == actor], mine_shifts, totals),
             "shifts": [_shift_ctx(s, slug) for s in mine_shifts],
-            "framing": _records(framing[framing["actor"] == actor], ["first_date", "last_date"]),
+            "framing": _records(_framing_rows(framing, actor), ["first_date", "last_date"]),
             "label_changes": _records(changes[changes["actor"] == actor], ["date"]),
             "statements": statement_rows, "min_support": config.min_support, "min_delta": config.min_delta,
         }
@@ -248,7 +255,9 @@ def write_reports(df: pd.DataFrame, shifts: Sequence[Shift], out_dir: str | Path
         last_date=_fmt_date(max(dates)) if dates else "",
         heatmap_current_b64=base64.b64encode(current_png).decode("ascii"),
         heatmap_change_b64=base64.b64encode(change_png).decode("ascii"),
-        shifts=[_shift_ctx(s, slug_of.get(s.actor, slugify(s.actor))) for s in all_shifts]), encoding="utf-8")
+        shifts=[_shift_ctx(s, slug_of.get(s.actor, slugify(s.actor))) for s in all_shifts],
+        label_changes=[{**c, "slug": slug_of.get(c["actor"], "")} for c in _records(changes, ["date"])
+                       if c["actor"] in slug_of]), encoding="utf-8")
     result["index"] = index
     log.info("wrote reports for %d actors to %s", len(actor_rows), out)
     return result

@@ -20,7 +20,7 @@ import bisect
 import logging
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -31,10 +31,39 @@ from .watchlist import Watchlist
 logger = logging.getLogger(__name__)
 
 # Bump whenever extraction output can change; downstream caches key on it.
-EXTRACTOR_VERSION = "attr-2024.1"
+EXTRACTOR_VERSION = "attr-1"
 
-# spaCy components the extractor does not use; the lemmatizer is replaced by the form table below.
-UNUSED_COMPONENTS = ("lemmatizer",)
+# spaCy components the extractor does not use: the lemmatizer is replaced by the verb-form table
+# below, and the attribute ruler (slow: a matcher over every token) by a plain tag -> POS map.
+UNUSED_COMPONENTS = ("lemmatizer", "attribute_ruler")
+POS_COMPONENT = "stance_pos_from_tags"
+
+_TAG_POS = {
+    "NN": "NOUN", "NNS": "NOUN", "NNP": "PROPN", "NNPS": "PROPN", "JJ": "ADJ", "JJR": "ADJ", "JJS": "ADJ",
+    "AFX": "ADJ", "VB": "VERB", "VBD": "VERB", "VBG": "VERB", "VBN": "VERB", "VBP": "VERB", "VBZ": "VERB",
+    "MD": "AUX", "RB": "ADV", "RBR": "ADV", "RBS": "ADV", "WRB": "ADV", "IN": "ADP", "RP": "ADP",
+    "DT": "DET", "PDT": "DET", "WDT": "DET", "PRP$": "DET", "WP$": "DET", "PRP": "PRON", "WP": "PRON",
+    "EX": "PRON", "CC": "CCONJ", "CD": "NUM", "POS": "PART", "TO": "PART", "UH": "INTJ", "SYM": "SYM",
+    "$": "SYM", "FW": "X", "LS": "X", "ADD": "X", "XX": "X", "NIL": "X", "_SP": "SPACE", "SP": "SPACE",
+}
+_AUX_FORMS = {"be", "is", "are", "was", "were", "been", "being", "am", "'s", "'re", "'m",
+              "have", "has", "had", "having", "'ve", "'d", "do", "does", "did"}
+
+
+@Language.component(POS_COMPONENT)
+def _pos_from_tags(doc: Doc) -> Doc:
+    """Coarse POS from the tagger's fine tags (what the attribute ruler does, minus its matcher)."""
+    for tok in doc:
+        pos = _TAG_POS.get(tok.tag_, "PUNCT" if tok.is_punct else "X")
+        if pos == "VERB" and tok.lower_ in _AUX_FORMS and (tok.dep_ in ("aux", "auxpass") or tok.lower_ in _BE):
+            pos = "AUX"
+        if pos == "ADP" and tok.dep_ == "mark":
+            pos = "SCONJ"
+        tok.pos_ = pos
+    return doc
+
+
+_BE = {"be", "is", "are", "was", "were", "been", "being", "am", "'s", "'re", "'m"}
 
 _BASE_VERBS = {
     # verb: inflected forms beyond the regular -s/-ed/-ing ones
@@ -208,6 +237,8 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     multi-paragraph quotes); otherwise it is capped at its paragraph, so one stray mark never
     swallows the rest of the article.
     """
+    # Some archives write double quotes as two apostrophes (''like this''); same length keeps offsets.
+    text = text.replace("''", '" ')
     spans: list[tuple[int, int]] = []
     paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
     open_at: int | None = None
@@ -239,7 +270,13 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
             if end > open_at:
                 spans.append((open_at, end))
             open_at = None
-    return spans
+    out = []
+    for a, b in spans:
+        while a < b and text[a].isspace():
+            a += 1
+        if b > a:
+            out.append((a, b))
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -386,15 +423,6 @@ def _is_circumstance(prep: Token) -> bool:
     return prep.lower_ in _CIRCUMSTANCE_HEADS
 
 
-def _contiguous(tokens: list[Token]) -> list[Token]:
-    if not tokens:
-        return tokens
-    block = [tokens[0]]
-    for tok in tokens[1:]:
-        if tok.i != block[-1].i + 1:
-            break
-        block.append(tok)
-    return block
 
 
 @dataclass
@@ -572,6 +600,20 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
             # "told X to ..." carries content; "told reporters" alone does not.
             content = sorted({t.i: t for c in verb.children if c.dep_ == "xcomp" for t in c.subtree}.values(),
                              key=lambda t: t.i)
+        if not content and verb.dep_ == "parataxis" and verb.head is not verb and not (existing and existing.pieces):
+            # "Survival, Mr. VandeHei says, depends on ...": the host clause around the aside is the content.
+            d = draft_for(verb, base)
+            own = {t.i for t in verb.subtree}
+            host = [t for t in sorted(verb.head.subtree, key=lambda t: t.i) if t.i not in own]
+            lo, hi = min(own), max(own)
+            left = [t for t in host if t.i < lo and not t.is_punct or t.i < lo and t.i < lo - 1]
+            right = [t for t in host if t.i > hi]
+            pieces = [_trim(text, *_char_span(part)) for part in (left, right) if part]
+            pieces = [p for p in pieces if p[1] - p[0] >= 3]
+            if d is not None and pieces and len(" ".join(text[a:b] for a, b in pieces).split()) >= 3:
+                d.pieces.extend(pieces)
+                d.reported = True
+            continue
         if not content:
             continue
         span = _trim(text, *_char_span(content))
@@ -716,6 +758,10 @@ class _SpeakerResolver:
                     if not any(x <= a < x + len(t) for x, t in mentions.items()):
                         mentions[a] = self.text[a: run[-1].idx + len(run[-1].text)]
         self.person_mentions = sorted(mentions.items())
+        # Multi-word names found through the parse count as full names too (also without NER).
+        known = {p for p, _ in self.person_ents}
+        self.person_ents += [(p, name) for p, name in self.person_mentions if " " in name and p not in known]
+        self.person_ents.sort()
 
     # --- watchlist look-ups -----------------------------------------------------------------
     def _listed(self, text: str) -> tuple[str, str] | None:
@@ -915,7 +961,7 @@ class _SpeakerResolver:
     def _ent_actor(self, full: str, idx: int | None = None) -> str:
         # Look for a title with an alias just before the name ("Iranian President X").
         idx = self.text.find(full) if idx is None else idx
-        if idx <= 0:
+        if idx < 0:
             return ""
         span = self.doc.char_span(idx, idx + len(full), alignment_mode="expand")
         if span is None:
@@ -945,7 +991,6 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
     text = doc.text
     resolver = _SpeakerResolver(doc, watchlist, date)
     out: list[Attribution] = []
-    last: Attribution | None = None
     quotes = quote_spans(text)
     used_quotes = set()
     drafts = _find_attributions_raw(doc, profile)
@@ -998,8 +1043,6 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
                 addressee = _char_span(sorted(obj.subtree, key=lambda t: t.i))
         att = Attribution(kind, src, cue, tuple(merged), speaker, actor, cue_text, ctx, d.designated, addressee)
         out.append(att)
-        last = att
-    del last
     return out
 
 
@@ -1040,8 +1083,6 @@ def _to_statement(article: Article, att: Attribution) -> Statement:
     )
 
 
-def _parse_text(article: Article) -> str:
-    return article.text
 
 
 def extract_statements(
@@ -1051,13 +1092,15 @@ def extract_statements(
     from .targets import article_mentions, link_targets
 
     if doc is None:
-        nlp = nlp if nlp is not None else _default_nlp()
+        nlp = prepare_nlp(nlp) if nlp is not None else _default_nlp()
         doc = nlp(article.text)
     elif doc.text != article.text:
         raise ValueError(
             f"article {article.id!r}: the given doc was parsed from different text; "
             "parse article.text itself (nlp(article.text))"
         )
+    if not doc.has_annotation("POS"):
+        _pos_from_tags(doc)
     atts = find_attributions(doc, watchlist, article.date)
     statements = [_to_statement(article, a) for a in atts]
     mentions = article_mentions(article, watchlist) if atts else []
@@ -1080,7 +1123,7 @@ def iter_statements(
         raise ValueError(f"n_process must be >= 1 (or -1 for all cores), got {n_process}")
     if batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
-    nlp = nlp if nlp is not None else _default_nlp()
+    nlp = prepare_nlp(nlp) if nlp is not None else _default_nlp()
     pairs = ((a.text, a) for a in articles)
     for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
         try:
@@ -1091,11 +1134,26 @@ def iter_statements(
         yield article, statements
 
 
-def _default_nlp() -> Language:
+def prepare_nlp(nlp: Language) -> Language:
+    """Add the tag -> POS component when the attribute ruler is off (idempotent)."""
+    if "attribute_ruler" not in nlp.pipe_names and POS_COMPONENT not in nlp.pipe_names:
+        nlp.add_pipe(POS_COMPONENT, after="parser" if "parser" in nlp.pipe_names else None)
+    return nlp
+
+
+def load_extraction_nlp(*, ner: bool = False) -> Language:
+    """spaCy's English pipeline with only what extraction uses.
+
+    Without the entity recogniser (the default) parsing runs about twice as fast; people are
+    then found through the parse (proper-noun subjects and their titles), which gave the same
+    PolNeAR and gold-set figures. ``ner=True`` adds spaCy's PERSON entities as extra antecedents
+    for pronouns and surnames.
+    """
     from .nlp import load_nlp
 
-    return load_nlp(UNUSED_COMPONENTS)
+    return prepare_nlp(load_nlp(UNUSED_COMPONENTS + (() if ner else ("ner",))))
 
 
-def with_targets(statement: Statement, targets) -> Statement:
-    return replace(statement, targets=tuple(targets))
+def _default_nlp() -> Language:
+    return load_extraction_nlp()
+

@@ -154,18 +154,23 @@ def dedupe_statements(df: pd.DataFrame, *, window_days: int = 3) -> pd.DataFrame
         prev_key = key if mergeable else None
         anchor = ordinal if mergeable else None
     data["_cluster"] = cluster
-    rows = []
-    for _, grp in data.groupby("_cluster", sort=False):
-        first = grp.iloc[0].to_dict()
-        w = np.maximum(grp["confidence"].to_numpy(float), MIN_WEIGHT)
-        first["score"] = float(np.sum(w * grp["score"].to_numpy(float)) / np.sum(w))
-        first["confidence"] = float(grp["confidence"].max())
-        sources = tuple(sorted({s for s in grp["source"] if s}))
-        first["sources"] = sources
-        first["n_outlets"] = max(len(sources), 1)
-        first["n_reports"] = len(grp)
-        rows.append(first)
-    out = pd.DataFrame(rows)
+    w = np.maximum(data["confidence"].to_numpy(float), MIN_WEIGHT)
+    data["_w"], data["_wx"] = w, w * data["score"].to_numpy(float)
+    groups = data.groupby("_cluster", sort=False)
+    sums = groups[["_w", "_wx"]].sum()
+    # Rows are sorted so that each cluster's first row is its earliest, most confident report.
+    out = data.drop_duplicates("_cluster", keep="first").set_index("_cluster", drop=False)
+    out["score"] = sums["_wx"] / sums["_w"]
+    out["confidence"] = groups["confidence"].max()
+    out["n_reports"] = groups.size()
+    out["sources"] = [(s,) if s else () for s in out["source"]]
+    multi = out.index[out["n_reports"] > 1]
+    if len(multi):  # only clusters of several reports need their outlets collected
+        merged = data[data["_cluster"].isin(multi)].groupby("_cluster")["source"].agg(
+            lambda s: tuple(sorted({x for x in s if x})))
+        out.loc[multi, "sources"] = pd.Series(list(merged.loc[multi]), index=multi, dtype=object)
+    out["n_outlets"] = [max(len(s), 1) for s in out["sources"]]
+    out = out.drop(columns=["_w", "_wx"]).reset_index(drop=True)
     out = out.sort_values(["actor", "target", "_ord", "_row"], kind="stable")
     out["statement_id"] = [f"s{int(c)}" for c in out["_cluster"]]
     return out.drop(columns=["_norm", "_row", "_ord", "_cluster"]).reset_index(drop=True)
@@ -205,6 +210,11 @@ def _resolve_period(period: str, dates: list[dt.date] | pd.Series) -> str:
     return choose_period(dates) if period == "auto" else period
 
 
+def to_periods(dates: pd.Series, freq: str) -> pd.PeriodIndex:
+    """``datetime.date`` values as pandas periods (vectorised)."""
+    return pd.DatetimeIndex(pd.to_datetime(list(dates))).to_period(freq)
+
+
 def weighted_band(scores: np.ndarray, weights: np.ndarray, *, level: float = 0.95) -> tuple[float, float, float]:
     """(mean, low, high) for one period; see the module docstring for the model."""
     w = np.maximum(np.asarray(weights, float), MIN_WEIGHT)
@@ -217,6 +227,47 @@ def weighted_band(scores: np.ndarray, weights: np.ndarray, *, level: float = 0.9
     z = NormalDist().inv_cdf(0.5 + level / 2.0)
     half = z * math.sqrt(sigma2 / n_eff)
     return mean, max(-1.0, mean - half), min(1.0, mean + half)
+
+
+def _aggregate_groups(stmts: pd.DataFrame, *, level: float) -> pd.DataFrame:
+    # Vectorised ``weighted_band`` over all (actor, target, period) groups at once.
+    w = np.maximum(stmts["confidence"].to_numpy(float), MIN_WEIGHT)
+    x = stmts["score"].to_numpy(float)
+    work = pd.DataFrame({"actor": stmts["actor"].to_numpy(), "target": stmts["target"].to_numpy(),
+                         "_period": stmts["_period"].to_numpy(), "w": w, "w2": w * w, "wx": w * x,
+                         "wxx": w * x * x, "n_reports": stmts["n_reports"].to_numpy(int)})
+    keys = ["actor", "target", "_period"]
+    g = work.groupby(keys, sort=True)
+    sums = g[["w", "w2", "wx", "wxx", "n_reports"]].sum()
+    sums["n"] = g.size()
+    mean = sums["wx"] / sums["w"]
+    n_eff = sums["w"] ** 2 / sums["w2"]
+    dof = (n_eff - 1.0).clip(lower=0.0)
+    spread = (sums["wxx"] / sums["w"] - mean ** 2).clip(lower=0.0)
+    sample_var = np.where(dof > 1e-9, spread * n_eff / np.where(dof > 1e-9, dof, 1.0), 0.0)
+    sigma2 = (dof * sample_var + PRIOR_DOF * PRIOR_SIGMA ** 2) / (dof + PRIOR_DOF)
+    half = NormalDist().inv_cdf(0.5 + level / 2.0) * np.sqrt(sigma2 / n_eff)
+    outlets = (stmts.assign(_src=stmts["sources"].map(lambda t: list(t) if t else [""]))[keys + ["_src"]]
+               .explode("_src"))
+    n_outlets = outlets[outlets["_src"] != ""].groupby(keys)["_src"].nunique()
+    out = pd.DataFrame({"mean": mean, "low": (mean - half).clip(lower=-1.0), "high": (mean + half).clip(upper=1.0),
+                        "n": sums["n"], "n_reports": sums["n_reports"]})
+    out["n_outlets"] = n_outlets.reindex(out.index).fillna(0).astype(int).clip(lower=1)
+    out["label"] = [label_for_score(m) for m in out["mean"]]
+    return out.reset_index()
+
+
+def _complete_periods(out: pd.DataFrame, freq: str) -> pd.DataFrame:
+    parts = []
+    for (actor, target), pair in out.groupby(["actor", "target"], sort=True):
+        full = pd.period_range(pair["_period"].min(), pair["_period"].max(), freq=freq)
+        pair = pair.set_index("_period").reindex(full)
+        pair.index.name = "_period"
+        pair["actor"], pair["target"] = actor, target
+        pair[["n", "n_outlets", "n_reports"]] = pair[["n", "n_outlets", "n_reports"]].fillna(0).astype(int)
+        pair["label"] = pair["label"].fillna("")
+        parts.append(pair.reset_index())
+    return pd.concat(parts, ignore_index=True)
 
 
 def aggregate(df: pd.DataFrame, *, period: str = "auto", window_days: int = 3, level: float = 0.95,
@@ -246,29 +297,13 @@ def aggregate(df: pd.DataFrame, *, period: str = "auto", window_days: int = 3, l
         return pd.DataFrame(columns=list(AGGREGATE_COLUMNS))
     kind = _resolve_period(period, list(stmts["date"]))
     freq = _FREQ[kind]
-    stmts = stmts.assign(_period=pd.PeriodIndex([pd.Period(d, freq=freq) for d in stmts["date"]]))
-    rows = []
-    for (actor, target), pair in stmts.groupby(["actor", "target"], sort=True):
-        by_period = dict(list(pair.groupby("_period", sort=True)))
-        periods = sorted(by_period)
-        if complete:
-            periods = list(pd.period_range(periods[0], periods[-1], freq=freq))
-        for p in periods:
-            grp = by_period.get(p)
-            row = {"actor": actor, "target": target, "period": period_label(p, kind),
-                   "period_start": p.start_time.date(), "period_end": p.end_time.date()}
-            if grp is None:
-                row.update(mean=float("nan"), low=float("nan"), high=float("nan"), n=0, n_outlets=0,
-                           n_reports=0, label="")
-            else:
-                mean, low, high = weighted_band(grp["score"].to_numpy(float), grp["confidence"].to_numpy(float),
-                                                level=level)
-                outlets = set()
-                for srcs in grp["sources"]:
-                    outlets.update(srcs)
-                row.update(mean=mean, low=low, high=high, n=len(grp), n_outlets=max(len(outlets), 1),
-                           n_reports=int(grp["n_reports"].sum()), label=label_for_score(mean))
-            rows.append(row)
-    out = pd.DataFrame(rows, columns=list(AGGREGATE_COLUMNS))
+    stmts = stmts.assign(_period=to_periods(stmts["date"], freq))
+    out = _aggregate_groups(stmts, level=level)
+    if complete:
+        out = _complete_periods(out, freq)
+    out["period"] = [period_label(p, kind) for p in out["_period"]]
+    out["period_start"] = [p.start_time.date() for p in out["_period"]]
+    out["period_end"] = [p.end_time.date() for p in out["_period"]]
+    out = out[list(AGGREGATE_COLUMNS)].reset_index(drop=True)
     out.attrs["period"] = kind
     return out

@@ -135,6 +135,31 @@ class Example:
     source: str
 
 
+def shipped_data_specs(*, diplomatic_repeat: int = 2, newsmtsc: bool = True, diplomatic: bool = True) -> tuple[DataSpec, ...]:
+    """The shipped model's training files: NewsMTSC train (shared data) + our diplomatic train files.
+
+    Files that are absent are left out (logged), so the recipe also runs without ``../shared``.
+    """
+    from stance.evaluation.stance_eval import shared_data_dir
+
+    repo = Path(__file__).resolve().parents[1]
+    specs = []
+    news = shared_data_dir() / "newsmtsc" / "train.jsonl"
+    if newsmtsc and news.is_file():
+        specs.append(DataSpec(news, text_field="sentence", target_field=None, start_field="from",
+                              end_field="to", label_field="polarity"))
+    elif newsmtsc:
+        logger.warning("NewsMTSC train file %s not found; training without it", news)
+    if diplomatic:
+        for name in ("train_a.jsonl", "train_b.jsonl"):
+            path = repo / "data" / "diplomatic" / name
+            if path.is_file():
+                specs.append(DataSpec(path, repeat=diplomatic_repeat))
+            else:
+                logger.warning("diplomatic train file %s not found; skipped", path)
+    return tuple(specs)
+
+
 def normalize_label(value, *, where: str) -> int:
     key = str(value).strip().lower()
     if key.endswith(".0"):
@@ -363,11 +388,14 @@ def train(config: TrainConfig) -> Path:
             return (step + 1) / max(1, warmup)
         return max(0.0, (total_steps - step) / max(1, total_steps - warmup))
 
-    state = {"fingerprint": fingerprint, "step": 0, "epoch": 0, "losses": []}
+    state = {"fingerprint": fingerprint, "step": 0, "epoch": 0, "n_train": len(train_rows), "losses": []}
     loaded = _load_checkpoint(ckpt, model=model, optimizer=optimizer) if ckpt.is_dir() else None
     if loaded is not None:
         if loaded.get("fingerprint") != fingerprint:
             raise RuntimeError(f"{ckpt} belongs to a different training config; delete it or use another output_dir")
+        if loaded.get("n_train", len(train_rows)) != len(train_rows):
+            raise RuntimeError(f"{ckpt} was trained on {loaded['n_train']} examples but the data files now give "
+                               f"{len(train_rows)}; the files changed, so delete {ckpt} to start over")
         state = loaded
         logger.info("resuming from step %d (epoch %d)", state["step"], state["epoch"])
 

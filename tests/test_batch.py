@@ -235,3 +235,51 @@ def test_sigkill_and_resume_with_the_real_pipeline(tmp_path):
     pd.testing.assert_frame_equal(got, want)
     assert resumed.shards_skipped == done and resumed.skipped_done == 4 * done
     assert resumed.scored + resumed.cached == 24 - 4 * done
+
+
+@pytest.mark.parametrize("files, expected", [
+    ({"a.jsonl": '{"x": 1}\n\n{"x": 2}\n', "b.txt": "Title\nBody"}, 3),
+    ({"a.jsonl": '{"x": 1}\n', "c.csv": "text\nhello\n"}, None),  # CSV cells may span lines: unknown
+    ({"d.txt": "T\nB", "e.txt": "T\nB"}, 2),
+])
+def test_estimate_total(tmp_path, files, expected):
+    from stance.batch.progress import estimate_total
+
+    paths = []
+    for name, content in files.items():
+        (tmp_path / name).write_text(content)
+        paths.append(tmp_path / name)
+    assert estimate_total(paths) == expected
+
+
+class _Stream:
+    def __init__(self, tty: bool):
+        self.tty, self.text = tty, []
+
+    def isatty(self):
+        return self.tty
+
+    def write(self, s):
+        self.text.append(s)
+
+    def flush(self):
+        pass
+
+
+@pytest.mark.parametrize("tty", [True, False])
+def test_console_progress_bar_on_a_tty_log_lines_otherwise(caplog, tty):
+    import logging
+
+    from stance.batch.progress import BatchProgress, ConsoleProgress
+
+    stream = _Stream(tty)
+    progress = ConsoleProgress(stream=stream, every_s=0.0)
+    with caplog.at_level(logging.INFO, logger="stance.batch.progress"):
+        for read in (10, 20):
+            progress(BatchProgress(read=read, scored=read, cached=0, statements=3 * read, total=40, elapsed_s=2.0))
+        progress.close()
+    if tty:
+        assert "20/40" in "".join(stream.text) and not caplog.records
+    else:
+        assert not stream.text and "20/40 articles" in caplog.records[-1].getMessage()
+        assert "ETA" in caplog.records[-1].getMessage()

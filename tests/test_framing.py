@@ -85,3 +85,32 @@ def test_empty_input_gives_empty_frames():
     df = _rows([(0, "direct", "No labels here.", "")])
     assert framing_terms(df, include_mentions=False).empty
     assert label_changes(df).empty
+
+
+@pytest.mark.parametrize("spec,expected", [
+    # the old label stops, a new one starts inside the same month -> a replacement
+    ([(0, "designation", "terrorist groups", ""), (2, "designation", "terrorist groups", ""),
+      (9, "designation", "legal occupants", "")], [("terrorist groups", "legal occupants")]),
+    # the labels overlap in time -> no replacement
+    ([(0, "designation", "terrorist groups", ""), (9, "designation", "legal occupants", ""),
+      (10, "designation", "terrorist groups", "")], []),
+    # a variant of the same wording -> no replacement
+    ([(0, "designation", "terrorist groups", ""), (2, "designation", "terrorist groups", ""),
+      (9, "designation", "terrorists", "")], []),
+    # the old label was used once only -> too little to call a change
+    ([(0, "designation", "rebels", ""), (9, "designation", "legal occupants", "")], []),
+])
+def test_label_replacement(spec, expected):
+    changes = label_changes(_rows(spec), period="month")
+    got = changes[changes["basis"] == "replacement"]
+    assert list(zip(got["from_label"], got["to_label"])) == expected
+
+
+@pytest.mark.parametrize("text,label", [
+    ("terrorist groups", "terrorist groups"),
+    ('the country\'s "legal occupants"', "legal occupants"),
+    ('the country\'s "legal occupants', "legal occupants"),  # closing quote outside the span
+])
+def test_designation_label(text, label):
+    terms = framing_terms(_rows([(0, "designation", text, "")]), include_mentions=False)
+    assert list(terms["term"]) == [label]

@@ -34,9 +34,16 @@ def test_clear_shift_is_found_with_direction_and_date(n_before, n_after, delta, 
 
 
 @pytest.mark.parametrize("n,noise,level", [(4, 0.1, 0.0), (10, 0.1, -0.6), (30, 0.15, 0.4), (50, 0.1, 0.0)])
-@pytest.mark.parametrize("seed", range(4))
-def test_flat_series_has_no_shift(n, noise, level, seed):
-    df = make_flat_series(n=n, noise=noise, level=level, seed=seed)
+def test_flat_series_rarely_get_a_shift(n, noise, level):
+    # Noise does make the odd false shift (~5%, see scripts/eval_shifts.py); the target is <= 10%.
+    with_shift = sum(bool(detect_shifts(make_flat_series(n=n, noise=noise, level=level, seed=seed), config=FAST))
+                     for seed in range(20))
+    assert with_shift <= 2
+
+
+@pytest.mark.parametrize("n,level", [(4, 0.0), (12, -0.5), (40, 0.6)])
+def test_noiseless_flat_series_has_no_shift(n, level):
+    df = make_flat_series(n=n, noise=0.0, level=level, seed=n)
     assert detect_shifts(df, config=FAST) == []
 
 
@@ -123,3 +130,19 @@ def test_seeded_runs_are_reproducible():
     b = detect_shifts(df, config=FAST)
     assert [(s.date, s.delta_low) for s in a] == [(s.date, s.delta_low) for s in b]
     assert np.isfinite([s.delta_low for s in a]).all()
+
+
+def test_support_counts_articles_not_statements():
+    df, _ = make_series(n_before=2, n_after=3, delta=1.2, noise=0.05, seed=4)
+    assert len(detect_shifts(df, config=FAST)) == 1
+    # Both "before" statements now come from one article: one piece of evidence, below min_support.
+    df.loc[df.index[:2], "article_id"] = "same-article"
+    assert detect_shifts(df, config=FAST) == []
+
+
+def test_quotes_illustrate_their_side():
+    df, _ = make_series(n_before=8, n_after=8, delta=1.0, noise=0.2, seed=9)
+    (s,) = detect_shifts(df, config=FAST)
+    mid = (s.before + s.after) / 2
+    assert all(q.score < mid for q in s.before_quotes)
+    assert all(q.score > mid for q in s.after_quotes)

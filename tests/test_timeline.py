@@ -121,3 +121,11 @@ def test_dates_are_normalised(value):
 def test_bad_date_error_says_how_to_fix():
     with pytest.raises(ValueError, match="YYYY-MM-DD"):
         aggregate(_frame([{"date": "3rd of December"}]))
+
+
+def test_aggregate_band_matches_weighted_band():
+    scores, confs = [0.2, 0.5, -0.1, 0.4], [0.9, 0.6, 0.3, 1.0]
+    df = _frame([{"score": s, "confidence": c, "text": f"t{i}"} for i, (s, c) in enumerate(zip(scores, confs))])
+    row = aggregate(df, period="day").iloc[0]
+    mean, low, high = weighted_band(np.array(scores), np.array(confs))
+    assert (row["mean"], row["low"], row["high"]) == pytest.approx((mean, low, high))

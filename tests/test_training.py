@@ -131,3 +131,23 @@ def test_interrupted_run_resumes_to_the_same_weights(tmp_path, monkeypatch):
     assert json.loads((tmp_path / "resumed" / "config.json").read_text())["train"]["steps"] == 3
     for key in ("classifier.weight", "bert.encoder.layer.5.output.dense.weight"):
         assert (full[key] == resumed[key]).all(), key
+
+
+def test_resume_refuses_changed_data(tmp_path, monkeypatch):
+    real_save = training._save_checkpoint
+
+    def save_then_crash(ckpt, *, model, optimizer, state):
+        real_save(ckpt, model=model, optimizer=optimizer, state=state)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(training, "_save_checkpoint", save_then_crash)
+    config = _config(tmp_path, "grown")
+    with pytest.raises(KeyboardInterrupt):
+        train(config)
+    monkeypatch.setattr(training, "_save_checkpoint", real_save)
+    extra = [json.dumps({"text": f"Extra sentence number {i} about the envoy.", "target": "the envoy", "label": "neutral"})
+             for i in range(10)]
+    with open(config.data[0].path, "a", encoding="utf-8") as handle:
+        handle.write("\n".join(extra) + "\n")
+    with pytest.raises(RuntimeError, match="files changed"):
+        train(config)

@@ -19,7 +19,7 @@ class BatchConfig:
 
     Settings that change the output (inputs, shard size, model, watchlist, date, dedup) are
     recorded in the out folder's ledger; a rerun with different ones is refused rather than
-    silently mixing results. Settings that only change speed (n_process, batch_size, workers,
+    silently mixing results. Settings that only change speed (n_process, batch sizes, workers,
     scheduler, cache location) may differ between runs.
     """
 
@@ -31,7 +31,10 @@ class BatchConfig:
     shard_size: int = 500  # articles per output shard; also the unit of work and of resumption
     write_csv: bool = False  # Parquet shards are always written; CSV shards on request
     n_process: int = 1  # spaCy processes per shard
-    batch_size: int = 64  # spaCy and classifier batch size
+    batch_size: int = 64  # classifier batch size
+    # Documents per nlp.pipe batch: 16 parses as fast as 64 on CPU, and each process peaks
+    # ~250 MB lower (measured with ~300-word articles).
+    spacy_batch_size: int = 16
     cache: Path | None = None  # None: out_dir/cache.sqlite; share one file between runs to reuse scores
     use_cache: bool = True
     default_date: dt.date | None = None
@@ -58,6 +61,7 @@ class BatchConfig:
             (self.shard_size >= 1, f"shard_size must be >= 1, got {self.shard_size}"),
             (self.n_process >= 1, f"n_process must be >= 1, got {self.n_process}"),
             (self.batch_size >= 1, f"batch_size must be >= 1, got {self.batch_size}"),
+            (self.spacy_batch_size >= 1, f"spacy_batch_size must be >= 1, got {self.spacy_batch_size}"),
             (0.0 < self.dedup_threshold <= 1.0, f"dedup_threshold must be in (0, 1], got {self.dedup_threshold}"),
             (self.scheduler in SCHEDULERS, f"scheduler must be one of {SCHEDULERS}, got {self.scheduler!r}"),
             (self.workers >= 1, f"workers must be >= 1, got {self.workers}"),

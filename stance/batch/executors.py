@@ -13,10 +13,18 @@ from collections.abc import Iterator
 from typing import Any
 
 from stance.batch.config import BatchConfig
-from stance.batch.scoring import Scorer, Shard, ShardResult, process_shard
+from stance.batch.scoring import NO_TORCH_ENV, Scorer, Shard, ShardResult, process_shard, torch_not_needed
 
 # The workers are the parallelism: one ONNX/BLAS thread each, so they do not oversubscribe.
 WORKER_ENV = {"STANCE_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+
+
+def worker_env(config: BatchConfig, scorer: Scorer | None) -> dict[str, str]:
+    env = dict(WORKER_ENV)
+    if scorer is None and torch_not_needed(config):
+        env[NO_TORCH_ENV] = "1"
+        env["TRANSFORMERS_VERBOSITY"] = "error"  # else it warns, once per worker, that torch is missing
+    return env
 
 
 class InProcess:
@@ -33,8 +41,8 @@ class InProcess:
         pass
 
 
-def _init_worker() -> None:
-    os.environ.update(WORKER_ENV)  # read by the classifier when it opens its ONNX session
+def _init_worker(env: dict[str, str]) -> None:
+    os.environ.update(env)  # read by the classifier when it opens its ONNX session
     try:  # numpy's BLAS was loaded before this ran, so the env var alone is too late for it
         from threadpoolctl import threadpool_limits
 
@@ -49,6 +57,7 @@ class ProcessPool:
     def __init__(self, config: BatchConfig, scorer: Scorer | None):
         self.config, self.scorer = config, scorer
         self.pool = cf.ProcessPoolExecutor(max_workers=config.workers, initializer=_init_worker,
+                                           initargs=(worker_env(config, scorer),),
                                            mp_context=multiprocessing.get_context("spawn"))
         self.window = config.max_in_flight or 2 * config.workers
         self.pending: set[cf.Future] = set()
@@ -82,7 +91,7 @@ class Dask:
                 self._own = [client]
             else:
                 cluster = LocalCluster(n_workers=config.workers, threads_per_worker=1, processes=True,
-                                       dashboard_address=None, env=dict(WORKER_ENV))
+                                       dashboard_address=None, env=worker_env(config, scorer))
                 client = Client(cluster)
                 self._own = [client, cluster]
         self.client, self.config, self.scorer = client, config, scorer

@@ -6,6 +6,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import os
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -53,6 +55,7 @@ class PipelineScorer:
     nlp: Any = None
     n_process: int = 1
     batch_size: int = 64
+    spacy_batch_size: int = 16
     version: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -79,28 +82,63 @@ class PipelineScorer:
 
 
 def config_scorer_version(config: BatchConfig) -> str:
-    """The default scorer's version without loading spaCy or the model (for the Dask driver)."""
-    from stance.classifier import check_model_dir, default_model_dir, model_version
+    """The default scorer's version without loading spaCy or the model (for drivers and cache hits)."""
+    from stance.classifier import check_model_dir, default_model_dir
 
     model_dir = config.model or default_model_dir()
     check_model_dir(model_dir)
-    return pipeline_version(model_version(model_dir), Watchlist.from_yaml(config.watchlist))
+    return _version_of(model_dir.resolve(), config.watchlist.resolve(), config.watchlist.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def _version_of(model_dir: Path, watchlist: Path, _stamp: int) -> str:
+    from stance.classifier import model_version
+
+    return pipeline_version(model_version(model_dir), Watchlist.from_yaml(watchlist))
+
+
+# Set by the batch runner in worker processes it starts itself: spaCy's thinc imports torch
+# whenever it is installed (~200 MB per process), though the ONNX classifier never uses it.
+NO_TORCH_ENV = "STANCE_BATCH_NO_TORCH"
+
+
+def torch_not_needed(config: BatchConfig) -> bool:
+    """True when the ONNX graph for the model is already built, so workers can skip torch."""
+    import importlib.util
+
+    from stance.classifier import ONNX_FILE, default_cache_dir, default_model_dir, model_version
+
+    if config.backend == "torch" or importlib.util.find_spec("onnxruntime") is None:
+        return False
+    model_dir = config.model or default_model_dir()
+    try:
+        return (default_cache_dir() / model_version(model_dir) / ONNX_FILE).is_file()
+    except OSError:
+        return False
+
+
+def _maybe_block_torch() -> None:
+    if os.environ.get(NO_TORCH_ENV) == "1" and "torch" not in sys.modules:
+        sys.modules["torch"] = None  # type: ignore[assignment]  # `import torch` now raises ImportError
+        logger.debug("torch import blocked in this worker (%s=1)", NO_TORCH_ENV)
 
 
 @functools.lru_cache(maxsize=2)
 def _pipeline_scorer(watchlist: Path, model: Path | None, backend: str, n_process: int, batch_size: int,
-                     _stamp: int) -> PipelineScorer:
+                     spacy_batch_size: int, _stamp: int) -> PipelineScorer:
+    _maybe_block_torch()
     from stance.classifier import StanceClassifier
 
     return PipelineScorer(watchlist=Watchlist.from_yaml(watchlist),
                           classifier=StanceClassifier.from_pretrained(model, backend=backend),
-                          n_process=n_process, batch_size=batch_size)
+                          n_process=n_process, batch_size=batch_size, spacy_batch_size=spacy_batch_size)
 
 
 def default_scorer(config: BatchConfig) -> PipelineScorer:
     """The pipeline scorer for ``config``, loaded once per process."""
     stamp = config.watchlist.stat().st_mtime_ns  # an edited watchlist is reloaded
-    return _pipeline_scorer(config.watchlist, config.model, config.backend, config.n_process, config.batch_size, stamp)
+    return _pipeline_scorer(config.watchlist, config.model, config.backend, config.n_process, config.batch_size,
+                            config.spacy_batch_size, stamp)
 
 
 @functools.lru_cache(maxsize=4)
@@ -172,13 +210,17 @@ def score_partition(articles: Sequence[Article], config: BatchConfig, *, scorer:
     Runs anywhere the config's paths are readable (this process or a Dask worker); the
     scorer and the cache connection are opened once per process.
     """
-    scorer = scorer or default_scorer(config)
+    _maybe_block_torch()  # before anything imports spaCy (pipeline_version does)
     cache = _cache(config.cache_path) if config.cache_path else None
     t0 = time.perf_counter()
-    keys = {a.id: cache_key(a, scorer.version) for a in articles}
+    # The version alone decides the keys, so a shard answered by the cache never loads the model.
+    version = scorer.version if scorer is not None else config_scorer_version(config)
+    keys = {a.id: cache_key(a, version) for a in articles}
     hits = cache.get_many(list(keys.values())) if cache is not None else {}
     misses = [a for a in articles if keys[a.id] not in hits]
     t_lookup = time.perf_counter() - t0
+    if misses and scorer is None:
+        scorer = default_scorer(config)
     done, rejects, timings = _score_isolating_failures(scorer, misses) if misses else ([], [], {})
     t1 = time.perf_counter()
     if cache is not None:

@@ -35,6 +35,12 @@ def shared_data_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "shared" / "data"
 
 
+def default_polnear_dir() -> Path | None:
+    """The PolNeAR dev split under the shared data folder, or None when it is not there."""
+    path = shared_data_dir() / "polnear" / "dev"
+    return path if (path / "text").is_dir() else None
+
+
 @dataclass(frozen=True)
 class GoldSpan:
     kind: str  # source / cue / content
@@ -305,4 +311,12 @@ def evaluate_gold(path: Path, watchlist_path: Path, *, split: str | None = None,
     if split is not None:
         items = [it for it in items if it.get("split") == split]
     watchlist = Watchlist.from_yaml(watchlist_path)
-    return score_gold(gold_predictions(items, watchlist, nlp=nlp))
+    pairs = gold_predictions(items, watchlist, nlp=nlp)
+    metrics = score_gold(pairs)
+    if split is None:
+        # The held-out part was only checked at the end: report it apart from the part tuned on.
+        keys = ("actor_precision", "actor_recall", "target_accuracy")
+        for part in sorted({it.get("split", "") for it in items}):
+            part_metrics = score_gold([(it, p) for it, p in pairs if it.get("split", "") == part])
+            metrics.update({f"{part}_{k}": part_metrics[k] for k in keys})
+    return metrics

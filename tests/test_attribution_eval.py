@@ -1,0 +1,124 @@
+"""Attribution evaluation: span matching, brat parsing, PolNeAR and the diplomatic gold set."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from stance.evaluation.attribution import (
+    GoldSpan,
+    evaluate_gold,
+    evaluate_polnear,
+    match_counts,
+    polnear_pairs,
+    read_brat,
+    read_gold,
+    shared_data_dir,
+)
+from stance.records import STATEMENT_KINDS
+from stance.watchlist import Watchlist
+
+REPO = Path(__file__).resolve().parents[1]
+GOLD = REPO / "data" / "attribution" / "gold.jsonl"
+GOLD_WATCHLIST = REPO / "data" / "attribution" / "watchlist.yaml"
+POLNEAR_DEV = shared_data_dir() / "polnear" / "dev"
+
+
+def span(*pieces):
+    return GoldSpan("content", tuple(pieces))
+
+
+@pytest.mark.parametrize(
+    "pred, gold, exact, overlap",
+    [
+        pytest.param([span((0, 10))], [span((0, 10))], 1, 1, id="identical"),
+        pytest.param([span((0, 10))], [span((5, 20))], 0, 1, id="overlap-only"),
+        pytest.param([span((0, 10))], [span((10, 20))], 0, 0, id="touching-is-not-overlap"),
+        pytest.param([span((0, 30))], [span((0, 10)), span((12, 30))], 0, 1, id="one-to-one"),
+        pytest.param([span((0, 5)), span((6, 9))], [span((0, 5), (6, 9))], 0, 1, id="discontinuous-gold"),
+        pytest.param([span((0, 5), (6, 9))], [span((0, 5), (6, 9))], 1, 1, id="discontinuous-exact"),
+        pytest.param([], [span((0, 5))], 0, 0, id="nothing-predicted"),
+    ],
+)
+def test_match_counts(pred, gold, exact, overlap):
+    assert match_counts(pred, gold) == {"exact": exact, "overlap": overlap}
+
+
+def test_read_brat_discontinuous_and_relations(tmp_path):
+    text = '"We will go on," the minister said, "whatever it costs."'
+    ann = tmp_path / "a_1234.ann"
+    ann.write_text(
+        "T1\tSource 17 29\tthe minister\n"
+        "T2\tCue 30 34\tsaid\n"
+        "T3\tContent 1 14;37 54\tWe will go on whatever it costs.\n"
+        "T4\tAttribution 30 34\tsaid\n"
+        "E1\tAttribution:T4 Content:T3 Cue:T2 Source:T1\n"
+        "A1\tFactuality T4 asserted\n",
+        encoding="utf-8",
+    )
+    spans = read_brat(ann, text)
+    assert [(s.kind, s.pieces) for s in spans] == [
+        ("source", ((17, 29),)),
+        ("cue", ((30, 34),)),
+        ("content", ((1, 14), (37, 54))),
+    ]
+    assert text[17:29] == "the minister"
+    # The same attribution is kept when only speech cues are asked for ("said" is one).
+    assert len(read_brat(ann, text, speech_only=True)) == 3
+
+
+def test_polnear_pairs_takes_one_annotator(tmp_path):
+    (tmp_path / "text").mkdir()
+    (tmp_path / "attributions").mkdir()
+    (tmp_path / "text" / "doc-a.txt").write_text("x", encoding="utf-8")
+    for name in ("doc-a_4b22.ann", "doc-a_ef2d.ann", "doc-b_4b22.ann"):
+        (tmp_path / "attributions" / name).write_text("", encoding="utf-8")
+    pairs = polnear_pairs(tmp_path)
+    assert [(t.name, a.name) for t, a in pairs] == [("doc-a.txt", "doc-a_4b22.ann")]
+
+
+@pytest.mark.skipif(not (POLNEAR_DEV / "text").is_dir(), reason="PolNeAR not available under ../shared/data")
+def test_polnear_dev_floor():
+    # Measured on these 8 articles: source 0.63, cue 0.61, content 0.61 overlap F1 (all 84: 0.66/0.62/0.64).
+    table = evaluate_polnear(POLNEAR_DEV, limit=8)
+    assert set(table.index) == {"source", "cue", "content"}
+    assert table.loc["source", "overlap_f1"] >= 0.50
+    assert table.loc["content", "overlap_f1"] >= 0.50
+    assert (table["overlap_precision"] >= 0.80).all()
+    assert (table["exact_f1"] <= table["overlap_f1"]).all()
+
+
+def test_gold_set_is_well_formed():
+    items = read_gold(GOLD)
+    watchlist = Watchlist.from_yaml(GOLD_WATCHLIST)
+    assert len(items) >= 120
+    heldout = sum(it["split"] == "heldout" for it in items)
+    assert 0.35 <= heldout / len(items) <= 0.45
+    names = set(watchlist.names)
+    for it in items:
+        for st in it["statements"]:
+            assert st["kind"] in STATEMENT_KINDS
+            assert st["actor"] == "" or st["actor"] in names, it["id"]
+            assert set(st["targets"]) <= names, it["id"]
+            assert st["content"] in it["text"], it["id"]
+    assert sum(1 for it in items for st in it["statements"] if st["actor"] == "") >= 15  # unattributed voices
+
+
+@pytest.mark.parametrize("split", ["dev", "heldout"])
+def test_gold_set_meets_issue_thresholds(split):
+    metrics = evaluate_gold(GOLD, GOLD_WATCHLIST, split=split)
+    assert metrics["actor_precision"] >= 0.95, metrics["errors"]
+    assert metrics["actor_recall"] >= 0.90, metrics["errors"]
+    assert metrics["target_accuracy"] >= 0.90, metrics["errors"]
+
+
+def test_gold_scoring_penalises_wrong_actor(tmp_path):
+    """The scorer itself: a gold item whose expected actor differs lowers precision and recall."""
+    item = {"id": "x", "split": "dev", "date": "2024-12-05", "text": "Lavrov said Moscow would keep its bases.",
+            "statements": [{"speaker": "Lavrov", "actor": "Iran", "targets": [], "kind": "indirect",
+                            "content": "keep its bases"}]}
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps(item) + "\n", encoding="utf-8")
+    metrics = evaluate_gold(path, GOLD_WATCHLIST)
+    assert metrics["actor_precision"] == 0.0 and metrics["actor_recall"] == 0.0

@@ -1,0 +1,191 @@
+"""Extraction: quotes, reported speech, designations, and who said them."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from stance.nlp import load_nlp
+from stance.records import Article
+from stance.statements import load_extraction_nlp, EXTRACTOR_VERSION, extract_statements, iter_statements, quote_spans
+from stance.watchlist import Watchlist
+
+
+
+@pytest.fixture(scope="module", params=["spacy-default", "lean"])
+def nlp(request):
+    # Both the pipeline callers may pass (spaCy's own components) and extraction's lean default.
+    return load_nlp(("lemmatizer",)) if request.param == "spacy-default" else load_extraction_nlp()
+
+
+WATCHLIST = Watchlist.from_dict(
+    {
+        "entities": [
+            {
+                "name": "Iran",
+                "aliases": ["Iran", "Iranian", "Tehran"],
+                "speakers": [{"name": "Abbas Araghchi", "from": "2024-08-21"}, "Esmaeil Baghaei"],
+            },
+            {
+                "name": "Russia",
+                "aliases": ["Russia", "Russian", "Moscow", "Kremlin"],
+                "speakers": ["Sergei Lavrov", "Dmitry Peskov", "Maria Zakharova"],
+            },
+            {"name": "Israel", "aliases": ["Israel", "Israeli"]},
+            {"name": "Hezbollah", "aliases": ["Hezbollah"], "speakers": ["Naim Qassem"]},
+            {"name": "Turkey", "aliases": ["Turkey", "Turkish", "Ankara"], "speakers": ["Hakan Fidan"]},
+            {"name": "HTS", "aliases": ["HTS", "rebels", {"alias": "new authorities", "from": "2024-12-08"}]},
+        ]
+    }
+)
+WATCHLIST_WITHOUT_ARAGHCHI = Watchlist.from_dict(
+    {"entities": [{"name": "Iran", "aliases": ["Iran", "Iranian", "Tehran"]}, {"name": "HTS", "aliases": ["rebels"]}]}
+)
+
+DEC = "2024-12-05"
+
+# (date, text, expected statements: (speaker substring, actor, kind, cue substring, content substring))
+CASES = [
+    pytest.param(DEC, 'Iranian Foreign Minister Abbas Araghchi said on Sunday that the rebels were "terrorist groups".',
+                 [("Araghchi", "Iran", "indirect", "said", "the rebels were")], id="reported-title"),
+    pytest.param(DEC, '"We will not accept this," Lavrov told reporters.',
+                 [("Lavrov", "Russia", "direct", "told", "will not accept")], id="cue-after"),
+    pytest.param(DEC, '"We are ready to talk," Peskov said, "but only if the shelling stops."',
+                 [("Peskov", "Russia", "direct", "said", "shelling stops")], id="cue-in-middle"),
+    pytest.param(DEC, 'Araghchi said: "Iran will stand by its allies whatever happens."',
+                 [("Araghchi", "Iran", "direct", "said", "stand by its allies")], id="colon"),
+    pytest.param(DEC, 'Lavrov called the move "a stab in the back".',
+                 [("Lavrov", "Russia", "designation", "called", "stab in the back")], id="partial-designation"),
+    pytest.param(DEC, 'Qassem called Israel a terror state that threatened the region.',
+                 [("Qassem", "Hezbollah", "designation", "called", "terror state")], id="designation-unquoted"),
+    pytest.param(DEC, 'Fidan described the rebels as a movement that had freed its country.',
+                 [("Fidan", "Turkey", "designation", "described", "movement")], id="described-as"),
+    pytest.param(DEC, 'Zakharova labelled the fighters "international terrorists".',
+                 [("Zakharova", "Russia", "designation", "labelled", "international terrorists")], id="labelled"),
+    pytest.param(DEC, 'Lavrov acknowledged ongoing talks with the rebels about the future of the bases.',
+                 [("Lavrov", "Russia", "indirect", "acknowledged", "ongoing talks")], id="no-that-clause"),
+    pytest.param(DEC, 'Araghchi warned that the fall of the city would destabilise the region.',
+                 [("Araghchi", "Iran", "indirect", "warned", "fall of the city")], id="warned-that"),
+    pytest.param(DEC, '"Moscow is trying to save its bases," said Charles Lister, an analyst at a research institute.',
+                 [("Charles Lister", "", "direct", "said", "save its bases")], id="analyst-unattributed"),
+    pytest.param(DEC, 'Rania Haddad, who teaches politics in Beirut, said Tehran had misread the situation.',
+                 [("Rania Haddad", "", "indirect", "said", "misread")], id="academic-unattributed"),
+    pytest.param(DEC, 'UN officials said aid convoys had been blocked for days.',
+                 [("UN officials", "", "indirect", "said", "convoys")], id="non-watchlist-officials"),
+    pytest.param(DEC, 'A former Iranian ambassador said Tehran had ignored the warning signs.',
+                 [("former Iranian ambassador", "", "indirect", "said", "warning signs")], id="former-official"),
+    pytest.param(DEC, 'A Russian military blogger said the withdrawal had been chaotic.',
+                 [("blogger", "", "indirect", "said", "withdrawal")], id="role-word-as-modifier"),
+    pytest.param("2024-03-01", 'Abbas Araghchi said Iran was open to indirect talks.',
+                 [("Abbas Araghchi", "", "indirect", "said", "open to indirect talks")], id="speaker-before-term"),
+    pytest.param(DEC, 'Abbas Araghchi said Iran was open to indirect talks.',
+                 [("Abbas Araghchi", "Iran", "indirect", "said", "open to indirect talks")], id="speaker-in-term"),
+    pytest.param(DEC, 'The Kremlin said it was in close contact with Ankara.',
+                 [("Kremlin", "Russia", "indirect", "said", "close contact")], id="kremlin-metonym"),
+    pytest.param(DEC, 'Tehran said it would reopen its embassy once security allowed.',
+                 [("Tehran", "Iran", "indirect", "said", "reopen its embassy")], id="capital-metonym"),
+    pytest.param(DEC, "Iran's foreign ministry said in a statement that Israel was behind the offensive.",
+                 [("foreign ministry", "Iran", "indirect", "said", "Israel was behind")], id="ministry-in-a-statement"),
+    pytest.param(DEC, 'Iranian state media said the talks had been constructive.',
+                 [("state media", "Iran", "indirect", "said", "constructive")], id="state-media"),
+    pytest.param(DEC, 'Kremlin spokesman Dmitry Peskov said Moscow was watching closely.',
+                 [("Peskov", "Russia", "indirect", "said", "watching closely")], id="spokesman-title"),
+    pytest.param(DEC, 'Maria Zakharova, the foreign ministry spokeswoman, said Moscow had evacuated staff.',
+                 [("Zakharova", "Russia", "indirect", "said", "evacuated staff")], id="apposition"),
+    pytest.param(DEC, 'Abbas Araghchi arrived in Damascus on Sunday. He said Iran would keep supporting its ally.',
+                 [("He", "Iran", "indirect", "said", "keep supporting")], id="pronoun-next-sentence"),
+    pytest.param(DEC, 'Sergei Lavrov spoke to reporters. "We have moved our staff," he said. He added that talks continued.',
+                 [("he", "Russia", "direct", "said", "moved our staff"),
+                  ("He", "Russia", "indirect", "added", "talks continued")], id="pronoun-chain"),
+    pytest.param(DEC, 'Araghchi spoke on Monday.\n\n"We discussed the situation in detail.\n\n'
+                      '"The armed groups must not take over the country," he said.',
+                 [("he", "Iran", "direct", "said", "armed groups must not")], id="multi-paragraph-quote"),
+    pytest.param(DEC, '"The situation is calm," Peskov said. "We hope it stays that way for a long time."',
+                 [("Peskov", "Russia", "direct", "said", "hope it stays")], id="follow-up-quote"),
+    pytest.param(DEC, 'According to the Russian foreign ministry, the two sides agreed to keep talking.',
+                 [("Russian foreign ministry", "Russia", "indirect", "according to", "agreed to keep")], id="according-to"),
+    pytest.param("2024-12-10", 'The new authorities pledged to protect religious minorities.',
+                 [("new authorities", "HTS", "indirect", "pledged", "protect religious minorities")], id="time-bounded-alias-speaker"),
+    pytest.param("2024-12-01", 'The new authorities pledged to protect religious minorities.',
+                 [("new authorities", "", "indirect", "pledged", "protect religious minorities")], id="alias-before-its-time"),
+    pytest.param(DEC, 'Peskov declined to comment on the reports.', [], id="no-statement"),
+]
+
+
+@pytest.mark.parametrize("date, text, expected", CASES)
+def test_extraction(nlp, date, text, expected):
+    article = Article(id="t", date=dt.date.fromisoformat(date), source="test", title="", text=text)
+    statements = extract_statements(article, WATCHLIST, nlp=nlp)
+    assert len(statements) == len(expected), [(s.speaker, s.text) for s in statements]
+    for st, (speaker, actor, kind, cue, content) in zip(statements, expected):
+        assert speaker in st.speaker
+        assert st.actor == actor, (st.speaker, st.actor)
+        assert st.kind == kind
+        assert cue in st.cue
+        assert content in st.text
+        # Offsets point at the content, and the context holds content and attribution.
+        first_piece = st.text.split(" ")[0]
+        assert first_piece in text[st.start:st.end]
+        assert content.split()[0] in st.context and st.cue.split()[0] in st.context.lower() + st.context
+
+
+def test_surname_tagged_as_org_resolves_through_title(nlp):
+    # No Araghchi on this watchlist: the first mention's title makes him Iran's; the bare
+    # surname later (which the small model tags GPE/ORG) must reuse that.
+    text = ("Iranian Foreign Minister Abbas Araghchi met his hosts on Monday. "
+            "Araghchi said the rebels had been armed from abroad.")
+    article = Article(id="t", date=dt.date(2024, 12, 1), source="t", title="", text=text)
+    [st] = extract_statements(article, WATCHLIST_WITHOUT_ARAGHCHI, nlp=nlp)
+    assert st.speaker == "Araghchi" and st.actor == "Iran"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        pytest.param('He said "yes, we will." Then he left.', ["yes, we will."], id="straight"),
+        pytest.param("He said “yes, we will.” Then he left.", ["yes, we will."], id="curly"),
+        pytest.param('A "quote that never closes.\n\nThe next paragraph is narrative.', ["quote that never closes."],
+                     id="unbalanced-capped-at-paragraph"),
+        pytest.param('"First paragraph of a quote.\n\n"Second paragraph," she said.',
+                     ['First paragraph of a quote.\n\n"Second paragraph,'], id="continued-paragraph"),
+        pytest.param("No quotes here at all.", [], id="none"),
+    ],
+)
+def test_quote_spans(text, expected):
+    assert [text[a:b] for a, b in quote_spans(text)] == expected
+
+
+def test_unbalanced_quote_does_not_swallow_article(nlp):
+    text = ('Lavrov said "the talks were useful and would go on.\n\n'
+            "Later that day the army moved north. Residents fled toward the coast.")
+    article = Article(id="t", date=dt.date(2024, 12, 1), source="t", title="", text=text)
+    statements = extract_statements(article, WATCHLIST, nlp=nlp)
+    assert statements and all(st.end <= text.index("\n\n") for st in statements)
+
+
+def test_iter_statements_keeps_input_order(nlp):
+    articles = [
+        Article(id=f"a{i}", date=dt.date(2024, 12, 1), source="t", title="",
+                text=f"Lavrov said talks number {i} were useful." if i % 2 else "Nothing was said here.")
+        for i in range(7)
+    ]
+    out = list(iter_statements(articles, WATCHLIST, nlp=nlp, batch_size=2))
+    assert [a.id for a, _ in out] == [a.id for a in articles]
+    assert [len(s) for _, s in out] == [i % 2 for i in range(7)]
+    assert all(st.article_id == a.id for a, sts in out for st in sts)
+
+
+@pytest.mark.parametrize("kwargs", [{"n_process": 0}, {"batch_size": 0}])
+def test_iter_statements_rejects_bad_settings(nlp, kwargs):
+    with pytest.raises(ValueError):
+        list(iter_statements([], WATCHLIST, nlp=nlp, **kwargs))
+
+
+def test_doc_from_other_text_is_rejected(nlp):
+    article = Article(id="t", date=None, source="t", title="", text="Lavrov said talks were useful.")
+    with pytest.raises(ValueError, match="different text"):
+        extract_statements(article, WATCHLIST, doc=nlp("Something else entirely."))
+
+
+def test_extractor_version_is_a_nonempty_string():
+    assert isinstance(EXTRACTOR_VERSION, str) and EXTRACTOR_VERSION

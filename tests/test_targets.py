@@ -1,0 +1,89 @@
+"""Target linking: named, time-bounded, inferred from labels, and fallback targets."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from stance.nlp import load_nlp
+from stance.records import Article, Statement
+from stance.statements import load_extraction_nlp, extract_statements
+from stance.targets import link_targets
+from stance.watchlist import Watchlist
+
+WATCHLIST = Watchlist.from_dict(
+    {
+        "entities": [
+            {"name": "Iran", "aliases": ["Iran", "Iranian", "Tehran"], "speakers": ["Abbas Araghchi"]},
+            {"name": "Russia", "aliases": ["Russia", "Moscow"], "speakers": ["Sergei Lavrov", "Dmitry Peskov"]},
+            {"name": "Israel", "aliases": ["Israel", "Israeli"]},
+            {"name": "United States", "aliases": ["United States", "US", "Washington"]},
+            {"name": "Turkey", "aliases": ["Turkey", "Turkish"], "speakers": ["Hakan Fidan"]},
+            {"name": "China", "aliases": ["China", "Beijing"], "speakers": ["Wang Yi"]},
+            {
+                "name": "Assad government",
+                "aliases": ["Assad government", {"alias": "Syrian government", "until": "2024-12-08"}],
+            },
+            {
+                "name": "HTS",
+                "aliases": ["HTS", "Hayat Tahrir al-Sham", "rebels", {"alias": "Syrian government", "from": "2024-12-08"}],
+            },
+        ]
+    }
+)
+
+
+@pytest.fixture(scope="module", params=["spacy-default", "lean"])
+def nlp(request):
+    # Both the pipeline callers may pass (spaCy's own components) and extraction's lean default.
+    return load_nlp(("lemmatizer",)) if request.param == "spacy-default" else load_extraction_nlp()
+
+
+# (date, text, expected {entity: inferred} for the article's last statement)
+CASES = [
+    pytest.param("2024-12-05", "Iranian Foreign Minister Abbas Araghchi said the rebels were backed by Israel.",
+                 {"HTS": False, "Israel": False}, id="several-targets-not-own-title"),
+    pytest.param("2024-12-05", "Lavrov said Moscow would keep supporting the Syrian government.",
+                 {"Assad government": False}, id="alias-before-handover"),
+    pytest.param("2024-12-20", "Lavrov said Moscow would keep talking to the Syrian government.",
+                 {"HTS": False}, id="alias-after-handover"),
+    pytest.param("2024-12-05", "Araghchi condemned the US-backed offensive.",
+                 {"United States": False}, id="hyphenated-compound"),
+    pytest.param("2024-12-05", "Fidan described Hayat Tahrir al-Sham as a movement of liberation.",
+                 {"HTS": False}, id="designated-object"),
+    pytest.param("2024-12-05", "Wang Yi told his Turkish counterpart that Beijing opposed sanctions on Iran.",
+                 {"Iran": False}, id="addressee-is-not-a-target"),
+    pytest.param("2024-12-05", "The rebels seized the airport on Monday. Araghchi said the terrorist groups would be defeated.",
+                 {"HTS": True}, id="label-resolves-to-last-named"),
+    pytest.param("2024-12-05", "HTS fighters advanced on Hama. Israeli jets struck depots. Peskov said the situation was worrying.",
+                 {"Israel": True}, id="fallback-ties-go-to-nearest"),
+    pytest.param("2024-12-05", "HTS fighters advanced on Hama. HTS took the airport. Peskov said the situation was worrying.",
+                 {"HTS": True}, id="fallback-most-frequent"),
+    pytest.param("2024-12-05", "HTS fighters advanced on Hama. A researcher in Paris said the situation was worrying.",
+                 {}, id="no-fallback-for-unattributed"),
+    pytest.param("2024-12-05", "Araghchi said Iran would defend itself.", {}, id="own-entity-only"),
+]
+
+
+@pytest.mark.parametrize("date, text, expected", CASES)
+def test_targets(nlp, date, text, expected):
+    article = Article(id="t", date=dt.date.fromisoformat(date), source="t", title="", text=text)
+    statements = extract_statements(article, WATCHLIST, nlp=nlp)
+    assert statements, "no statement extracted"
+    got = {t.entity: t.inferred for t in statements[-1].targets}
+    assert got == expected
+    for link in statements[-1].targets:
+        assert link.mention  # the surface text that produced the link
+
+
+def test_link_targets_without_parse():
+    """link_targets works on a bare Statement (e.g. re-linking a stored one) using its context."""
+    text = "Foreign Minister Abbas Araghchi said on Monday that the rebels and Israel had coordinated."
+    article = Article(id="t", date=dt.date(2024, 12, 3), source="t", title="", text=text)
+    start = text.index("the rebels")
+    st = Statement(article_id="t", date=article.date, source="t", speaker="Foreign Minister Abbas Araghchi",
+                   actor="Iran", cue="said", text=text[start:-1], kind="indirect", start=start,
+                   end=len(text) - 1, context=text)
+    linked = link_targets(st, article, WATCHLIST)
+    assert {t.entity for t in linked.targets} == {"HTS", "Israel"}
+    assert linked.targets and not any(t.inferred for t in linked.targets)
