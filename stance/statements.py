@@ -20,7 +20,7 @@ import bisect
 import logging
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -31,7 +31,7 @@ from .watchlist import Watchlist
 logger = logging.getLogger(__name__)
 
 # Bump whenever extraction output can change; downstream caches key on it.
-EXTRACTOR_VERSION = "attr-1"
+EXTRACTOR_VERSION = "attr-2"
 
 # spaCy components the extractor does not use: the lemmatizer is replaced by the verb-form table
 # below, and the attribute ruler (slow: a matcher over every token) by a plain tag -> POS map.
@@ -190,6 +190,18 @@ ROLE_NOUNS = {
     "army", "military", "forces", "leader", "leadership", "cabinet", "secretary", "department",
     "administration", "kremlin", "mission", "representative", "negotiator", "negotiators", "command",
     "commander", "statement", "regime", "authorities", "king", "emir", "prince", "parliament",
+}
+# Singular subjects that are bodies or documents, never the "he"/"she" of a later sentence.
+_INSTITUTION_NOUNS = {
+    "ministry", "government", "presidency", "embassy", "office", "delegation", "media", "agency", "army",
+    "military", "leadership", "cabinet", "department", "administration", "kremlin", "mission", "command",
+    "statement", "regime", "parliament", "report", "study", "survey", "poll", "group", "committee",
+    "council", "court", "company", "party", "newspaper", "paper", "website", "campaign", "network",
+    "organisation", "organization", "union", "bank", "institute", "centre", "center", "board", "commission",
+    "panel", "state", "country", "city", "team", "coalition", "alliance", "movement", "service", "police",
+    "document", "letter", "memo", "channel", "station", "magazine", "article", "book", "analysis", "force",
+    "assessment", "index", "agreement", "plan", "bill", "law", "resolution", "declaration", "communique",
+    "court", "firm", "body", "authority", "secretariat", "bureau", "house", "senate", "congress", "club",
 }
 # Modifiers that mean the person no longer speaks for the entity.
 _FORMER = {"former", "ex", "ex-", "retired", "then", "erstwhile"}
@@ -467,7 +479,14 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         base = _cue_base(tok)
         if base is None and profile == "broad" and tok.pos_ == "VERB":
             base = _ATTITUDE_FORMS.get(tok.lower_)
-        if base is None or (_in_spans(tok.idx, quotes) is not None and profile != "broad"):
+            if base is not None and _EXP.get("named") and not _named_subject(tok):
+                base = None
+            if base is None and _EXP.get("anyccomp") and tok.lower_ not in _AUX_FORMS and any(
+                c.dep_ == "ccomp" and c.i > tok.i and (any(g.dep_ == "mark" and g.lower_ in ("that", "if", "whether") for g in c.children) or _EXP.get("anyccomp") > 1)
+                for c in tok.children
+            ) and _named_subject(tok):
+                base = "believe"
+        if base is None or (_in_spans(tok.idx, quotes) is not None and (profile != "broad" or _EXP.get("noquote"))):
             continue
         cues.append((tok, base))
 
@@ -522,6 +541,8 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         if d is None:
             continue
         label_toks = sorted(label.subtree, key=lambda t: t.i)
+        while len(label_toks) > 1 and label_toks[0].text in _OPEN + '"':
+            label_toks.pop(0)
         lspan = _char_span(label_toks)
         q = _in_spans(lspan[0], quotes) or _in_spans(lspan[0] + 1, quotes)
         if q is not None:
@@ -680,11 +701,26 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
             other is not d and p[0] <= d.verb.idx < p[1] and not (d.kind == "designation" and other.kind != "designation")
             for p, other in spans
         )
-        if nested and profile != "broad":
+        if nested and (profile != "broad" or _EXP.get("nonest")):
             continue
         kept.append(d)
     kept.sort(key=lambda d: min(p[0] for p in d.pieces))
     return kept
+
+
+_EXP: dict = {}
+
+
+def _named_subject(verb: Token) -> bool:
+    """An attitude counts as an attribution only when someone identifiable holds it."""
+    subj = _subject(verb)
+    if subj is None:
+        return False
+    if subj.pos_ == "PROPN":
+        return True
+    if subj.pos_ == "PRON":
+        return subj.lower_ in ("he", "she", "they", "i", "we")
+    return bool(_EXP.get("nouns")) and subj.tag_ in ("NN", "NNS") and any(c.dep_ in ("det", "poss", "amod", "compound") for c in subj.children)
 
 
 def _contiguous_obj(obj: Token, stop: int) -> list[Token]:
@@ -741,15 +777,26 @@ class _SpeakerResolver:
         self._alias_cache: dict[str, list] = {}
         self.people: list[tuple[int, str, str]] = []  # (char position, full name, actor) of named people
         self.groups: list[tuple[int, str, str]] = []  # plural/institutional speakers
+        # Unnamed singular speakers ("one resident", "a volunteer") and pronouns already resolved:
+        # antecedents for a later "he"/"she" just as much as named people are.
+        self.unnamed: list[tuple[int, str, str]] = []
         self.person_ents = [
             (e.start_char, e.text) for e in doc.ents if e.label_ == "PERSON" and len(e.text.split()) >= 2
         ]
         # Anyone a pronoun could point back to: PERSON entities and proper-noun subjects
         # (the small model tags some surnames ORG/GPE, so the parse is used as well).
-        mentions: dict[int, str] = {e.start_char: e.text for e in doc.ents if e.label_ == "PERSON"}
+        quotes = quote_spans(self.text)
+        mentions: dict[int, str] = {
+            e.start_char: e.text for e in doc.ents
+            if e.label_ == "PERSON" and not self._in_content(e.root, quotes)
+        }
         for tok in doc:
             if tok.dep_ in ("nsubj", "nsubjpass") and tok.text[:1].isupper() and tok.pos_ in ("PROPN", "NOUN"):
                 if tok.tag_ in ("NNS", "NNPS") or tok.i == _sents(doc).of(tok).start and tok.pos_ != "PROPN":
+                    continue
+                # Names inside reported content or quotes ("said Syria must ...") are what was said,
+                # not who is speaking: a later "he said" does not point back to them.
+                if self._in_content(tok, quotes):
                     continue
                 run = _name_tokens(_speaker_tokens(tok))
                 name = self.text[run[0].idx: run[-1].idx + len(run[-1].text)] if run else ""
@@ -762,6 +809,11 @@ class _SpeakerResolver:
         known = {p for p, _ in self.person_ents}
         self.person_ents += [(p, name) for p, name in self.person_mentions if " " in name and p not in known]
         self.person_ents.sort()
+
+    @staticmethod
+    def _in_content(tok: Token, quotes) -> bool:
+        """Inside a quote or a reported clause: what was said, not who said it."""
+        return _in_spans(tok.idx, quotes) is not None or any(a.dep_ == "ccomp" for a in tok.ancestors)
 
     # --- watchlist look-ups -----------------------------------------------------------------
     def _listed(self, text: str) -> tuple[str, str] | None:
@@ -899,7 +951,9 @@ class _SpeakerResolver:
             self._remember_person(pos, speaker, name, actor)
             return speaker, actor
         actor = self._metonym(phrase) or self._role_actor(toks + appos_toks)
-        if subj.tag_ in ("NNS", "NNPS") or actor:
+        if subj.tag_ == "NN" and subj.pos_ == "NOUN" and subj.lower_ not in _INSTITUTION_NOUNS:
+            self.unnamed.append((pos, speaker, actor))
+        elif subj.tag_ in ("NNS", "NNPS") or actor:
             self.groups.append((pos, speaker, actor))
         return speaker, actor
 
@@ -927,11 +981,17 @@ class _SpeakerResolver:
 
     def _pronoun(self, lower: str, pos: int, phrase: str) -> tuple[str, str]:
         if PRONOUNS[lower] == "person":
-            earlier = [(p, name) for p, name in self.person_mentions if p < pos]
-            if not earlier:
+            # The most recent person before the pronoun: a named subject, a speaker already
+            # resolved (named or not), or an earlier pronoun's antecedent. Ties prefer a known actor.
+            cands: list[tuple[int, int, str, str | None]] = [(p, 0, name, None) for p, name in self.person_mentions if p < pos]
+            cands += [(p, 1, name, actor) for p, name, actor in self.people + self.unnamed if p < pos]
+            if not cands:
                 return phrase, ""
-            p, name = earlier[-1]
-            return phrase, self._actor_of_name(name, p)
+            p, _, name, actor = max(cands, key=lambda c: (c[0], c[1]))
+            if actor is None:
+                actor = self._actor_of_name(name, p)
+            self.unnamed.append((pos, name, actor))
+            return phrase, actor
         if PRONOUNS[lower] == "plural":
             earlier = [g for g in self.groups if g[0] < pos]
             if earlier:
@@ -999,8 +1059,15 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
             used_quotes.add(p)
     # Cue-less quotes right after a statement continue it (the news convention).
     orphan = [q for q in quotes if q not in used_quotes and len(text[q[0]:q[1]].split()) >= 4]
-    for d in drafts:
-        speaker, actor = resolver.resolve(d.subj, d.source_toks) if d.subj is not None else ("", "")
+    _quoted_label_designations(doc, drafts, quotes, resolver)
+    if profile == "speech":
+        _cut_nested_designations(text, drafts)
+    # Speakers are resolved in text order so that a pronoun sees every earlier speaker.
+    resolved: dict[int, tuple[str, str]] = {}
+    for k, d in sorted(enumerate(drafts), key=lambda kd: kd[1].source_toks[0].i if kd[1].source_toks else -1):
+        resolved[k] = resolver.resolve(d.subj, d.source_toks) if d.subj is not None else ("", "")
+    for k, d in enumerate(drafts):
+        speaker, actor = resolved[k]
         pieces = sorted(set(d.pieces))
         merged: list[tuple[int, int]] = []
         for p in pieces:
@@ -1044,6 +1111,60 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
         att = Attribution(kind, src, cue, tuple(merged), speaker, actor, cue_text, ctx, d.designated, addressee)
         out.append(att)
     return out
+
+
+def _quoted_label_designations(doc: Doc, drafts: list[_Draft], quotes, resolver: "_SpeakerResolver") -> None:
+    """'Fidan said the YPG was "a terrorist organisation"' labels a listed entity: a designation.
+
+    The reported clause must be a copula whose subject names a watchlist entity and whose
+    predicate noun phrase is entirely the speaker's quoted wording; a quote that runs into more
+    ("were "terrorist groups" backed by ...") or a subject that is an event ("the strikes were
+    "a violation"") stays reported speech.
+    """
+    for d in drafts:
+        if d.kind == "designation" or d.according or not d.reported:
+            continue
+        for clause in d.verb.children:
+            if clause.dep_ != "ccomp" or clause.lower_ not in _BE:
+                continue
+            subj = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+            attr = next((c for c in clause.children if c.dep_ == "attr" and c.i > clause.i), None)
+            if subj is None or attr is None or attr.pos_ not in ("NOUN", "PROPN"):
+                continue
+            words = [t for t in attr.subtree if not t.is_punct]
+            q = _in_spans(words[0].idx, quotes)
+            if q is None or words[-1].idx + len(words[-1]) > q[1]:
+                continue
+            subj_toks = sorted(subj.subtree, key=lambda t: t.i)
+            a, b = _char_span(subj_toks)
+            # The alias must be the subject's head: "the YPG", not "the fall of Assad".
+            if not any(a + m.start <= subj.idx < a + m.end for m in resolver._find(doc.text[a:b])):
+                continue
+            d.kind = "designation"
+            d.designated = (a, b)
+            break
+
+
+def _cut_nested_designations(text: str, drafts: list[_Draft]) -> None:
+    """End a statement's content where a designation nested at its end begins.
+
+    In 'X said Iran backed the army against what he called "takfiri groups"' the designation is
+    its own statement (about another target, with its own stance); leaving it inside the outer
+    content would score that label against the outer statement's target too.
+    """
+    for inner in drafts:
+        if inner.kind != "designation":
+            continue
+        clause = sorted(inner.verb.subtree, key=lambda t: t.i)
+        lo, hi = clause[0].idx, clause[-1].idx + len(clause[-1])
+        for outer in drafts:
+            if outer is inner or outer.kind == "designation":
+                continue
+            for k, (a, b) in enumerate(outer.pieces):
+                if a < lo < b and not re.sub(r"[\s\"“”'’.,;]", "", text[hi:b]):
+                    cut = _trim(text, a, lo)
+                    if len(text[cut[0]:cut[1]].split()) >= 3:
+                        outer.pieces[k] = cut
 
 
 def _designation_cue(text: str, verb: Token, designated: tuple[int, int]) -> str:
@@ -1104,10 +1225,30 @@ def extract_statements(
     atts = find_attributions(doc, watchlist, article.date)
     statements = [_to_statement(article, a) for a in atts]
     mentions = article_mentions(article, watchlist) if atts else []
-    return [
+    linked = [
         link_targets(st, article, watchlist, doc=doc, attribution=att, mentions=mentions)
         for st, att in zip(statements, atts)
     ]
+    return _carry_targets(linked, article.text)
+
+
+def _carry_targets(statements: list[Statement], text: str) -> list[Statement]:
+    """A quote that names nothing, right after its speaker's paraphrase, is about the same targets.
+
+    News writing backs a paraphrase with a quote ('He said Washington would watch the new
+    authorities. "Words matter," he said.'); the quote inherits the paraphrase's targets as
+    inferred links. Only the directly preceding statement of the same actor, in the same
+    paragraph, counts.
+    """
+    out = list(statements)
+    for i in range(1, len(out)):
+        st, prev = out[i], out[i - 1]
+        if st.targets or st.kind != "direct" or not st.actor or prev.actor != st.actor or not prev.targets:
+            continue
+        if prev.end > st.start or "\n" in text[prev.end:st.start]:  # same paragraph only
+            continue
+        out[i] = replace(st, targets=tuple(replace(t, inferred=True) for t in prev.targets))
+    return out
 
 
 def iter_statements(

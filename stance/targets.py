@@ -10,7 +10,6 @@ that, the article's most frequent other entity is used. Both are marked ``inferr
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -28,9 +27,27 @@ _LABEL = re.compile(
     r"(?:groups?|organi[sz]ations?|factions?|fighters|forces)|terrorists|militants|insurgents|fighters|"
     r"jihadists|extremists|the\s+group|the\s+movement|the\s+regime|the\s+new\s+(?:authorities|rulers|leadership|government)|"
     r"the\s+authorities|the\s+(?:interim|caretaker|transitional)\s+(?:government|authorities|cabinet)|"
+    r"the\s+(?:armed\s+|syrian\s+)?opposition|"
+    # Events that stand for whoever carried them out ("Nebenzia said such actions were unacceptable").
+    r"(?:such|these|those|the)\s+(?:actions?|operations?|offensive|strikes|attacks?|assault|incursion|invasion|"
+    r"takeover|advance|raids?|bombardment|move)|"
     r"they|them|their)\b",
     re.IGNORECASE,
 )
+# Labels that point back to something named earlier ("these groups", "the terrorists"): they add
+# their referent even when the statement also names other entities ("... including Turkey").
+_ANAPHOR = re.compile(
+    r"\b(?:(?:these|those|such)\s+(?:\w+\s+)?(?:groups?|organi[sz]ations?|factions?|fighters|forces|militants|"
+    r"terrorists|rebels|insurgents|gangs|jihadists|extremists|mercenaries)|"
+    r"the\s+(?:terrorists|militants|insurgents|jihadists|extremists|mercenaries))\b",
+    re.IGNORECASE,
+)
+# What a label says about its referent: an armed group or a government.
+_GROUP_WORDS = re.compile(
+    r"\b(?:groups?|organi[sz]ations?|factions?|fighters|militants|terrorists|rebels?|insurgents|gangs|"
+    r"jihadists|extremists|mercenaries|movement|opposition)\b", re.IGNORECASE)
+_STATE_WORDS = re.compile(r"\b(?:government|regime|authorities|administration|rulers|leadership|cabinet)\b",
+                          re.IGNORECASE)
 # An alias right after these words in the attribution clause names a venue, not a target.
 _VENUE = re.compile(r"\b(?:in|at|from|visiting|visit\s+to|trip\s+to)\s+(?:the\s+)?$", re.IGNORECASE)
 
@@ -66,7 +83,10 @@ def link_targets(
     if attribution is not None and attribution.designated is not None:
         regions.append([attribution.designated])
     regions.append(content_spans)
-    regions.append([(ctx_start, ctx_end)])
+    if attribution is None or attribution.kind != "designation":
+        # A designation's sentence may hold another statement ('backed the government against
+        # what he called "terrorist groups"'): its targets are not the label's.
+        regions.append([(ctx_start, ctx_end)])
     for group in regions:
         if links and group[0] == (ctx_start, ctx_end):
             break
@@ -86,9 +106,14 @@ def link_targets(
                     continue
                 links[m.entity] = TargetLink(entity=m.entity, mention=m.alias, inferred=False)
     if links:
+        anaphor = _ANAPHOR.search(statement.text)
+        if anaphor is not None:
+            extra = _referent(statement, mentions, own, excluded, anaphor.group(0), set(links), watchlist)
+            if extra is not None:
+                links[extra.entity] = extra
         return replace(statement, targets=tuple(links.values()))
 
-    inferred = _infer(statement, text, mentions, own, excluded, attribution)
+    inferred = _infer(statement, text, mentions, own, excluded, attribution, watchlist)
     return replace(statement, targets=tuple(inferred))
 
 
@@ -140,35 +165,56 @@ def _is_other_speaker(text: str, end: int) -> bool:
     return bool(re.match(r"(?:'s)?\s+(?:foreign\s+)?(?:ministry|spokes\w+)\s+said", text[end:end + 40]))
 
 
-def _infer(statement, text, all_mentions, own, excluded, attribution) -> list[TargetLink]:
-    mentions = [
-        m for m in all_mentions
-        if m.entity != own and not any(x < m.end and m.start < y for x, y in excluded)
-    ]
-    if not mentions:
-        return []
+def _infer(statement, text, all_mentions, own, excluded, attribution, watchlist) -> list[TargetLink]:
+    """A target for a statement that names none, only through a label or pronoun that refers back.
+
+    A statement with no such reference ("Our positions will depend on ...") gets no target: a
+    guessed one would feed a stance toward an entity the speaker never mentioned.
+    """
     label = _LABEL.search(statement.text)
     if label is None and attribution is not None and attribution.designated is not None:
         a, b = attribution.designated
         label = _LABEL.search(text[a:b])
-    if label is not None:
-        before = [m for m in mentions if m.end <= statement.start]
-        if not before:
-            before = [m for m in mentions if m.start >= statement.end]
-        if before:
-            # The most recent entity named before the statement (the next one when none precedes).
-            m = before[-1] if before[-1].end <= statement.start else before[0]
-            return [TargetLink(entity=m.entity, mention=label.group(0), inferred=True)]
-    if not own:
-        # Statements nobody official made feed no actor timeline; a guessed target only adds noise.
+    if label is None and attribution is not None and attribution.kind == "designation":
+        # 'what he called "takfiri terrorist groups"': the label itself is the reference.
+        label = _LABEL.search(" ".join(text[a:b] for a, b in attribution.content))
+    if label is None:
         return []
-    counts = Counter(m.entity for m in mentions)
-    best = max(counts.values())
-    # Ties go to the entity named nearest before the statement.
-    tied = {e for e, c in counts.items() if c == best}
-    nearest = [m for m in mentions if m.entity in tied and m.start < statement.start] or [
-        m for m in mentions if m.entity in tied
+    link = _referent(statement, all_mentions, own, excluded, label.group(0), set(), watchlist)
+    return [link] if link is not None else []
+
+
+def _referent(statement, all_mentions, own, excluded, label: str, taken: set[str], watchlist: Watchlist) -> TargetLink | None:
+    """The entity a label refers to: the most recent compatible one named before the statement.
+
+    "terrorist groups" prefers an entity with group-like aliases ("rebels") over a government
+    named in between, and "the new authorities" the reverse; failing that, any entity will do.
+    """
+    mentions = [
+        m for m in all_mentions
+        if m.entity != own and m.entity not in taken and not any(x < m.end and m.start < y for x, y in excluded)
+        and not (statement.start <= m.start < statement.end)
     ]
-    entity = nearest[-1].entity if nearest[-1].start < statement.start else nearest[0].entity
-    surface = Counter(m.alias for m in mentions if m.entity == entity).most_common(1)[0][0]
-    return [TargetLink(entity=entity, mention=surface, inferred=True)]
+    if not mentions:
+        return None
+    before = [m for m in mentions if m.end <= statement.start]
+    ordered = list(reversed(before)) + [m for m in mentions if m.start >= statement.end]
+    wanted = _GROUP_WORDS if _GROUP_WORDS.search(label) else _STATE_WORDS if _STATE_WORDS.search(label) else None
+    if wanted is not None:
+        kinds = _entity_words(watchlist)
+        fitting = [m for m in ordered if wanted.search(kinds.get(m.entity, ""))]
+        ordered = fitting or ordered
+    return TargetLink(entity=ordered[0].entity, mention=label, inferred=True)
+
+
+_WORDS_CACHE: dict[int, tuple[Watchlist, dict[str, str]]] = {}
+
+
+def _entity_words(watchlist: Watchlist) -> dict[str, str]:
+    """Each entity's aliases joined: what kind of thing it is named as ("rebels" vs "government")."""
+    hit = _WORDS_CACHE.get(id(watchlist))
+    if hit is None or hit[0] is not watchlist:
+        words = {e.name: " ".join(a.text for a in e.aliases) for e in watchlist.entities}
+        _WORDS_CACHE.clear()
+        hit = _WORDS_CACHE[id(watchlist)] = (watchlist, words)
+    return hit[1]

@@ -47,7 +47,11 @@ DEC = "2024-12-05"
 # (date, text, expected statements: (speaker substring, actor, kind, cue substring, content substring))
 CASES = [
     pytest.param(DEC, 'Iranian Foreign Minister Abbas Araghchi said on Sunday that the rebels were "terrorist groups".',
-                 [("Araghchi", "Iran", "indirect", "said", "the rebels were")], id="reported-title"),
+                 [("Araghchi", "Iran", "designation", "said", "the rebels were")], id="reported-title"),
+    pytest.param(DEC, 'Iranian Foreign Minister Abbas Araghchi said that the rebels were "terrorist groups" backed by Israel.',
+                 [("Araghchi", "Iran", "indirect", "said", "backed by Israel")], id="quoted-label-runs-on"),
+    pytest.param(DEC, 'Lavrov said the Israeli strikes were "a violation of international law".',
+                 [("Lavrov", "Russia", "indirect", "said", "violation")], id="quoted-label-on-event"),
     pytest.param(DEC, '"We will not accept this," Lavrov told reporters.',
                  [("Lavrov", "Russia", "direct", "told", "will not accept")], id="cue-after"),
     pytest.param(DEC, '"We are ready to talk," Peskov said, "but only if the shelling stops."',
@@ -109,6 +113,31 @@ CASES = [
     pytest.param("2024-12-01", 'The new authorities pledged to protect religious minorities.',
                  [("new authorities", "", "indirect", "pledged", "protect religious minorities")], id="alias-before-its-time"),
     pytest.param(DEC, 'Peskov declined to comment on the reports.', [], id="no-statement"),
+    # Pronouns go to the most recent speaker, named or not, never to a name inside reported content.
+    pytest.param(DEC, 'Abbas Araghchi visited Damascus. One resident said the day was calm. '
+                      '"They took down the flags," he said.',
+                 [("One resident", "", "indirect", "said", "calm"), ("he", "", "direct", "said", "took down the flags")],
+                 id="pronoun-after-unnamed-speaker"),
+    pytest.param(DEC, 'Sergei Lavrov said Netanyahu had misjudged the situation. He added that talks would continue.',
+                 [("Lavrov", "Russia", "indirect", "said", "misjudged"), ("He", "Russia", "indirect", "added", "talks")],
+                 id="pronoun-skips-name-in-content"),
+    pytest.param(DEC, 'Maria Zakharova told reporters that Syria must stay united. She said talks would continue.',
+                 [("Zakharova", "Russia", "indirect", "told", "united"), ("She", "Russia", "indirect", "said", "talks")],
+                 id="pronoun-skips-place-in-content"),
+    pytest.param(DEC, "Iran's foreign minister, Abbas Araghchi, warned Israel against escalation. "
+                      "He wrote that Tehran would respond.",
+                 [("Araghchi", "Iran", "indirect", "warned", "against escalation"),
+                  ("He", "Iran", "indirect", "wrote", "would respond")], id="pronoun-to-appositive-name"),
+    pytest.param(DEC, 'Sergei Lavrov spoke in Doha. He said Moscow would watch the rebels. "Words matter," he said.',
+                 [("He", "Russia", "indirect", "said", "watch the rebels"), ("he", "Russia", "direct", "said", "Words matter")],
+                 id="pronoun-chain-to-quote"),
+    # One sentence, two statements: support for one side and a label for the other.
+    pytest.param(DEC, 'Araghchi said Iran backed the Syrian army against what he called "takfiri terrorist groups".',
+                 [("Araghchi", "Iran", "indirect", "said", "backed the Syrian army"),
+                  ("he", "Iran", "designation", "called", "takfiri terrorist groups")], id="nested-designation"),
+    # A listed entity given a quoted label in a reported copula is a designation.
+    pytest.param(DEC, 'Fidan said the rebels were "a terrorist organisation" and had no place in Syria.',
+                 [("Fidan", "Turkey", "designation", "said", "terrorist organisation")], id="said-was-quoted-label"),
 ]
 
 
@@ -127,6 +156,11 @@ def test_extraction(nlp, date, text, expected):
         first_piece = st.text.split(" ")[0]
         assert first_piece in text[st.start:st.end]
         assert content.split()[0] in st.context and st.cue.split()[0] in st.context.lower() + st.context
+    # A statement's content never repeats a designation that is its own statement.
+    designations = [st.text for st in statements if st.kind == "designation"]
+    for st in statements:
+        if st.kind != "designation":
+            assert not any(d in st.text for d in designations), st.text
 
 
 def test_surname_tagged_as_org_resolves_through_title(nlp):

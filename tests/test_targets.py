@@ -55,10 +55,28 @@ CASES = [
                  {"Iran": False}, id="addressee-is-not-a-target"),
     pytest.param("2024-12-05", "The rebels seized the airport on Monday. Araghchi said the terrorist groups would be defeated.",
                  {"HTS": True}, id="label-resolves-to-last-named"),
+    # A statement with no label or pronoun referring to anything gets no target, however often
+    # entities are named around it.
     pytest.param("2024-12-05", "HTS fighters advanced on Hama. Israeli jets struck depots. Peskov said the situation was worrying.",
-                 {"Israel": True}, id="fallback-ties-go-to-nearest"),
+                 {}, id="no-reference-no-target"),
     pytest.param("2024-12-05", "HTS fighters advanced on Hama. HTS took the airport. Peskov said the situation was worrying.",
-                 {"HTS": True}, id="fallback-most-frequent"),
+                 {}, id="no-reference-despite-frequent-entity"),
+    pytest.param("2024-12-05", 'The rebels took Aleppo. "These groups threaten every country, including Turkey," Araghchi said.',
+                 {"Turkey": False, "HTS": True}, id="anaphor-adds-referent-to-named"),
+    pytest.param("2024-12-05", 'The rebels took Hama. Araghchi said Iran backed the Syrian government against what he '
+                               'called "takfiri terrorist groups".',
+                 {"HTS": True}, id="group-label-skips-government"),
+    pytest.param("2024-12-05", "Israeli jets struck depots near Damascus. Lavrov said such actions were unacceptable.",
+                 {"Israel": True}, id="event-label-to-its-agent"),
+    pytest.param("2024-12-05", 'Lavrov said Moscow was talking to the rebels. "We are discussing the safety of our people," '
+                               "he said.",
+                 {"HTS": True}, id="quote-continues-paraphrase"),
+    pytest.param("2024-12-05", 'Lavrov said Moscow was talking to the rebels.\n\n"We are discussing the safety of our '
+                               'people," he said.',
+                 {}, id="no-carry-across-paragraphs"),
+    pytest.param("2024-12-05", 'Araghchi said Moscow had been informed. "Our positions will depend on the conduct of all '
+                               'actors," Peskov said.',
+                 {}, id="no-carry-from-another-actor"),
     pytest.param("2024-12-05", "HTS fighters advanced on Hama. A researcher in Paris said the situation was worrying.",
                  {}, id="no-fallback-for-unattributed"),
     pytest.param("2024-12-05", "Araghchi said Iran would defend itself.", {}, id="own-entity-only"),

@@ -7,20 +7,46 @@ in flight, which bounds the driver's memory.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import logging
 import multiprocessing
 import os
 from collections.abc import Iterator
 from typing import Any
 
 from stance.batch.config import BatchConfig
-from stance.batch.scoring import NO_TORCH_ENV, Scorer, Shard, ShardResult, process_shard, torch_not_needed
+from stance.batch.scoring import (NO_TORCH_ENV, Scorer, Shard, ShardResult, config_scorer_version, default_scorer,
+                                  process_shard, torch_not_needed)
+
+logger = logging.getLogger(__name__)
 
 # The workers are the parallelism: one ONNX/BLAS thread each, so they do not oversubscribe.
 WORKER_ENV = {"STANCE_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
 
 
+def _build_model(config: BatchConfig) -> None:
+    from stance.classifier import StanceClassifier
+
+    StanceClassifier.from_pretrained(config.model, backend=config.backend)
+
+
+def prepare_model(config: BatchConfig) -> None:
+    """Build the model's int8 ONNX graph, if missing, in a short-lived process.
+
+    The build needs torch; done here, it does not stay in the memory of every long-lived
+    worker, which then start without torch (see ``worker_env``)."""
+    if config.backend == "torch" or torch_not_needed(config):
+        return
+    proc = multiprocessing.get_context("spawn").Process(target=_build_model, args=(config,))
+    proc.start()
+    proc.join()
+    if proc.exitcode != 0:  # the workers will report the real error when they load the model
+        logger.warning("building the ONNX graph in a helper process failed (exit code %s)", proc.exitcode)
+
+
 def worker_env(config: BatchConfig, scorer: Scorer | None) -> dict[str, str]:
     env = dict(WORKER_ENV)
+    if scorer is None:
+        prepare_model(config)
     if scorer is None and torch_not_needed(config):
         env[NO_TORCH_ENV] = "1"
         env["TRANSFORMERS_VERBOSITY"] = "error"  # else it warns, once per worker, that torch is missing
@@ -29,7 +55,10 @@ def worker_env(config: BatchConfig, scorer: Scorer | None) -> dict[str, str]:
 
 class InProcess:
     def __init__(self, config: BatchConfig, scorer: Scorer | None):
-        self.config, self.scorer = config, scorer
+        self.config, self.scorer = config, scorer or default_scorer(config)
+
+    def scorer_version(self) -> str:
+        return self.scorer.version
 
     def submit(self, shard: Shard) -> Iterator[ShardResult]:
         yield process_shard(shard, self.config, self.scorer)
@@ -61,6 +90,12 @@ class ProcessPool:
                                            mp_context=multiprocessing.get_context("spawn"))
         self.window = config.max_in_flight or 2 * config.workers
         self.pending: set[cf.Future] = set()
+
+    def scorer_version(self) -> str:
+        # Asked of a worker so that the driver never imports spaCy (and, through it, torch).
+        if self.scorer is not None:
+            return self.scorer.version
+        return self.pool.submit(config_scorer_version, self.config).result()
 
     def submit(self, shard: Shard) -> Iterator[ShardResult]:
         self.pending.add(self.pool.submit(process_shard, shard, self.config, self.scorer))
@@ -98,6 +133,11 @@ class Dask:
         workers = max(len(client.scheduler_info().get("workers", {})), 1)
         self.window = config.max_in_flight or 2 * workers
         self.pending = as_completed()
+
+    def scorer_version(self) -> str:
+        if self.scorer is not None:
+            return self.scorer.version
+        return self.client.submit(config_scorer_version, self.config, pure=False).result()
 
     def submit(self, shard: Shard) -> Iterator[ShardResult]:
         self.pending.add(self.client.submit(process_shard, shard, self.config, self.scorer, pure=False))

@@ -20,7 +20,7 @@ from stance.batch.dedup import DedupIndex
 from stance.batch.ledger import Ledger, fingerprint, shard_digest
 from stance.batch.progress import BatchProgress, estimate_total
 from stance.batch.executors import make_executor
-from stance.batch.scoring import Scorer, Shard, ShardResult, config_scorer_version, default_scorer
+from stance.batch.scoring import Scorer, Shard, ShardResult
 from stance.batch.shards import atomic_write_bytes, committed_shards, remove_temporaries, shard_meta
 from stance.ingest import Reject, RejectWriter, discover_files, read_articles
 from stance.records import Article
@@ -83,44 +83,44 @@ def run_batch(config: BatchConfig, *, progress: ProgressFn | None = None, scorer
         remove_temporaries(folder)
 
     files = discover_files(config.inputs)
-    in_process = client is None and config.scheduler == "local" and config.workers == 1
-    if scorer is None and in_process:
-        scorer = default_scorer(config)
-    version = scorer.version if scorer is not None else config_scorer_version(config)
-    ledger = Ledger.open(out, fingerprint(config, files, version))
-    done = committed_shards(config.statements_dir)
-    total = estimate_total(files)
-
-    rejects_path = out / "rejects.csv"
-    rejects_path.unlink(missing_ok=True)  # every run re-reads all inputs, so it rewrites this file in full
-    scoring_rejects = RejectWriter(rejects_path)
-
-    def count_reject(_: Reject) -> None:
-        totals.counts["rejected"] += 1
-
-    def report() -> None:
-        if progress is not None:
-            c = totals.counts
-            progress(BatchProgress(read=c["read"], scored=c["scored"], cached=c["cached"],
-                                   statements=c["statements"], total=total, elapsed_s=time.perf_counter() - started))
-
-    def finished(result: ShardResult) -> None:
-        c = totals.counts
-        c["scored"] += result.scored
-        c["cached"] += result.cached
-        c["statements"] += result.rows
-        c["shards_written"] += 1
-        for file, line, reason in result.rejects:
-            scoring_rejects.write(Reject(file, line, reason))
-            c["rejected"] += 1
-        for stage, seconds in result.timings.items():
-            totals.time(stage, seconds)
-        ledger.record(result.index, articles=result.articles, rows=result.rows, digest=result.digest)
-        report()
-
-    index = DedupIndex(out / "dedup.sqlite", threshold=config.dedup_threshold) if config.dedup else None
-    executor = make_executor(config, scorer, client)
+    t0 = time.perf_counter()
+    executor = make_executor(config, scorer, client)  # in-process: loads spaCy and the model here
+    index = None
     try:
+        ledger = Ledger.open(out, fingerprint(config, files, executor.scorer_version()))
+        totals.time("loading", time.perf_counter() - t0)
+        done = committed_shards(config.statements_dir)
+        total = estimate_total(files)
+
+        rejects_path = out / "rejects.csv"
+        rejects_path.unlink(missing_ok=True)  # every run re-reads all inputs, so it rewrites this file in full
+        scoring_rejects = RejectWriter(rejects_path)
+
+        def count_reject(_: Reject) -> None:
+            totals.counts["rejected"] += 1
+
+        def report() -> None:
+            if progress is not None:
+                c = totals.counts
+                progress(BatchProgress(read=c["read"], scored=c["scored"], cached=c["cached"],
+                                       statements=c["statements"], total=total,
+                                       elapsed_s=time.perf_counter() - started))
+
+        def finished(result: ShardResult) -> None:
+            c = totals.counts
+            c["scored"] += result.scored
+            c["cached"] += result.cached
+            c["statements"] += result.rows
+            c["shards_written"] += 1
+            for file, line, reason in result.rejects:
+                scoring_rejects.write(Reject(file, line, reason))
+                c["rejected"] += 1
+            for stage, seconds in result.timings.items():
+                totals.time(stage, seconds)
+            ledger.record(result.index, articles=result.articles, rows=result.rows, digest=result.digest)
+            report()
+
+        index = DedupIndex(out / "dedup.sqlite", threshold=config.dedup_threshold) if config.dedup else None
         articles = read_articles(files, default_date=config.default_date, skip_bad=True, rejects_path=rejects_path,
                                  on_reject=count_reject)
         ordinal = 0
@@ -128,8 +128,8 @@ def run_batch(config: BatchConfig, *, progress: ProgressFn | None = None, scorer
         for shard_index, chunk in enumerate(_chunks(_timed(articles, totals), config.shard_size)):
             n_shards = shard_index + 1
             totals.counts["read"] += len(chunk)
-            duplicates: dict[str, str] = {}
             t0 = time.perf_counter()
+            duplicates: dict[str, str] = {}
             if index is not None:
                 for article in chunk:
                     found = index.add(ordinal, article.id, article.text)
@@ -150,6 +150,10 @@ def run_batch(config: BatchConfig, *, progress: ProgressFn | None = None, scorer
                 finished(result)
         for result in executor.drain():
             finished(result)
+    except BaseException:
+        if index is not None:
+            index.close()
+        raise
     finally:
         executor.close()
     stale = [i for i in done if i >= n_shards]

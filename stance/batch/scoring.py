@@ -61,28 +61,40 @@ class PipelineScorer:
     def __post_init__(self) -> None:
         self.version = pipeline_version(self.classifier.version, self.watchlist)
 
+    # Articles per spaCy + classifier round: bounds the transient memory of a round (a whole
+    # 250-article shard at once peaked ~250 MB higher per process) while keeping ~250
+    # statement-target pairs per classifier call, plenty to fill its batches.
+    chunk: int = 64
+
     def score(self, articles: Sequence[Article]) -> tuple[list[list[dict[str, Any]]], dict[str, float]]:
         from stance.pipeline import score_statements, to_frame
         from stance.statements import iter_statements
 
-        t0 = time.perf_counter()
-        statements = [
-            s for _, found in iter_statements(articles, self.watchlist, nlp=self.nlp, n_process=self.n_process,
-                                              batch_size=self.batch_size)
-            for s in found
-        ]
-        t1 = time.perf_counter()
-        scored = score_statements(statements, self.classifier, batch_size=self.batch_size)
-        t2 = time.perf_counter()
-        frame = to_frame(scored, titles={a.id: a.title for a in articles})
+        timings = {"spacy": 0.0, "classifier": 0.0}
         by_article: dict[str, list[dict[str, Any]]] = {a.id: [] for a in articles}
-        for row in frame.to_dict("records"):
-            by_article[row["article_id"]].append(row)
-        return [by_article[a.id] for a in articles], {"spacy": t1 - t0, "classifier": t2 - t1}
+        # spaCy starts its n_process workers on every call: with several, one round per shard.
+        step = self.chunk if self.n_process == 1 else max(len(articles), 1)
+        for start in range(0, len(articles), step):
+            part = articles[start:start + step]
+            t0 = time.perf_counter()
+            statements = [
+                s for _, found in iter_statements(part, self.watchlist, nlp=self.nlp, n_process=self.n_process,
+                                                  batch_size=self.spacy_batch_size)
+                for s in found
+            ]
+            t1 = time.perf_counter()
+            scored = score_statements(statements, self.classifier, batch_size=self.batch_size)
+            t2 = time.perf_counter()
+            timings["spacy"] += t1 - t0
+            timings["classifier"] += t2 - t1
+            for row in to_frame(scored, titles={a.id: a.title for a in part}).to_dict("records"):
+                by_article[row["article_id"]].append(row)
+        return [by_article[a.id] for a in articles], timings
 
 
 def config_scorer_version(config: BatchConfig) -> str:
-    """The default scorer's version without loading spaCy or the model (for drivers and cache hits)."""
+    """The default scorer's version without loading spaCy's model or the classifier (for cache hits)."""
+    _maybe_block_torch()  # pipeline_version imports the extractor, hence spaCy
     from stance.classifier import check_model_dir, default_model_dir
 
     model_dir = config.model or default_model_dir()
@@ -219,8 +231,10 @@ def score_partition(articles: Sequence[Article], config: BatchConfig, *, scorer:
     hits = cache.get_many(list(keys.values())) if cache is not None else {}
     misses = [a for a in articles if keys[a.id] not in hits]
     t_lookup = time.perf_counter() - t0
+    t_load = 0.0
     if misses and scorer is None:
-        scorer = default_scorer(config)
+        scorer = default_scorer(config)  # loads spaCy's model and the classifier on first use
+        t_load = time.perf_counter() - t0 - t_lookup
     done, rejects, timings = _score_isolating_failures(scorer, misses) if misses else ([], [], {})
     t1 = time.perf_counter()
     if cache is not None:
@@ -232,6 +246,8 @@ def score_partition(articles: Sequence[Article], config: BatchConfig, *, scorer:
         rows = restore(hits[keys[article.id]], article) if keys[article.id] in hits else fresh.get(article.id, [])
         out.extend({**row, "duplicate_of": duplicates.get(article.id, "")} for row in rows)
     timings["cache"] = t_lookup + time.perf_counter() - t1
+    if t_load > 0.01:
+        timings["loading"] = t_load
     frame = pd.DataFrame(out, columns=COLUMNS)
     n_cached = len(articles) - len(misses)
     return PartitionResult(frame=frame, scored=len(misses), cached=n_cached, rejects=rejects, timings=timings)

@@ -1,0 +1,69 @@
+"""The CLI prints exactly what an analyst reads, on data with a known answer."""
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from stance.cli import main
+from stance.pipeline import STATEMENT_COLUMNS
+
+
+def statements_csv(path, rows):
+    records = []
+    for i, (day, actor, target, score) in enumerate(rows):
+        records.append({
+            "article_id": f"a{i}", "date": day, "source": f"Outlet {i % 3}", "speaker": f"Speaker {actor}",
+            "actor": actor, "target": target, "kind": "direct", "cue": "said", "text": f"Quote number {i}.",
+            "start": 0, "end": 16, "stance": "favor" if score > 0.3 else "against" if score < -0.3 else "neutral",
+            "score": score, "confidence": 0.9,
+        })
+    pd.DataFrame(records, columns=STATEMENT_COLUMNS).to_csv(path, index=False)
+    return path
+
+
+def days(start, n, step=2):
+    return [(dt.date.fromisoformat(start) + dt.timedelta(days=step * i)).isoformat() for i in range(n)]
+
+
+def test_report_prints_the_known_shift_exactly(tmp_path, capsys):
+    rows = ([(d, "Iran", "Syrian opposition", -0.8) for d in days("2024-11-24", 4)]
+            + [(d, "Iran", "Syrian opposition", 0.8) for d in days("2024-12-08", 4)]
+            + [(d, "Turkey", "Syrian opposition", 0.6) for d in days("2024-11-24", 6, step=4)]
+            + [(d, "", "Syrian opposition", -0.5) for d in days("2024-12-01", 2)])
+    path = statements_csv(tmp_path / "statements.csv", rows)
+    out = tmp_path / "out"
+    assert main(["report", str(path), "--out", str(out)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "Statements: 16 statement-target rows from 16 articles; 14 attributed to watchlist actors",
+        "Shifts: 1",
+        "  Iran -> Syrian opposition: up on 2024-12-08 (-0.80 -> +0.80)",
+        f"Wrote {out / 'index.html'}",
+    ]
+    shifts = pd.read_csv(out / "shifts.csv")
+    assert list(shifts.columns[:9]) == ["actor", "target", "date", "direction", "before", "after", "delta",
+                                        "before_quote", "after_quote"]
+    assert (out / "reports" / "iran.html").exists() and (out / "reports" / "iran.md").exists()
+
+
+ROOT = Path(__file__).resolve().parents[1]
+WATCHLIST = str(ROOT / "data" / "examples" / "watchlist.yaml")
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["report", "{tmp}/missing.csv", "--out", "{tmp}/o"], "no such statements file"),
+    (["run", "{tmp}/nowhere", "--watchlist", WATCHLIST, "--out", "{tmp}/o"], "no such file or folder"),
+    (["run", str(ROOT / "data" / "examples" / "articles"), "--watchlist", "{tmp}/nope.yaml", "--out", "{tmp}/o"],
+     "watchlist file not found"),
+])
+def test_errors_are_one_clear_line_and_exit_2(argv, message, capsys, tmp_path):
+    assert main([a.format(tmp=tmp_path) for a in argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("stance: error: ") and message in err and len(err.splitlines()) == 1
+
+
+def test_report_rejects_a_csv_without_the_statement_columns(tmp_path, capsys):
+    path = tmp_path / "bad.csv"
+    path.write_text("a,b\n1,2\n")
+    assert main(["report", str(path), "--out", str(tmp_path / "o")]) == 2
+    assert "missing columns article_id" in capsys.readouterr().err
