@@ -153,8 +153,11 @@ def main() -> None:
     warm, warm_peak = run_child(["--corpus", str(corpus0), "--out", str(work / f"out-{n0}-warm"),
                                  "--cache", str(out0 / "cache.sqlite"), "--what", "batch", *common])
 
+    base_cpu = base["cpu_s"] / base["read"]
     print(f"\nbaseline pipeline.score_articles, 1 process, {base['read']} articles: {base_rate:.1f} articles/s, "
-          f"{base['statements'] / base['elapsed_s']:.1f} statements/s, peak RSS {base_peak / 2**20:.0f} MiB")
+          f"{base['statements'] / base['elapsed_s']:.1f} statements/s, {1000 * base_cpu:.0f} ms CPU per article "
+          f"(model loading included), peak RSS {base_peak / 2**20:.0f} MiB")
+    print("(wall-clock ratios move with the machine's load; CPU-per-article ratios much less)")
     for n, res, peak, _, _ in results:
         rate = res["read"] / res["elapsed_s"]
         print(f"\nN={n}: {rate:.1f} articles/s ({rate / base_rate:.2f}x baseline), "
@@ -162,7 +165,8 @@ def main() -> None:
               f"{res['duplicates']} near-duplicates, wall {res['elapsed_s']:.1f} s (model loading included), "
               f"peak RSS {peak / 2**20:.0f} MiB (process tree; per process: {res['peaks']} MiB)")
         per_article = res["cpu_s"] / res["read"]
-        print(f"  CPU {res['cpu_s']:.0f} s = {1000 * per_article:.0f} ms per article; on {ns.workers} otherwise idle "
+        print(f"  CPU {res['cpu_s']:.0f} s = {1000 * per_article:.0f} ms per article "
+              f"({per_article / base_cpu:.2f}x baseline); on {ns.workers} otherwise idle "
               f"cores that is at most {ns.workers / per_article:.1f} articles/s "
               f"(this machine's load average now: {os.getloadavg()[0]:.1f})")
         timings = res["timings"]

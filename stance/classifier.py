@@ -34,6 +34,8 @@ REQUIRED_FILES = (CONFIG_FILE, WEIGHTS_FILE) + TOKENIZER_FILES
 # The one tensor not shipped: it stays frozen in training and comes from the backbone package.
 FROZEN_KEY = "bert.embeddings.word_embeddings.weight"
 ONNX_FILE = "model.int8.onnx"
+# Bump when the export/quantization recipe changes: it is part of the ONNX cache key.
+ONNX_RECIPE = "q2"
 
 
 @dataclass(frozen=True)
@@ -204,7 +206,8 @@ def export_int8_onnx(model, tokenizer, dest: Path) -> Path:
                 opset_version=17,
                 dynamo=False,
             )
-        quantize_dynamic(str(fp32), str(int8), per_channel=True, weight_type=QuantType.QInt8)
+        # reduce_range (7-bit weights) measured slightly higher fp32 agreement on our dev sets at equal speed
+        quantize_dynamic(str(fp32), str(int8), per_channel=True, reduce_range=True, weight_type=QuantType.QInt8)
         os.replace(int8, dest)  # atomic: parallel builders never see a half-written file
     return dest
 
@@ -267,7 +270,7 @@ class StanceClassifier:
     def _onnx_session(model_dir: Path, tokenizer):
         import onnxruntime as ort
 
-        onnx_path = default_cache_dir() / model_version(model_dir) / ONNX_FILE
+        onnx_path = default_cache_dir() / f"{model_version(model_dir)}-{ONNX_RECIPE}" / ONNX_FILE
         if not onnx_path.is_file():
             logger.info("building int8 ONNX graph for %s into %s (once per model version)", model_dir, onnx_path)
             export_int8_onnx(load_torch_model(model_dir), tokenizer, onnx_path)

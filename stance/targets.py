@@ -4,8 +4,13 @@ Explicit targets are watchlist aliases valid on the article's date found in the 
 content or its attribution clause ("called the rebels ..."), never in the speaker's own name or
 title ("Iranian" in "Iranian Foreign Minister"), and never the speaker's own entity. When
 nothing is named, a label that stands for an entity ("terrorist groups", "the new
-authorities", "they") resolves to the entity most recently named before the statement; failing
-that, the article's most frequent other entity is used. Both are marked ``inferred=True``.
+authorities", "they", "such actions") resolves to the most recent compatible entity named
+before the statement ("terrorist groups" prefers an entity named as rebels/militants over a
+government); an anaphoric label ("these groups", "the terrorists") adds its referent even next
+to named targets. A statement with no such reference gets no target (there is no "most frequent
+entity" fallback); :func:`stance.statements.extract_statements` lets a quote that names nothing
+inherit the targets of its speaker's paraphrase just before it. Inferred links carry
+``inferred=True``.
 """
 from __future__ import annotations
 

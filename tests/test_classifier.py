@@ -139,3 +139,57 @@ def test_shipped_model_is_small_and_pickle_free():
     assert sum(p.stat().st_size for p in files) < 30 * 1024 * 1024
     assert not [p for p in files if p.suffix in (".bin", ".pt", ".pth", ".pkl", ".ckpt")]
     assert tuple(__import__("json").loads((folder / "config.json").read_text())["labels"]) == LABELS
+
+
+@pytest.mark.parametrize(
+    "probs,labels,expected",
+    [
+        ([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]], [0, 2], 0.0),  # confident and right
+        ([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]], [1, 1], 1.0),  # confident and wrong
+        ([[0.6, 0.2, 0.2], [0.6, 0.2, 0.2]], [0, 1], 0.1),  # 60% confident, 50% right
+    ],
+)
+def test_expected_calibration_error(probs, labels, expected):
+    from stance.evaluation.stance_eval import expected_calibration_error
+
+    assert expected_calibration_error(np.array(probs), np.array(labels)) == pytest.approx(expected)
+
+
+def test_classification_scores_macro_is_mean_of_classes():
+    from stance.evaluation.stance_eval import classification_scores
+
+    scores = classification_scores([0, 0, 1, 2, 2, 1], [0, 1, 1, 2, 0, 1])
+    assert scores["macro_f1"] == pytest.approx(
+        np.mean([scores["f1_against"], scores["f1_neutral"], scores["f1_favor"]]), abs=1e-3)
+    assert scores["accuracy"] == pytest.approx(4 / 6, abs=1e-3)
+
+
+@pytest.mark.slow
+def test_evaluate_stance_beats_baselines(torch_clf):
+    from stance.evaluation.stance_eval import default_datasets, evaluate_stance
+
+    datasets = {k: v for k, v in default_datasets().items() if k in ("newsmtsc_dev_rw", "diplomatic_dev")}
+    if not all(Path(p).is_file() for p, _ in datasets.values()):
+        pytest.skip("shared NewsMTSC data or data/diplomatic/dev.jsonl not available")
+    table = evaluate_stance(torch_clf, datasets=datasets).set_index(["dataset", "system"])
+    for name in datasets:
+        ours = table.loc[(name, "classifier"), "macro_f1"]
+        assert ours > table.loc[(name, "tfidf_logreg"), "macro_f1"]
+        assert ours > table.loc[(name, "majority"), "macro_f1"]
+    assert table.loc[("newsmtsc_dev_rw", "classifier"), "macro_f1"] >= 0.75
+
+
+def test_evaluate_stance_skips_missing_datasets(torch_clf, tmp_path, caplog):
+    from stance.evaluation.stance_eval import evaluate_stance, load_diplomatic
+
+    dev = tmp_path / "dev.jsonl"
+    dev.write_text("\n".join(__import__("json").dumps({"text": x, "target": t, "label": lab})
+                             for t, x, lab in CLEAR_CASES) + "\n")
+    train = tmp_path / "train.jsonl"
+    train.write_text(dev.read_text() * 3)
+    table = evaluate_stance(torch_clf, datasets={"mine": (dev, load_diplomatic), "gone": (tmp_path / "no.jsonl", load_diplomatic)},
+                            training_files=[(train, load_diplomatic)])
+    assert set(table["dataset"]) == {"mine"}
+    assert set(table["system"]) == {"classifier", "tfidf_logreg", "majority"}
+    assert "gone skipped" in caplog.text
+    assert table.set_index("system").loc["classifier", "accuracy"] == 1.0

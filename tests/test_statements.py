@@ -223,3 +223,34 @@ def test_doc_from_other_text_is_rejected(nlp):
 
 def test_extractor_version_is_a_nonempty_string():
     assert isinstance(EXTRACTOR_VERSION, str) and EXTRACTOR_VERSION
+
+
+# (text, profile, expected (cue, source) pairs): PolNeAR's wider notion of attribution ("broad")
+# against the pipeline's speech acts ("speech").
+PROFILE_CASES = [
+    pytest.param("Clinton wants voters to trust her on the economy.", "broad", [("wants", "Clinton")], id="attitude-broad"),
+    pytest.param("Clinton wants voters to trust her on the economy.", "speech", [], id="attitude-not-speech"),
+    pytest.param("Cruz hinted that he would run again.", "broad", [("hinted", "Cruz")], id="any-verb-with-clause"),
+    pytest.param("The bridge ensured that traffic kept moving.", "broad", [], id="clause-needs-a-person"),
+    pytest.param("Christie endorsed Trump last week.", "broad", [("endorsed", "Christie")], id="one-name-object"),
+    pytest.param("Milbank: Republicans are waving the flag of surrender\n\nThe column ran on Monday.", "broad",
+                 [(":", "Milbank")], id="headline-colon"),
+    pytest.param("Milbank: Republicans are waving the flag of surrender\n\nThe column ran on Monday.", "speech",
+                 [], id="headline-colon-not-speech"),
+    pytest.param("WASHINGTON: The Senate approved the budget for next year on Tuesday.", "broad",
+                 [], id="dateline-is-no-source"),
+    pytest.param("Editor's note: This article was updated with new figures on Monday.", "broad", [], id="rubric-is-no-source"),
+    pytest.param('"I think the plan will fail," Smith said.', "broad", [("said", "Smith")], id="no-cue-inside-quote"),
+]
+
+
+@pytest.mark.parametrize("text, profile, expected", PROFILE_CASES)
+def test_profiles(text, profile, expected):
+    from stance.statements import find_attributions
+
+    doc = load_extraction_nlp()(text)
+    atts = find_attributions(doc, Watchlist(()), None, profile=profile)
+    got = [(text[a.cue[0]:a.cue[1]], text[a.source[0]:a.source[1]] if a.source else "") for a in atts]
+    assert got == expected
+    for a in atts:  # content never runs past the line a headline sits on
+        assert all("\n" not in text[x:y] for x, y in a.content)
