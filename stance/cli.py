@@ -44,6 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch", action="store_true",
                    help="streaming, resumable, cached batch mode writing Parquet shards (see scripts/batch_score.py)")
     p.add_argument("--csv", action="store_true", help="with --batch: also write CSV shards")
+    p.add_argument("--workers", type=int, default=1, help="with --batch: worker processes")
+    p.add_argument("--shard-size", type=int, default=500, help="with --batch: articles per Parquet shard")
+    p.add_argument("--restart", action="store_true",
+                   help="with --batch: start over in --out instead of resuming (the cache is kept)")
 
     p = sub.add_parser("report", help="statements.csv -> shifts, charts and reports")
     p.add_argument("statements", help="a statements.csv written by `stance score` or `stance run`")
@@ -65,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--polnear", help="PolNeAR split folder (default ../shared/data/polnear/dev)")
     a.add_argument("--gold", default="data/attribution/gold.jsonl")
     a.add_argument("--gold-watchlist", default="data/attribution/watchlist.yaml")
+    a.add_argument("--profile", choices=["speech", "broad", "both"], default="both",
+                   help="speech: the pipeline's extractor; broad: also attitude/evidential cues, as PolNeAR counts")
+    a.add_argument("--limit", type=int, help="evaluate only the first N PolNeAR articles")
     s = ev.add_parser("stance", help="NewsMTSC, VAST and diplomatic dev sets with baselines")
     s.add_argument("--model", help="model folder (default: the shipped model)")
     s.add_argument("--backend", choices=["auto", "onnx", "torch"], default="auto")
@@ -105,8 +112,9 @@ def _cmd_score(args) -> int:
 
         summary = run_batch(BatchConfig(inputs=tuple(args.articles), out_dir=Path(args.out),
                                         watchlist=Path(args.watchlist), model=args.model, default_date=args.date,
-                                        n_process=args.n_process, write_csv=args.csv))
-        print(summary.describe() if hasattr(summary, "describe") else summary)
+                                        backend=args.backend, n_process=args.n_process, write_csv=args.csv,
+                                        workers=args.workers, shard_size=args.shard_size, restart=args.restart))
+        print(summary.describe())
         return 0
     watchlist = Watchlist.from_yaml(args.watchlist)
     out = Path(args.out)
@@ -154,14 +162,17 @@ def _cmd_eval(args) -> int:
 
         polnear = Path(args.polnear) if args.polnear else attribution.default_polnear_dir()
         if polnear and polnear.exists():
-            print(f"PolNeAR ({polnear}):")
-            print(attribution.evaluate_polnear(polnear).to_string())
+            for profile in (["speech", "broad"] if args.profile == "both" else [args.profile]):
+                table = attribution.evaluate_polnear(polnear, profile=profile, limit=args.limit)
+                print(f"PolNeAR {polnear} (profile {profile}):")
+                print(table.to_string())
         else:
             print("PolNeAR not found; pass --polnear DIR (skipped)")
         metrics = attribution.evaluate_gold(Path(args.gold), Path(args.gold_watchlist))
         print(f"Gold set ({args.gold}):")
         for key, value in metrics.items():
-            print(f"  {key}: {value:.3f}" if isinstance(value, float) else f"  {key}: {value}")
+            if isinstance(value, (int, float)):
+                print(f"  {key}: {value:.3f}" if isinstance(value, float) else f"  {key}: {value}")
         return 0
     from stance.classifier import StanceClassifier
     from stance.evaluation.stance_eval import evaluate_stance
