@@ -18,7 +18,6 @@ import resource
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 
 def load_pairs(n: int) -> tuple[list[str], list[str]]:
@@ -38,7 +37,6 @@ def load_pairs(n: int) -> tuple[list[str], list[str]]:
 
 
 def run_mode(mode: str, n: int, threads: int, batch_size: int) -> dict:
-    import numpy as np
     import torch
 
     torch.set_num_threads(threads)

@@ -150,7 +150,7 @@ def _print_summary(statements, shifts) -> None:
 def _cmd_train(args) -> int:
     from stance.training import TrainConfig, train
 
-    out = train(TrainConfig(data_files=tuple(args.data), output_dir=Path(args.out), epochs=args.epochs, lr=args.lr,
+    out = train(TrainConfig(data=tuple(args.data), output_dir=Path(args.out), epochs=args.epochs, lr=args.lr,
                             batch_size=args.batch_size, max_length=args.max_length, seed=args.seed))
     print(f"Model written to {out}")
     return 0

@@ -37,7 +37,7 @@ class Statement:
     article_id: str
     date: dt.date | None
     source: str
-    speaker: str  # as written in the article, e.g. "Iranian Foreign Minister Abbas Araghchi"
+    speaker: str  # as written in the article, e.g. "Iranian Foreign Minister Abbas Araghchi" or "he"
     actor: str  # watchlist entity the speaker speaks for; "" when none
     cue: str  # the cue verb or phrase ("said", "referred to ... as", ":")
     text: str  # the statement's content
@@ -48,6 +48,8 @@ class Statement:
     url: str = ""
     # The whole sentence(s) the statement sits in, for the classifier and reports.
     context: str = ""
+    # Who ``speaker`` refers to when it is a pronoun or a surname ("he" -> "Abbas Araghchi"); else "".
+    speaker_name: str = ""
 
     def __post_init__(self) -> None:
         if self.kind not in STATEMENT_KINDS:

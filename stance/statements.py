@@ -35,7 +35,7 @@ from .watchlist import Watchlist
 logger = logging.getLogger(__name__)
 
 # Bump whenever extraction output can change; downstream caches key on it.
-EXTRACTOR_VERSION = "attr-3"
+EXTRACTOR_VERSION = "attr-4"
 
 # spaCy components the extractor does not use: the lemmatizer is replaced by the verb-form table
 # below, and the attribute ruler (slow: a matcher over every token) by a plain tag -> POS map.
@@ -316,6 +316,7 @@ class Attribution:
     context: tuple[int, int]
     designated: tuple[int, int] | None = None  # the object of a designation ("Y" in "called Y Z")
     addressee: tuple[int, int] | None = None  # "his Iranian counterpart" in "told his Iranian counterpart"
+    speaker_name: str = ""  # who a pronoun or surname speaker refers to
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -852,6 +853,7 @@ class _SpeakerResolver:
         self.text = doc.text  # Doc.text re-joins every token on each access
         self._alias_cache: dict[str, list] = {}
         self.people: list[tuple[int, str, str]] = []  # (char position, full name, actor) of named people
+        self.referents: dict[int, str] = {}  # speaker phrase position -> the person it refers to
         self.groups: list[tuple[int, str, str]] = []  # plural/institutional speakers
         # Unnamed singular speakers ("one resident", "a volunteer") and pronouns already resolved:
         # antecedents for a later "he"/"she" just as much as named people are.
@@ -1009,10 +1011,12 @@ class _SpeakerResolver:
                         listed = self._listed(full_name)
                         actor = listed[0] if listed else actor
                     self._remember_person(pos, speaker, full_name, actor)
+                    self.referents[pos] = full_name.strip()
                     return speaker, actor
                 listed = self._listed_surname(name)
                 if listed and not former:
                     self._remember_person(pos, speaker, listed[1], listed[0])
+                    self.referents[pos] = listed[1]
                     return speaker, listed[0]
             if self._known_unlisted(_surname(name)):
                 # A listed speaker outside their time window does not speak for the entity.
@@ -1067,6 +1071,7 @@ class _SpeakerResolver:
             if actor is None:
                 actor = self._actor_of_name(name, p)
             self.unnamed.append((pos, name, actor))
+            self.referents[pos] = name
             return phrase, actor
         if PRONOUNS[lower] == "plural":
             earlier = [g for g in self.groups if g[0] < pos]
@@ -1185,7 +1190,9 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
             obj = next((c for c in d.verb.children if c.dep_ in ("dobj", "dative")), None)
             if obj is not None:
                 addressee = _char_span(sorted(obj.subtree, key=lambda t: t.i))
-        att = Attribution(kind, src, cue, tuple(merged), speaker, actor, cue_text, ctx, d.designated, addressee)
+        referent = resolver.referents.get(d.source_toks[0].idx, "") if d.source_toks else ""
+        att = Attribution(kind, src, cue, tuple(merged), speaker, actor, cue_text, ctx, d.designated, addressee,
+                          speaker_name=referent if referent != speaker else "")
         out.append(att)
     return out
 
@@ -1278,6 +1285,7 @@ def _to_statement(article: Article, att: Attribution) -> Statement:
         end=end,
         url=article.url,
         context=ctx,
+        speaker_name=att.speaker_name,
     )
 
 

@@ -101,6 +101,11 @@ def normalise_statements(df: pd.DataFrame) -> pd.DataFrame:
         out["inferred"] = False
     if "start" not in out.columns:
         out["start"] = 0
+    if "speaker_name" in out.columns:
+        # "he (Abbas Araghchi)": the words as written, and who they were resolved to.
+        names = out["speaker_name"].fillna("").astype(str)
+        resolved = names.ne("") & names.ne(out["speaker"])
+        out.loc[resolved, "speaker"] = out.loc[resolved, "speaker"] + " (" + names[resolved] + ")"
     bad = out["score"].isna()
     if bad.any():
         log.warning("dropping %d statements without a numeric score", int(bad.sum()))

@@ -17,7 +17,7 @@ import os
 import random
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -74,6 +74,31 @@ class DataSpec:
         if self.repeat < 1:
             raise ValueError(f"{self.path}: repeat must be >= 1")
 
+    @classmethod
+    def auto(cls, path: str | Path, *, repeat: int = 1) -> "DataSpec":
+        """Guess field names from the file's first record (text/sentence, target/mention or from/to, label/polarity/stance)."""
+        path = Path(path)
+        first = next((row for _, row in _rows(path)), None)
+        if first is None:
+            raise ValueError(f"{path}: no records")
+
+        def pick(candidates, what):
+            found = next((c for c in candidates if c in first), None)
+            if found is None and what != "target":
+                raise ValueError(f"{path}: no {what} field (looked for {', '.join(candidates)}; found {sorted(first)}); "
+                                 "name it explicitly with DataSpec(...)")
+            return found
+
+        text = pick(("text", "sentence", "Tweet"), "text")
+        label = pick(("label", "polarity", "stance", "Stance"), "label")
+        target = pick(("target", "mention", "Target", "topic"), "target")
+        if target is None:
+            if not ("from" in first and "to" in first):
+                raise ValueError(f"{path}: no target field (target/mention) and no from/to span; name them with DataSpec(...)")
+            return cls(path, text_field=text, target_field=None, label_field=label, start_field="from",
+                       end_field="to", repeat=repeat)
+        return cls(path, text_field=text, target_field=target, label_field=label, repeat=repeat)
+
 
 @dataclass(frozen=True)
 class TrainConfig:
@@ -95,7 +120,9 @@ class TrainConfig:
     keep_checkpoint: bool = False
 
     def __post_init__(self) -> None:
-        data = tuple(d if isinstance(d, DataSpec) else DataSpec(**d) for d in self.data)
+        # entries: DataSpec, a dict of DataSpec fields, or a bare path (fields guessed by DataSpec.auto)
+        data = tuple(d if isinstance(d, DataSpec) else DataSpec(**d) if isinstance(d, dict) else DataSpec.auto(d)
+                     for d in self.data)
         if not data:
             raise ValueError("TrainConfig.data is empty: give at least one training file")
         object.__setattr__(self, "data", data)
@@ -335,14 +362,9 @@ def train(config: TrainConfig) -> Path:
     the folder already holds the finished model.
     """
     import torch
-    from tqdm.auto import tqdm
-    from transformers import AutoTokenizer
-
-    from stance.evaluation.stance_eval import classification_scores, expected_calibration_error
 
     out = config.output_dir
     out.mkdir(parents=True, exist_ok=True)
-    ckpt = out / CHECKPOINT_DIR
     fingerprint = config.fingerprint()
     done_path = out / CONFIG_FILE
     if done_path.is_file() and (out / WEIGHTS_FILE).is_file():
@@ -350,8 +372,27 @@ def train(config: TrainConfig) -> Path:
         if saved.get("fingerprint") == fingerprint and saved.get("complete"):
             logger.info("%s already holds the finished model for this config; nothing to do", out)
             return out
-    if config.num_threads:
-        torch.set_num_threads(config.num_threads)
+    # torch settings are process-global: restore them so callers are not affected
+    saved_threads = torch.get_num_threads()
+    saved_deterministic = torch.are_deterministic_algorithms_enabled()
+    try:
+        if config.num_threads:
+            torch.set_num_threads(config.num_threads)
+        torch.use_deterministic_algorithms(True, warn_only=True)
+        return _train(config, out=out, fingerprint=fingerprint)
+    finally:
+        torch.set_num_threads(saved_threads)
+        torch.use_deterministic_algorithms(saved_deterministic)
+
+
+def _train(config: TrainConfig, *, out: Path, fingerprint: str) -> Path:
+    import torch
+    from tqdm.auto import tqdm
+    from transformers import AutoTokenizer
+
+    from stance.evaluation.stance_eval import classification_scores, expected_calibration_error
+
+    ckpt = out / CHECKPOINT_DIR
 
     examples: list[Example] = []
     counts = {}
@@ -365,7 +406,6 @@ def train(config: TrainConfig) -> Path:
     logger.info("training on %d examples, calibrating on %d held-out examples", len(train_rows), len(dev_rows))
 
     seed_everything(config.seed)
-    torch.use_deterministic_algorithms(True, warn_only=True)
     tokenizer = AutoTokenizer.from_pretrained(str(backbone_path()))
     model = build_torch_model(init_from_backbone=True)
     if config.freeze_embeddings:
@@ -446,8 +486,7 @@ def train(config: TrainConfig) -> Path:
     _save_tensors(shipped, out / WEIGHTS_FILE)
     for name in TOKENIZER_FILES:
         shutil.copyfile(backbone_path() / name, out / name)
-    import torch as _t
-    import transformers as _tr
+    import transformers
 
     meta = {
         "complete": True,
@@ -469,7 +508,7 @@ def train(config: TrainConfig) -> Path:
         "train": {"steps": step, "seconds": round(elapsed, 1), "final_loss_mean50": float(np.mean(state["losses"][-50:]))},
         "config": config.to_json(),
         "seeds": {"seed": config.seed, "dev_split_seed": config.seed, "batch_order": "seed*1000+epoch"},
-        "versions": {"torch": _t.__version__, "transformers": _tr.__version__},
+        "versions": {"torch": torch.__version__, "transformers": transformers.__version__},
     }
     _atomic_write_text(out / CONFIG_FILE, json.dumps(meta, indent=2))
     if not config.keep_checkpoint:

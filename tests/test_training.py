@@ -151,3 +151,36 @@ def test_resume_refuses_changed_data(tmp_path, monkeypatch):
         handle.write("\n".join(extra) + "\n")
     with pytest.raises(RuntimeError, match="files changed"):
         train(config)
+
+
+def test_train_restores_torch_globals(tmp_path):
+    import torch
+
+    before = (torch.get_num_threads(), torch.are_deterministic_algorithms_enabled())
+    train(_config(tmp_path, "g", num_threads=1))
+    assert (torch.get_num_threads(), torch.are_deterministic_algorithms_enabled()) == before
+
+
+@pytest.mark.parametrize(
+    "header,row,expected",
+    [
+        ("text,target,label", '"Rome backed Paris.",Paris,pro', ("text", "target", "label", None)),
+        ("sentence,mention,polarity", '"Rome backed Paris.",Paris,1', ("sentence", "mention", "polarity", None)),
+        ("sentence,from,to,polarity", '"Rome backed Paris.",12,17,1', ("sentence", None, "polarity", "from")),
+    ],
+)
+def test_dataspec_auto_detects_fields(tmp_path, header, row, expected):
+    path = tmp_path / "d.csv"
+    path.write_text(f"{header}\n{row}\n")
+    spec = DataSpec.auto(path)
+    assert (spec.text_field, spec.target_field, spec.label_field, spec.start_field) == expected
+    assert [(e.target, e.label) for e in read_examples(spec)] == [("Paris", 2)]
+
+
+def test_config_accepts_bare_paths(tmp_path):
+    config = _config(tmp_path, "p", data=(str(_write_jsonl(tmp_path / "x.jsonl")),))
+    assert config.data[0].target_field == "target"
+    path = tmp_path / "bad.csv"
+    path.write_text("words,label\nhello,pro\n")
+    with pytest.raises(ValueError, match="no text field"):
+        _config(tmp_path, "q", data=(path,))
