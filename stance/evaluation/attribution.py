@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,19 +19,12 @@ import pandas as pd
 
 from ..records import Article
 from ..watchlist import Watchlist
+from stance.evaluation import shared_data_dir  # noqa: F401 (re-exported)
 
 logger = logging.getLogger(__name__)
 
 SPAN_TYPES = ("source", "cue", "content")
 _BRAT_TYPES = {"Source": "source", "Cue": "cue", "Content": "content"}
-
-
-def shared_data_dir() -> Path:
-    """``$STANCE_SHARED_DATA`` or ``<repo>/../shared/data``."""
-    env = os.environ.get("STANCE_SHARED_DATA")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[3] / "shared" / "data"
 
 
 def default_polnear_dir() -> Path | None:

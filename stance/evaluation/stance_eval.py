@@ -10,23 +10,17 @@ from __future__ import annotations
 import csv
 import json
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
+from stance.evaluation import shared_data_dir  # noqa: F401 (re-exported)
 
 logger = logging.getLogger(__name__)
 
 LABELS = ("against", "neutral", "favor")
 _REPO = Path(__file__).resolve().parents[2]
-
-
-def shared_data_dir() -> Path:
-    """``$STANCE_SHARED_DATA`` or ``<repo>/../shared/data``."""
-    env = os.environ.get("STANCE_SHARED_DATA")
-    return Path(env) if env else (_REPO / ".." / "shared" / "data").resolve()
 
 
 def expected_calibration_error(probs: np.ndarray, labels: np.ndarray, *, bins: int = 15) -> float:
