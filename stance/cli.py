@@ -82,6 +82,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=[logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)],
                         format="%(levelname)s %(name)s: %(message)s")
+    # onnxruntime's quantizer warns on the root logger about a pre-processing step that does not
+    # apply to transformer graphs; it would alarm users on every first run.
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(lambda record: "pre-processing before quantization" not in record.getMessage())
     try:
         return COMMANDS[args.command](args)
     except (IngestError, WatchlistError, FileNotFoundError, ValueError) as exc:
