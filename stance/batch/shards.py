@@ -85,7 +85,8 @@ def to_table(frame: pd.DataFrame, meta: dict[str, Any]) -> pa.Table:
         elif column in _BOOL:
             frame[column] = frame[column].astype(bool)
         else:
-            frame[column] = frame[column].fillna("").astype(str)
+            # An all-empty text column arrives as float NaN; go through object so "" is a valid fill.
+            frame[column] = frame[column].astype(object).fillna("").astype(str)
     table = pa.Table.from_pandas(frame, schema=SCHEMA, preserve_index=False)
     return table.replace_schema_metadata({META_KEY: json.dumps(meta, sort_keys=True).encode("utf-8")})
 
