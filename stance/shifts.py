@@ -292,7 +292,9 @@ def _pick_quotes(side: pd.DataFrame, mean: float, other: float, k: int) -> tuple
     quotes = []
     for pos in sorted(chosen, key=lambda p: (ranked.iloc[p]["_rank"])):
         row = ranked.iloc[pos]
-        quotes.append(Quote(text=str(row["text"]), date=row["date"], source=str(row["source"]),
+        # A designation's text is the bare label ("terrorists"); its sentence says who called whom that.
+        text = row["context"] if row["kind"] == "designation" and row.get("context") else row["text"]
+        quotes.append(Quote(text=str(text), date=row["date"], source=str(row["source"]),
                             article_id=str(row["article_id"]), speaker=str(row["speaker"]),
                             score=float(row["score"]), url=str(row.get("url", "") or "")))
     return tuple(quotes)

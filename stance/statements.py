@@ -35,7 +35,7 @@ from .watchlist import Watchlist
 logger = logging.getLogger(__name__)
 
 # Bump whenever extraction output can change; downstream caches key on it.
-EXTRACTOR_VERSION = "attr-4"
+EXTRACTOR_VERSION = "attr-5"
 
 # spaCy components the extractor does not use: the lemmatizer is replaced by the verb-form table
 # below, and the attribute ruler (slow: a matcher over every token) by a plain tag -> POS map.
@@ -333,6 +333,26 @@ def _cue_base(token: Token) -> str | None:
     return _VERB_FORMS.get(token.lower_)
 
 
+def _balance_quote_marks(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> tuple[int, int]:
+    """A label span with no stray quote mark at either end.
+
+    The parser's label subtree can take the closing mark but not the opening one
+    ('as "terrorist groups"' -> 'terrorist groups"'), or stop before the closing one
+    ('the country's "legal occupants'). Quote spans from ``quote_spans`` sit inside the marks.
+    """
+    marks = _OPEN + _CLOSE + '"'
+    inner = [q for q in quotes if start <= q[0] <= end]
+    if inner and inner[-1][1] > end - 1:
+        end = inner[-1][1]  # run on to the end of a quote the label opens
+    while end > start and text[end - 1] in marks:
+        end -= 1
+    while start < end and text[start] in marks:
+        start += 1
+    if any(start < q[0] and q[1] <= end for q in inner) and end < len(text) and text[end] in marks:
+        end += 1  # a quote inside the label keeps its closing mark: 'the country's "legal occupants"'
+    return start, end
+
+
 def _in_spans(pos: int, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
     for span in spans:
         if span[0] <= pos < span[1]:
@@ -558,7 +578,7 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         if q is not None:
             lspan = (min(lspan[0], q[0]), max(lspan[1], q[1]))
         d.kind = "designation"
-        d.pieces = [_trim(text, *lspan)]
+        d.pieces = [_balance_quote_marks(text, *_trim(text, *lspan), quotes)]
         d.designated = _char_span(_contiguous_obj(obj, lspan[0]))
         d.quoted = q is not None
 

@@ -146,3 +146,12 @@ def test_quotes_illustrate_their_side():
     mid = (s.before + s.after) / 2
     assert all(q.score < mid for q in s.before_quotes)
     assert all(q.score > mid for q in s.after_quotes)
+
+
+@pytest.mark.parametrize("kind, expect_context", [("designation", True), ("direct", False)])
+def test_designation_evidence_quotes_the_whole_sentence(kind, expect_context):
+    df, _ = make_series(n_before=4, n_after=4, delta=1.6, noise=0.05, seed=3)
+    df = df.assign(kind=kind, context=["Sentence around " + t for t in df["text"]])
+    (shift,) = detect_shifts(df)
+    quotes = shift.before_quotes + shift.after_quotes
+    assert quotes and all(q.text.startswith("Sentence around ") == expect_context for q in quotes)

@@ -254,3 +254,18 @@ def test_profiles(text, profile, expected):
     assert got == expected
     for a in atts:  # content never runs past the line a headline sits on
         assert all("\n" not in text[x:y] for x, y in a.content)
+
+
+@pytest.mark.parametrize("sentence, label", [
+    ('Iran\'s delegation described the HTS militants in Idlib as "terrorist groups", said Tehran.', "terrorist groups"),
+    ("Foreign Minister Abbas Araghchi referred to the opposition forces as the country's \u201clegal occupants\u201d "
+     "and said Iran respected it.", "the country's \u201clegal occupants\u201d"),
+    ('She called the rebels "terrorists" and said Russia would help.', "terrorists"),
+    ("Nebenzia described HTS as a terrorist organisation that the council itself had listed.",
+     "a terrorist organisation that the council itself had listed"),
+])
+def test_designation_labels_carry_no_stray_quote_marks(sentence, label):
+    watchlist = Watchlist.from_dict({"entities": [{"name": "Syrian opposition", "aliases": ["HTS", "rebels"]}]})
+    article = Article("d", dt.date(2024, 12, 1), "s", "t", sentence)
+    (designation,) = [s for s in extract_statements(article, watchlist) if s.kind == "designation"]
+    assert designation.text == label == sentence[designation.start:designation.end]
