@@ -95,7 +95,7 @@ def read_articles(
     for path in discover_files(paths):
         for line, record in _records(path, default_date):
             if isinstance(record, Article):
-                fingerprint = _fingerprint(record)
+                fingerprint = content_hash(record)
                 previous = seen.get(record.id)
                 if previous == fingerprint:
                     logger.info("%s:%d: article %s repeated; kept the first copy", path, line, record.id)
@@ -239,5 +239,8 @@ def _stable_id(source: str, day: dt.date, title: str, text: str) -> str:
     return f"a{digest[:12]}"
 
 
-def _fingerprint(article: Article) -> str:
-    return hashlib.sha1("\x1f".join((article.source, str(article.date), article.title, article.text)).encode()).hexdigest()
+def content_hash(article: Article) -> str:
+    """What makes two records the same article: text, date, source and title (not id or url)."""
+    date = article.date.isoformat() if article.date else ""
+    parts = (article.text, date, article.source, article.title)
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()

@@ -16,17 +16,12 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from stance.ingest import content_hash
 from stance.records import Article
 
 logger = logging.getLogger(__name__)
 
 IDENTITY_FIELDS = ("article_id", "url", "title")
-
-
-def content_hash(article: Article) -> str:
-    date = article.date.isoformat() if article.date else ""
-    parts = (article.text, date, article.source, article.title)
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
 def cache_key(article: Article, scorer_version: str) -> str:
