@@ -3,7 +3,9 @@
 
 For each noise level and series length (n statements before + n after one true shift of size
 ``--delta``) it generates ``--seeds`` series with ``stance.synthetic.make_series`` and as many
-shift-free series of the same length (``make_flat_series``), runs ``detect_shifts`` and prints:
+shift-free series of the same length (``make_flat_series``), each its own (actor, target) pair.
+All series of a cell go through ``detect_shifts`` together, as one corpus scored by one classifier
+(so they share the corpus noise prior); ``--isolated`` runs each series alone instead. It prints:
 
   recall      share of true shifts found (right direction, date within --tolerance days)
   dir_recall  share of series with a detection in the right direction at any date
@@ -12,40 +14,62 @@ shift-free series of the same length (``make_flat_series``), runs ``detect_shift
   false/flat  detections per shift-free series
   date_err    mean |detected date - true date| in days over matched detections
 
-Usage: python scripts/eval_shifts.py [--seeds 100] [--method pelt] [--delta 0.8]
+Usage: python scripts/eval_shifts.py [--seeds 100] [--method pelt] [--delta 0.8] [--isolated]
 """
 from __future__ import annotations
 
 import argparse
 import time
 
+import pandas as pd
+
 from stance.shifts import METHODS, ShiftConfig, detect_shifts
 from stance.synthetic import make_flat_series, make_series
 
 
-def evaluate(*, n_side: int, noise: float, delta: float, seeds: int, config: ShiftConfig,
-             tolerance: int) -> dict[str, float]:
-    found = matched = false_shift = false_flat = detections = any_dir = 0
-    errors: list[int] = []
+def _cell_series(*, n_side: int, noise: float, delta: float, seeds: int):
+    """``seeds`` shifted series and as many flat ones, each its own (actor, target) pair."""
+    shifted, flat = [], []
     for seed in range(seeds):
-        df, true_date = make_series(n_before=n_side, n_after=n_side, delta=delta, noise=noise, seed=seed)
-        shifts = detect_shifts(df, config=config)
+        df, true_date = make_series(n_before=n_side, n_after=n_side, delta=delta, noise=noise, seed=seed,
+                                    target=f"shifted-{seed}")
+        shifted.append((df, true_date))
+        flat.append(make_flat_series(n=2 * n_side, noise=noise, seed=10_000 + seed, target=f"flat-{seed}"))
+    return shifted, flat
+
+
+def _detect(frames: list[pd.DataFrame], *, config: ShiftConfig, isolated: bool) -> dict[str, list]:
+    """Shifts by target. Together (default), the cell's series form one corpus, as in a real run,
+    and share its noise prior; ``isolated`` runs every series on its own."""
+    found: dict[str, list] = {str(f["target"].iloc[0]): [] for f in frames}
+    batches = [[f] for f in frames] if isolated else [frames]
+    for batch in batches:
+        for shift in detect_shifts(pd.concat(batch, ignore_index=True), config=config):
+            found[shift.target].append(shift)
+    return found
+
+
+def evaluate(*, n_side: int, noise: float, delta: float, seeds: int, config: ShiftConfig,
+             tolerance: int, isolated: bool = False) -> dict[str, float]:
+    shifted, flat = _cell_series(n_side=n_side, noise=noise, delta=delta, seeds=seeds)
+    found = _detect([df for df, _ in shifted] + flat, config=config, isolated=isolated)
+    hits_total = false_shift = detections = any_dir = 0
+    errors: list[int] = []
+    want = "up" if delta > 0 else "down"
+    for df, true_date in shifted:
+        shifts = found[str(df["target"].iloc[0])]
         detections += len(shifts)
-        want = "up" if delta > 0 else "down"
         any_dir += any(s.direction == want for s in shifts)
         hits = [s for s in shifts if s.direction == want and abs((s.date - true_date).days) <= tolerance]
         if hits:
-            found += 1
-            best = min(hits, key=lambda s: abs((s.date - true_date).days))
-            errors.append(abs((best.date - true_date).days))
-            matched += 1
+            hits_total += 1
+            errors.append(min(abs((s.date - true_date).days) for s in hits))
         false_shift += len(shifts) - (1 if hits else 0)
-        flat = make_flat_series(n=2 * n_side, noise=noise, seed=10_000 + seed)
-        false_flat += len(detect_shifts(flat, config=config))
+    false_flat = sum(len(found[str(f["target"].iloc[0])]) for f in flat)
     return {
-        "recall": found / seeds,
+        "recall": hits_total / seeds,
         "dir_recall": any_dir / seeds,
-        "precision": matched / detections if detections else float("nan"),
+        "precision": hits_total / detections if detections else float("nan"),
         "false_per_series": false_shift / seeds,
         "false_per_flat": false_flat / seeds,
         "date_err": sum(errors) / len(errors) if errors else float("nan"),
@@ -63,17 +87,24 @@ def main() -> None:
     parser.add_argument("--n-boot", type=int, default=ShiftConfig().n_boot)
     parser.add_argument("--min-delta", type=float, default=ShiftConfig().min_delta)
     parser.add_argument("--penalty", type=float, default=ShiftConfig().penalty)
+    parser.add_argument("--prior-df", type=float, default=ShiftConfig().prior_df,
+                        help="weight of the corpus noise prior (0: off)")
+    parser.add_argument("--level", type=float, default=ShiftConfig().level)
+    parser.add_argument("--isolated", action="store_true",
+                        help="detect on every series alone (no corpus noise prior) instead of one corpus per cell")
     args = parser.parse_args()
-    config = ShiftConfig(method=args.method, n_boot=args.n_boot, min_delta=args.min_delta, penalty=args.penalty)
+    config = ShiftConfig(method=args.method, n_boot=args.n_boot, min_delta=args.min_delta, penalty=args.penalty,
+                         prior_df=args.prior_df, level=args.level)
     print(f"method={config.method} delta={args.delta} seeds={args.seeds} min_support={config.min_support} "
-          f"min_delta={config.min_delta} penalty={config.penalty} tolerance={args.tolerance}d")
+          f"min_delta={config.min_delta} penalty={config.penalty} prior_df={config.prior_df} level={config.level} "
+          f"tolerance={args.tolerance}d {'isolated series' if args.isolated else 'one corpus per cell'}")
     print(f"{'noise':>5} {'n+n':>7} {'recall':>7} {'dir_rec':>7} {'precision':>9} {'false/ser':>9} {'false/flat':>10} "
           f"{'date_err':>8}  target(recall>=0.9, false<=0.1)")
     t0 = time.perf_counter()
     for noise in args.noise:
         for n_side in args.sides:
             r = evaluate(n_side=n_side, noise=noise, delta=args.delta, seeds=args.seeds, config=config,
-                         tolerance=args.tolerance)
+                         tolerance=args.tolerance, isolated=args.isolated)
             ok = r["recall"] >= 0.9 and r["false_per_series"] <= 0.1 and r["false_per_flat"] <= 0.1
             print(f"{noise:>5.2f} {f'{n_side}+{n_side}':>7} {r['recall']:>7.2f} {r['dir_recall']:>7.2f} "
                   f"{r['precision']:>9.2f} "

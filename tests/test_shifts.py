@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stance.shifts import SHIFT_COLUMNS, ShiftConfig, detect_shifts, shifts_to_frame
+from stance.shifts import SHIFT_COLUMNS, ShiftConfig, corpus_noise_prior, detect_shifts, shifts_to_frame
 from stance.synthetic import make_flat_series, make_series
 
 FAST = ShiftConfig(n_boot=300)
@@ -118,7 +118,7 @@ def test_shifts_to_frame_columns():
 
 
 @pytest.mark.parametrize("kwargs", [{"min_support": 0}, {"penalty": 0}, {"min_delta": -0.1}, {"method": "magic"},
-                                    {"n_boot": 10}, {"level": 1.0}, {"quotes_per_side": 0}])
+                                    {"n_boot": 10}, {"level": 1.0}, {"quotes_per_side": 0}, {"prior_df": -1}])
 def test_config_is_validated(kwargs):
     with pytest.raises(ValueError, match="ShiftConfig"):
         ShiftConfig(**kwargs)
@@ -155,3 +155,47 @@ def test_designation_evidence_quotes_the_whole_sentence(kind, expect_context):
     (shift,) = detect_shifts(df)
     quotes = shift.before_quotes + shift.after_quotes
     assert quotes and all(q.text.startswith("Sentence around ") == expect_context for q in quotes)
+
+
+def _corpus(*, n_shifted: int, n_flat: int, n_side: int, noise: float) -> pd.DataFrame:
+    frames = [make_series(n_before=n_side, n_after=n_side, delta=0.8, noise=noise, seed=s, target=f"shifted-{s}")[0]
+              for s in range(n_shifted)]
+    frames += [make_flat_series(n=2 * n_side, noise=noise, seed=500 + s, target=f"flat-{s}") for s in range(n_flat)]
+    return pd.concat(frames, ignore_index=True)
+
+
+@pytest.mark.parametrize("noise", [0.1, 0.2, 0.3])
+def test_corpus_noise_prior_recovers_the_noise_scale(noise):
+    series = [make_flat_series(n=6, noise=noise, seed=s)["score"].to_numpy() for s in range(60)]
+    prior = corpus_noise_prior(series, config=FAST)
+    assert prior.df == FAST.prior_df
+    assert prior.sigma == pytest.approx(noise, rel=0.15)
+
+
+def test_corpus_noise_prior_leaves_out_differences_across_breaks():
+    # every series jumps by 1.0 after its 2nd point: with the jump left out the scale is the noise's
+    series = [np.r_[np.full(2, -0.5), np.full(2, 0.5)] + np.random.default_rng(s).normal(0, 0.1, 4) for s in range(40)]
+    with_jumps = corpus_noise_prior(series, config=FAST)
+    without = corpus_noise_prior(series, config=FAST, breaks=[[2]] * len(series))
+    assert without.sigma == pytest.approx(0.1, rel=0.25)
+    assert with_jumps.sigma > 1.3 * without.sigma  # the median resists, but one jump in three still shows
+
+
+def test_too_small_a_corpus_gets_no_prior():
+    series = [make_flat_series(n=4, noise=0.2, seed=s)["score"].to_numpy() for s in range(3)]  # 9 differences
+    assert corpus_noise_prior(series, config=FAST).df == 0
+    assert corpus_noise_prior([s for s in series] * 3, config=dataclasses.replace(FAST, prior_df=0)).df == 0
+
+
+def test_shared_noise_prior_finds_short_shifts_without_flagging_flat_pairs():
+    # 2 statements a side at noise 0.2: alone, each pair's noise is a guess from 3 differences;
+    # scored together, the corpus pins it down (scripts/eval_shifts.py measures this at scale).
+    df = _corpus(n_shifted=30, n_flat=30, n_side=2, noise=0.2)
+    together = detect_shifts(df, config=FAST)
+    alone = detect_shifts(df, config=dataclasses.replace(FAST, prior_df=0))
+    hits = {s.target for s in together if s.target.startswith("shifted") and s.direction == "up"}
+    hits_alone = {s.target for s in alone if s.target.startswith("shifted") and s.direction == "up"}
+    false = [s for s in together if s.target.startswith("flat")]
+    assert len(hits) >= 26  # recall >= 0.87 on 30 pairs
+    assert len(hits_alone) <= len(hits) - 5
+    assert len(false) <= 3
