@@ -31,6 +31,7 @@ def main() -> None:
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--max-length", type=int, default=128)
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--split-seed", type=int, default=None, help="seed of the held-out calibration split (default: --seed)")
     ap.add_argument("--dev-fraction", type=float, default=0.1)
     ap.add_argument("--max-steps", type=int, default=None)
     ap.add_argument("--threads", type=int, default=None)
@@ -44,7 +45,7 @@ def main() -> None:
         data.append(DataSpec(path, text_field=args.text_field, target_field=args.target_field,
                              label_field=args.label_field))
     config = TrainConfig(data=tuple(data), output_dir=args.output, epochs=args.epochs, lr=args.lr,
-                         batch_size=args.batch_size, max_length=args.max_length, seed=args.seed,
+                         batch_size=args.batch_size, max_length=args.max_length, seed=args.seed, split_seed=args.split_seed,
                          dev_fraction=args.dev_fraction, max_steps=args.max_steps, num_threads=args.threads,
                          freeze_embeddings=not args.unfreeze_embeddings)
     out = train(config)

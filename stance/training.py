@@ -109,6 +109,8 @@ class TrainConfig:
     batch_size: int = 16
     max_length: int = 128
     seed: int = 13
+    # held-out calibration split; None = ``seed``. Fix it across seeds so their soup calibrates on unseen data.
+    split_seed: int | None = None
     dev_fraction: float = 0.1
     warmup_fraction: float = 0.1
     weight_decay: float = 0.01
@@ -400,7 +402,8 @@ def _train(config: TrainConfig, *, out: Path, fingerprint: str) -> Path:
         rows = read_examples(spec)
         counts[str(spec.path)] = {"examples": len(rows), "repeat": spec.repeat}
         examples.extend(rows)
-    train_rows, dev_rows = split_dev(examples, fraction=config.dev_fraction, seed=config.seed)
+    split_seed = config.seed if config.split_seed is None else config.split_seed
+    train_rows, dev_rows = split_dev(examples, fraction=config.dev_fraction, seed=split_seed)
     repeat = {str(s.path): s.repeat for s in config.data}
     train_rows = [e for e in train_rows for _ in range(repeat[e.source])]
     logger.info("training on %d examples, calibrating on %d held-out examples", len(train_rows), len(dev_rows))
@@ -507,7 +510,7 @@ def _train(config: TrainConfig, *, out: Path, fingerprint: str) -> Path:
         "data_counts": {**counts, "train_examples_after_repeat": len(train_rows), "heldout_dev": len(dev_rows)},
         "train": {"steps": step, "seconds": round(elapsed, 1), "final_loss_mean50": float(np.mean(state["losses"][-50:]))},
         "config": config.to_json(),
-        "seeds": {"seed": config.seed, "dev_split_seed": config.seed, "batch_order": "seed*1000+epoch"},
+        "seeds": {"seed": config.seed, "dev_split_seed": split_seed, "batch_order": "seed*1000+epoch"},
         "versions": {"torch": torch.__version__, "transformers": transformers.__version__},
     }
     _atomic_write_text(out / CONFIG_FILE, json.dumps(meta, indent=2))
