@@ -39,6 +39,11 @@ def span(*pieces):
         pytest.param([span((0, 5)), span((6, 9))], [span((0, 5), (6, 9))], 0, 1, id="discontinuous-gold"),
         pytest.param([span((0, 5), (6, 9))], [span((0, 5), (6, 9))], 1, 1, id="discontinuous-exact"),
         pytest.param([], [span((0, 5))], 0, 0, id="nothing-predicted"),
+        # The first prediction overlaps both gold spans, the second only the larger one: both count,
+        # whatever the order of the predictions.
+        pytest.param([span((0, 12)), span((2, 6))], [span((0, 10)), span((10, 14))], 0, 2, id="order-free-a"),
+        pytest.param([span((2, 6)), span((0, 12))], [span((0, 10)), span((10, 14))], 0, 2, id="order-free-b"),
+        pytest.param([span((0, 5)), span((0, 5))], [span((0, 5))], 1, 1, id="gold-used-once"),
     ],
 )
 def test_match_counts(pred, gold, exact, overlap):
@@ -66,6 +71,23 @@ def test_read_brat_discontinuous_and_relations(tmp_path):
     assert text[17:29] == "the minister"
     # The same attribution is kept when only speech cues are asked for ("said" is one).
     assert len(read_brat(ann, text, speech_only=True)) == 3
+
+
+def test_read_brat_skips_continuation_lines(tmp_path):
+    # An annotation whose text holds a line break continues on a line of its own; one that starts
+    # with "T" is not a text-bound annotation.
+    text = "He said 3.\n\nThe number rose."
+    ann = tmp_path / "b_1234.ann"
+    ann.write_text(
+        "T1\tSource 0 2\tHe\n"
+        "T2\tContent 8 9;12 28\t3\n"
+        "\n"
+        "The number rose.\n"
+        "E1\tAttribution:T2 Content:T2 Source:T1\n",
+        encoding="utf-8",
+    )
+    assert [(s.kind, s.pieces) for s in read_brat(ann, text)] == [
+        ("source", ((0, 2),)), ("content", ((8, 9), (12, 27)))]
 
 
 def test_polnear_pairs_takes_one_annotator(tmp_path):

@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 SPAN_TYPES = ("source", "cue", "content")
 _BRAT_TYPES = {"Source": "source", "Cue": "cue", "Content": "content"}
+_TEXT_BOUND = re.compile(r"T\d+\t")
 
 
 def default_polnear_dir() -> Path | None:
@@ -53,8 +54,8 @@ def read_brat(path: Path, text: str, *, speech_only: bool = False) -> list[GoldS
         keep = _speech_ids(path, text)
     spans = []
     for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.startswith("T"):
-            continue
+        if not _TEXT_BOUND.match(line):
+            continue  # relations, notes, and continuation lines of an annotation text with a line break
         parts = line.split("\t")
         if len(parts) < 2:
             raise ValueError(f"{path}:{lineno}: malformed brat line (expected tab-separated id, type+offsets, text)")
@@ -78,7 +79,7 @@ def _speech_ids(path: Path, text: str) -> set[str]:
     relations = []
     for line in path.read_text(encoding="utf-8").splitlines():
         parts = line.split("\t")
-        if line.startswith("T") and len(parts) >= 2:
+        if _TEXT_BOUND.match(line) and len(parts) >= 2:
             _, _, off = parts[1].partition(" ")
             offsets[parts[0]] = [tuple(map(int, p.split())) for p in off.split(";")]
         elif line.startswith("E") and len(parts) >= 2:
@@ -117,26 +118,37 @@ def polnear_pairs(split_dir: Path) -> list[tuple[Path, Path]]:
 
 
 def match_counts(pred: list[GoldSpan], gold: list[GoldSpan]) -> dict[str, int]:
-    """One-to-one exact and overlap matches between predicted and gold spans of one type."""
-    out = {}
-    for mode in ("exact", "overlap"):
-        used: set[int] = set()
-        hits = 0
-        gold_chars = [g.chars() for g in gold]
-        for p in pred:
-            pc = p.chars()
-            best, best_i = 0, None
-            for i, gc in enumerate(gold_chars):
-                if i in used:
-                    continue
-                score = (1 if pc == gc else 0) if mode == "exact" else len(pc & gc)
-                if score > best:
-                    best, best_i = score, i
-            if best_i is not None:
-                used.add(best_i)
-                hits += 1
-        out[mode] = hits
-    return out
+    """One-to-one exact and overlap matches between predicted and gold spans of one type.
+
+    Overlap matches are a maximum one-to-one matching (each gold and each predicted span used
+    once), so the count does not depend on the order of the predictions: a greedy pass could
+    let one prediction take a gold span that was another prediction's only match.
+    """
+    gold_chars = [g.chars() for g in gold]
+    pred_chars = [p.chars() for p in pred]
+    unused = list(range(len(gold)))
+    exact = 0
+    for pc in pred_chars:
+        i = next((i for i in unused if gold_chars[i] == pc), None)
+        if i is not None:
+            unused.remove(i)
+            exact += 1
+    # Candidates per prediction, largest overlap first; then augmenting paths (Kuhn's algorithm).
+    options = [sorted((i for i, gc in enumerate(gold_chars) if pc & gc), key=lambda i: -len(pc & gold_chars[i]))
+               for pc in pred_chars]
+    owner: dict[int, int] = {}
+
+    def assign(j: int, seen: set[int]) -> bool:
+        for i in options[j]:
+            if i not in seen:
+                seen.add(i)
+                if i not in owner or assign(owner[i], seen):
+                    owner[i] = j
+                    return True
+        return False
+
+    overlap = sum(assign(j, set()) for j in range(len(pred)))
+    return {"exact": exact, "overlap": overlap}
 
 
 def predicted_spans(text: str, *, nlp=None, watchlist: Watchlist | None = None) -> list[GoldSpan]:
