@@ -35,7 +35,7 @@ from .watchlist import Watchlist
 logger = logging.getLogger(__name__)
 
 # Bump whenever extraction output can change; downstream caches key on it.
-EXTRACTOR_VERSION = "attr-5"
+EXTRACTOR_VERSION = "attr-6"
 
 # spaCy components the extractor does not use: the lemmatizer is replaced by the verb-form table
 # below, and the attribute ruler (slow: a matcher over every token) by a plain tag -> POS map.
@@ -177,12 +177,19 @@ _ATTITUDE_VERBS = (
     "learn", "hear", "understand", "imagine", "assume", "suspect", "trust", "like", "love", "hate",
     "seem", "appear", "endorse", "discuss", "cast", "denounce", "challenge", "echo", "offer", "decide", "refuse",
     "talk", "speak", "point", "raise", "highlight", "push", "downplay", "embrace", "celebrate", "pick", "choose",
+    # Mined from PolNeAR train: verbs annotated as cues in at least about half of their uses.
+    "decline", "continue", "issue", "name", "charge", "order", "assure", "identify", "repeat", "remember", "list",
+    "deem", "request", "sound", "slam", "decry", "rail", "portray", "boast", "plead", "encourage", "remark",
+    "answer", "disclose", "quote", "retweet", "chant", "advocate", "assail", "convince", "reference", "recommend",
+    "champion", "bemoan", "liken", "apologize", "apologise", "imply", "invoke", "side", "nominate", "project",
+    "title", "email",
 )
 _ATTITUDE_FORMS: dict[str, str] = {
     f: b for b in _ATTITUDE_VERBS for f in _forms(b, {"see": ("saw", "seen", "sees", "seeing"), "know": ("knew", "known"),
                                                       "feel": ("felt",), "hear": ("heard",), "seek": ("sought",),
                                                       "understand": ("understood",), "speak": ("spoke", "spoken"),
-                                                      "choose": ("chose", "chosen")}.get(b, ()))
+                                                      "choose": ("chose", "chosen"), "decry": ("decries", "decried"),
+                                                      "imply": ("implies", "implied")}.get(b, ()))
 }
 _CLAUSE_ONLY_ATTITUDE = {"see", "know", "feel", "hear", "learn", "understand", "imagine", "assume", "like", "love", "hate"}
 
@@ -477,6 +484,7 @@ class _Draft:
     kind: str = "indirect"
     designated: tuple[int, int] | None = None
     according: bool = False
+    shared_source: bool = False  # a coordinated cue's subject, already the source of the first cue
 
 
 def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
@@ -495,8 +503,8 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
                 subj = verb.head
             else:
                 return None
-        if subj.dep_ == "nsubjpass" and verb.dep_ != "relcl":
-            return None
+        if subj.dep_ == "nsubjpass" and verb.dep_ != "relcl" and (profile == "speech" or subj.head.i == verb.i):
+            return None  # "X was told"; in "X was forced out and said ..." the passive is not the cue's
         d = _Draft(verb, base, subj, _speaker_tokens(subj), [], False, False)
         drafts[verb.i] = d
         return d
@@ -685,7 +693,11 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         if d is None:
             continue
         if d.subj is not None and span[0] <= d.subj.idx < span[1]:
-            continue  # the subject sits inside the content: a parse tangle, not an attribution
+            if profile == "broad" and not (existing and existing.pieces):
+                # "the changes, which officials said will start soon": the content runs around source and cue.
+                d.pieces = _pieces_around(text, content, {t.i for t in d.source_toks} | {d.verb.i})
+                d.reported = bool(d.pieces)
+            continue  # otherwise the subject inside the content is a parse tangle, not an attribution
         inside_quotes = any(q[0] <= span[0] and span[1] <= q[1] + 1 for q in d.pieces)
         if inside_quotes:
             continue
@@ -739,7 +751,15 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
             drafts[noun.i] = _Draft(noun, "nominal", holder, src, [_trim(text, *_char_span(toks))], False, True,
                                     according=True)
 
-    # 4c. 'according to X, ...'
+    # 4c. Passives and "Asked ..." with the holder left out or in a by-phrase.
+    if profile == "broad":
+        for verb, base in cues:
+            if verb.i not in drafts:
+                d = _passive_draft(text, verb, base)
+                if d is not None:
+                    drafts[verb.i] = d
+
+    # 4d. 'according to X, ...'
     for tok in doc:
         if tok.lower_ != "according" or _in_spans(tok.idx, quotes) is not None:
             continue
@@ -764,7 +784,8 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         d = _Draft(tok, "according", pobj, src, [content_span], False, True, according=True)
         drafts[tok.i] = d
 
-    # Coordinated cue verbs with one subject are one statement ("said ... and accused ...").
+    # Coordinated cue verbs with one subject are one statement ("said ... and accused ...");
+    # PolNeAR annotates each cue as its own attribution, sharing the first one's source.
     for i in sorted(drafts):
         d = drafts.get(i)
         if d is None or d.kind == "designation" or d.according:
@@ -773,6 +794,9 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         if d.verb.dep_ == "conj" and head.i in drafts and drafts[head.i].kind != "designation" and not any(
             c.dep_ in ("nsubj",) for c in d.verb.children
         ):
+            if profile == "broad":
+                d.shared_source = True
+                continue
             drafts[head.i].pieces.extend(d.pieces)
             drafts[head.i].quoted |= d.quoted
             drafts[head.i].reported |= d.reported
@@ -787,11 +811,92 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
             other is not d and p[0] <= d.verb.idx < p[1] and not (d.kind == "designation" and other.kind != "designation")
             for p, other in spans
         )
-        if nested:  # also for "broad": kept, they cost more precision than they gave recall on PolNeAR train
+        if nested and not (profile == "broad" and _nested_report(d)):
             continue
         kept.append(d)
+    if profile == "broad":
+        _cut_before_nested_cues(doc.text, kept)
     kept.sort(key=lambda d: min(p[0] for p in d.pieces))
     return kept
+
+
+# Speech verbs whose reports PolNeAR annotates inside another attribution's content too; nested
+# attitudes ("want", "support") inside reported clauses mostly are not annotated.
+_NESTED_BASES = {b for b in _BASE_VERBS if b not in _CLAUSE_ONLY and b not in _DESIGNATION_VERBS} | {"according"}
+
+
+# Cues PolNeAR annotates in the passive, with or without a by-phrase ("is expected to", "was asked").
+_PASSIVE_BASES = {"say", "report", "expect", "believe", "know", "think", "consider", "see", "ask", "announce",
+                  "estimate", "project", "deem", "tell", "describe", "call", "criticise", "criticize", "name",
+                  "quote", "question", "accuse", "allege", "rumor", "rumour"}
+
+
+def _pieces_around(text: str, toks: list[Token], skip: set[int]) -> list[tuple[int, int]]:
+    """Contiguous runs of ``toks`` (sorted) without the tokens in ``skip``, as trimmed char spans."""
+    runs: list[list[Token]] = []
+    for t in toks:
+        if t.i in skip:
+            continue
+        if not runs or runs[-1][-1].i != t.i - 1:
+            runs.append([])
+        runs[-1].append(t)
+    spans = [_trim(text, *_char_span(r)) for r in runs if r and not all(t.is_punct for t in r)]
+    return [p for p in spans if p[1] > p[0]]
+
+
+def _passive_draft(text: str, verb: Token, base: str) -> _Draft | None:
+    """'Obama is expected to join ...', 'it was reported that ...', 'Asked whether ..., she said'.
+
+    The content is the passive subject plus the clause (or, for "it", the clause alone); the
+    source is the by-phrase agent, or none: PolNeAR annotates these source-less.
+    """
+    if base not in _PASSIVE_BASES or verb.tag_ != "VBN":
+        return None
+    subj = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    asked = subj is None and base == "ask" and verb.dep_ in ("advcl", "ROOT") and not any(
+        c.dep_ in ("nsubj", "aux", "auxpass") for c in verb.children)
+    if subj is None and not asked:
+        return None
+    clause = [c for c in verb.children if c.i > verb.i and (
+        c.dep_ in ("xcomp", "ccomp") or c.dep_ == "prep" and c.lower_ in ("about", "as", "for", "to") and base != "tell")]
+    if not clause:
+        return None
+    toks = [t for c in clause for t in c.subtree]
+    if subj is not None and subj.lower_ not in ("it", "this", "that", "there"):
+        toks += list(subj.subtree)
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    skip = {t.i for t in agent.subtree} if agent is not None else set()
+    pieces = _pieces_around(text, sorted(toks, key=lambda t: t.i), skip | {t.i for t in _cue_tokens(verb)})
+    if not pieces or sum(len(text[a:b].split()) for a, b in pieces) < 2:
+        return None
+    holder = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+    src = _speaker_tokens(holder) if holder is not None else []
+    return _Draft(verb, base, holder, src, pieces, False, True)
+
+
+def _nested_report(d: _Draft) -> bool:
+    """'according to X' and participle reports (", saying ...") nested in another content."""
+    return d.base == "according" or d.base in _NESTED_BASES and d.verb.tag_ == "VBG" and d.kind != "designation"
+
+
+def _cut_before_nested_cues(text: str, drafts: list[_Draft]) -> None:
+    """End a content piece where a participle report hanging off its own cue begins.
+
+    In 'X criticised the plan, saying it would fail' the "saying" clause is its own attribution,
+    not part of what "criticised" is about.
+    """
+    for inner in drafts:
+        if inner.verb.dep_ not in ("advcl", "conj") or inner.according:
+            continue
+        outer = next((d for d in drafts if d.verb.i == inner.verb.head.i), None)
+        if outer is None:
+            continue
+        lo = min(t.idx for t in inner.verb.subtree)
+        for k, (a, b) in enumerate(outer.pieces):
+            if a < lo < b:
+                cut = _trim(text, a, lo)
+                if cut[1] - cut[0] >= 3:
+                    outer.pieces[k] = cut
 
 
 # Nouns that report what their possessor said or holds ("Trump's claim that ...").
@@ -1194,7 +1299,7 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
                 # Reported clause that is nothing but a quote ("said: ...") is direct speech.
                 if all(any(q[0] <= p[0] + 1 and p[1] <= q[1] + 1 for q in quotes) for p in merged):
                     kind = "direct"
-        src = _char_span(d.source_toks) if d.source_toks else None
+        src = _char_span(d.source_toks) if d.source_toks and not d.shared_source else None
         cue_toks = [d.verb] if d.according else _cue_tokens(d.verb)
         cue = _char_span(cue_toks)
         cue_text = "according to" if d.base == "according" else text[cue[0]:cue[1]]
@@ -1236,6 +1341,8 @@ def _quoted_label_designations(doc: Doc, drafts: list[_Draft], quotes, resolver:
             if subj is None or attr is None or attr.pos_ not in ("NOUN", "PROPN"):
                 continue
             words = [t for t in attr.subtree if not t.is_punct]
+            if not words:  # a stray hyphen tagged as a noun
+                continue
             q = _in_spans(words[0].idx, quotes)
             if q is None or words[-1].idx + len(words[-1]) > q[1]:
                 continue

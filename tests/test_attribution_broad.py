@@ -1,0 +1,70 @@
+"""PolNeAR-style constructions of the "broad" attribution profile, on made-up sentences."""
+import pytest
+
+from stance.statements import find_attributions, load_extraction_nlp
+from stance.watchlist import Watchlist
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_extraction_nlp()
+
+
+def _broad(nlp, text, profile="broad"):
+    doc = nlp(text)
+    out = []
+    for a in find_attributions(doc, Watchlist(()), None, profile=profile):
+        src = text[a.source[0]:a.source[1]] if a.source else None
+        out.append((text[a.cue[0]:a.cue[1]], src, [text[x:y] for x, y in a.content]))
+    return out
+
+
+# (text, expected (cue, source, content pieces) in text order)
+CASES = [
+    pytest.param(
+        "The new fees, which city officials said will take effect in May, are unpopular.",
+        [("said", "city officials", ["which", "will take effect in May"])],
+        id="relative-clause-around-source-and-cue"),
+    pytest.param(
+        "Morales is expected to announce her candidacy next week.",
+        [("is expected", None, ["Morales", "to announce her candidacy next week"])],
+        id="passive-without-holder"),
+    pytest.param(
+        "It was reported that the factory would close.",
+        [("was reported", None, ["that the factory would close"])],
+        id="passive-it-clause"),
+    pytest.param(
+        "Asked whether the bridge would reopen, the mayor said repairs were on schedule.",
+        [("Asked", None, ["whether the bridge would reopen"]), ("said", "the mayor", ["repairs were on schedule"])],
+        id="asked-participle"),
+    pytest.param(
+        "Keller praised the budget and said it would help farmers.",
+        [("praised", "Keller", ["the budget"]), ("said", None, ["it would help farmers"])],
+        id="coordinated-cues-are-separate"),
+    pytest.param(
+        "Ruiz was booed at the rally and said the crowd had been bused in.",
+        [("said", "Ruiz", ["the crowd had been bused in"])],
+        id="coordinated-with-passive-verb"),
+    pytest.param(
+        "The union rejected the offer, saying it ignored pensions.",
+        [("rejected", "The union", ["the offer"]), ("saying", "The union", ["it ignored pensions"])],
+        id="participle-report-cut-from-host"),
+    pytest.param(
+        "Tanaka declined to discuss the merger.",
+        [("declined", "Tanaka", ["to discuss the merger"])],
+        id="mined-cue-lexicon"),
+]
+
+
+@pytest.mark.parametrize("text, expected", CASES)
+def test_broad_constructions(nlp, text, expected):
+    assert _broad(nlp, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Morales is expected to announce her candidacy next week.",
+    "Asked whether the bridge would reopen, the mayor said repairs were on schedule.",
+])
+def test_speech_profile_keeps_to_speech(nlp, text):
+    # Passives and "Asked ..." are broad-only: the speech profile has no source-less attributions.
+    assert all(src for _, src, _ in _broad(nlp, text, profile="speech"))
