@@ -759,7 +759,17 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
                 if d is not None:
                     drafts[verb.i] = d
 
-    # 4d. 'according to X, ...'
+    # 4d. "in the latest poll, X leads": a document or poll as the holder of the clause it frames.
+    if profile == "broad":
+        cue_verbs = {v.i for v, _ in cues}
+        for prep in doc:
+            if prep.lower_ == "in" and prep.dep_ == "prep" and prep.i not in drafts and prep.head.i not in cue_verbs \
+                    and _in_spans(prep.idx, quotes) is None:
+                d = _document_draft(text, prep)
+                if d is not None:
+                    drafts[prep.i] = d
+
+    # 4e. 'according to X, ...'
     for tok in doc:
         if tok.lower_ != "according" or _in_spans(tok.idx, quotes) is not None:
             continue
@@ -872,6 +882,23 @@ def _passive_draft(text: str, verb: Token, base: str) -> _Draft | None:
     holder = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
     src = _speaker_tokens(holder) if holder is not None else []
     return _Draft(verb, base, holder, src, pieces, False, True)
+
+
+# Holders that "in ..." introduces as the source of a clause ("in the poll, Kasich was at 25 percent");
+# with statements, interviews and reports it is mostly a circumstance, not annotated.
+_DOCUMENT_NOUNS = {"poll", "polls", "survey", "surveys"}
+
+
+def _document_draft(text: str, prep: Token) -> _Draft | None:
+    pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    host = prep.head
+    if pobj is None or pobj.lower_ not in _DOCUMENT_NOUNS or host.pos_ not in ("VERB", "AUX"):
+        return None
+    own = {t.i for t in prep.subtree}
+    pieces = _pieces_around(text, sorted(host.subtree, key=lambda t: t.i), own)
+    if sum(len(text[a:b].split()) for a, b in pieces) < 3:
+        return None
+    return _Draft(prep, "in", pobj, _speaker_tokens(pobj), pieces, False, True, according=True)
 
 
 def _nested_report(d: _Draft) -> bool:

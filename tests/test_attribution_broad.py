@@ -50,6 +50,14 @@ CASES = [
         [("rejected", "The union", ["the offer"]), ("saying", "The union", ["it ignored pensions"])],
         id="participle-report-cut-from-host"),
     pytest.param(
+        "Lopez was at 30 percent support in the latest county poll.",
+        [("in", "the latest county poll", ["Lopez was at 30 percent support"])],
+        id="in-the-poll"),
+    pytest.param(
+        "Lopez won the vote in the county.",
+        [],
+        id="in-a-place-is-no-source"),
+    pytest.param(
         "Tanaka declined to discuss the merger.",
         [("declined", "Tanaka", ["to discuss the merger"])],
         id="mined-cue-lexicon"),
