@@ -1278,7 +1278,9 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
     ``profile="speech"`` (the default, used by the pipeline) keeps to speech acts outside quotes.
     ``profile="broad"`` follows PolNeAR's wider notion of attribution: attitude verbs ("wants",
     "supports", "hopes"), any verb with a clausal complement and a person as subject ("Trump
-    doubts that ..."), and headline-style "Name: words" lines count as well.
+    doubts that ..."), and headline-style "Name: words" lines count as well; so do passives
+    without a holder ("X is expected to ..."), "Asked whether ...", "in the latest poll, ...",
+    each cue of a coordination, and participle reports or "according to" inside another content.
     """
     if profile not in PROFILES:
         raise ValueError(f"profile must be one of {PROFILES}, got {profile!r}")

@@ -114,7 +114,7 @@ def test_polnear_dev_floor():
 @pytest.mark.skipif(not (POLNEAR_DEV / "text").is_dir(), reason="PolNeAR not available under ../shared/data")
 def test_polnear_broad_profile_trades_little_precision_for_recall():
     # Measured on these 8 articles: speech 0.63/0.61 source/content F1, broad 0.76/0.76
-    # (all 84: speech 0.67/0.66, broad 0.72/0.73); precision stays above 0.8.
+    # (all 84: speech 0.67/0.66, broad 0.73/0.76); precision stays above 0.8.
     speech = evaluate_polnear(POLNEAR_DEV, limit=8, profile="speech")
     broad = evaluate_polnear(POLNEAR_DEV, limit=8, profile="broad")
     for span in ("source", "content"):

@@ -1,9 +1,10 @@
 """Attribution evaluation: PolNeAR spans (source, cue, content) and the diplomatic gold set.
 
-PolNeAR scoring follows the way BBC Citron reports on PARC 3.0: a predicted span counts as an
-"exact" match when its characters equal a gold span of the same type, and as an "overlap"
-match when it shares at least one character with one; matching is one-to-one (each gold span
-is used once), and precision/recall/F1 are computed over span counts.
+PolNeAR scoring counts spans, like BBC Citron's exact metric on PARC 3.0: a predicted span is an
+"exact" match when its characters equal a gold span of the same type, and an "overlap" match
+when it shares at least one character with one; matching is one-to-one (each gold span is used
+once), and precision/recall/F1 are computed over span counts. (Citron's own overlap metric sums
+overlapping tokens instead; span counts are stricter for long contents that are half found.)
 """
 from __future__ import annotations
 
