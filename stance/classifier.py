@@ -35,7 +35,7 @@ REQUIRED_FILES = (CONFIG_FILE, WEIGHTS_FILE) + TOKENIZER_FILES
 FROZEN_KEY = "bert.embeddings.word_embeddings.weight"
 ONNX_FILE = "model.int8.onnx"
 # Bump when the export/quantization recipe changes: it is part of the ONNX cache key.
-ONNX_RECIPE = "q2"
+ONNX_RECIPE = "q3"
 
 
 @dataclass(frozen=True)
@@ -179,35 +179,63 @@ def load_torch_model(path: Path):
     return model
 
 
+# Left in fp32: the first layer's FFN down-projection, whose post-GELU inputs carry the
+# outliers that per-tensor activation quantization clips. On NewsMTSC dev it lifts int8/fp32
+# label agreement from 97.8% to 98.3% for about 5% of the speed.
+FP32_NODE_PATTERNS = ("layer.0/output/dense/",)
+
+
 def export_int8_onnx(model, tokenizer, dest: Path) -> Path:
-    """Export ``model`` to ONNX, quantize it dynamically to int8 (per-channel), write atomically."""
+    """Export ``model`` to ONNX, fuse it for BERT, quantize dynamically to int8 (per-channel), write atomically.
+
+    Exported with eager attention: the SDPA graph hides attention from ONNX Runtime's BERT
+    fusions, while the eager one becomes fused (and int8) ``QAttention`` nodes.
+    """
+    import onnx
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.transformers import optimizer
 
     dest.parent.mkdir(parents=True, exist_ok=True)
     sample = encode_pairs(tokenizer, ["target"], ["a short sample sentence"], max_length=32, return_tensors="pt")
     names = ["input_ids", "attention_mask", "token_type_ids"]
     axes = {name: {0: "batch", 1: "seq"} for name in names}
     axes["logits"] = {0: "batch"}
+    previous_attention = model.config._attn_implementation
     with tempfile.TemporaryDirectory(dir=dest.parent, prefix=".onnx-build-") as tmp:
-        fp32 = Path(tmp) / "model.fp32.onnx"
-        int8 = Path(tmp) / ONNX_FILE
-        with torch.inference_mode(), warnings.catch_warnings():
-            # tracer warnings about python-side shape checks are expected for BERT; keep logs clean
-            warnings.simplefilter("ignore")
-            # The legacy TorchScript exporter (dynamo=False) works offline without onnxscript.
-            torch.onnx.export(
-                model,
-                (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
-                str(fp32),
-                input_names=names,
-                output_names=["logits"],
-                dynamic_axes=axes,
-                opset_version=17,
-                dynamo=False,
-            )
+        fp32, fused, int8 = (Path(tmp) / name for name in ("model.fp32.onnx", "model.fused.onnx", ONNX_FILE))
+        try:
+            model.set_attn_implementation("eager")
+            with torch.inference_mode(), warnings.catch_warnings():
+                # tracer warnings about python-side shape checks are expected for BERT; keep logs clean
+                warnings.simplefilter("ignore")
+                # The legacy TorchScript exporter (dynamo=False) works offline without onnxscript.
+                torch.onnx.export(
+                    model,
+                    (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
+                    str(fp32),
+                    input_names=names,
+                    output_names=["logits"],
+                    dynamic_axes=axes,
+                    opset_version=17,
+                    dynamo=False,
+                )
+        finally:
+            model.set_attn_implementation(previous_attention)
+        graph = optimizer.optimize_model(str(fp32), model_type="bert", num_heads=model.config.num_attention_heads,
+                                         hidden_size=model.config.hidden_size, opt_level=1)
+        logger.debug("ONNX Runtime BERT fusions: %s", graph.get_fused_operator_statistics())
+        graph.save_model_to_file(str(fused))
+        quantizable = [n.name for n in graph.model.graph.node if n.op_type in ("MatMul", "Attention")]
+        keep_fp32 = [n for n in quantizable if any(p in n for p in FP32_NODE_PATTERNS)]
+        if not keep_fp32:
+            logger.warning("no node matches %s; quantizing every MatMul (int8/fp32 agreement may drop)",
+                           FP32_NODE_PATTERNS)
         # reduce_range (7-bit weights) measured slightly higher fp32 agreement on our dev sets at equal speed
-        quantize_dynamic(str(fp32), str(int8), per_channel=True, reduce_range=True, weight_type=QuantType.QInt8)
+        quantize_dynamic(str(fused), str(int8), per_channel=True, reduce_range=True, weight_type=QuantType.QInt8,
+                         op_types_to_quantize=["MatMul", "Attention"],
+                         nodes_to_quantize=[n for n in quantizable if n not in keep_fp32],
+                         extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
         os.replace(int8, dest)  # atomic: parallel builders never see a half-written file
     return dest
 

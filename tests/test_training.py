@@ -184,3 +184,28 @@ def test_config_accepts_bare_paths(tmp_path):
     path.write_text("words,label\nhello,pro\n")
     with pytest.raises(ValueError, match="no text field"):
         _config(tmp_path, "q", data=(path,))
+
+
+def test_average_models_is_the_mean_of_its_members(tmp_path):
+    a = train(_config(tmp_path, "a", seed=7, split_seed=1))
+    b = train(_config(tmp_path, "b", seed=8, split_seed=1))
+    soup = training.average_models([a, b], tmp_path / "soup")
+    wa, wb, ws = (load_file(str(d / "model.safetensors")) for d in (a, b, soup))
+    key = "classifier.weight"
+    assert not (wa[key] == wb[key]).all()
+    assert ws[key].float().allclose((wa[key].float() + wb[key].float()) / 2, atol=1e-3)
+    meta = json.loads((soup / "config.json").read_text())
+    assert [m["seed"] for m in meta["soup"]["members"]] == [7, 8]
+    assert meta["seeds"]["dev_split_seed"] == 1 and meta["temperature"] > 0
+    assert len(StanceClassifier.from_pretrained(soup, backend="torch").predict(["the envoy"], ["The envoy spoke."])) == 1
+
+
+@pytest.mark.parametrize("other,message", [
+    ({"seed": 8, "split_seed": 2}, "calibration split"),
+    ({"seed": 8, "split_seed": 1, "lr": 1e-4}, r"differ in \['lr'\]"),
+])
+def test_average_models_refuses_runs_of_other_recipes(tmp_path, other, message):
+    a = train(_config(tmp_path, "a", seed=7, split_seed=1))
+    b = train(_config(tmp_path, "b", **other))
+    with pytest.raises(ValueError, match=message):
+        training.average_models([a, b], tmp_path / "soup")
