@@ -23,18 +23,20 @@ import time
 
 import pandas as pd
 
-from stance.shifts import METHODS, ShiftConfig, detect_shifts
+from stance.shifts import COSTS, METHODS, ShiftConfig, detect_shifts
 from stance.synthetic import make_flat_series, make_series
 
 
-def _cell_series(*, n_side: int, noise: float, delta: float, seeds: int):
+def _cell_series(*, n_side: int, noise: float, delta: float, seeds: int, outliers: float = 0.0):
     """``seeds`` shifted series and as many flat ones, each its own (actor, target) pair."""
     shifted, flat = [], []
     for seed in range(seeds):
         df, true_date = make_series(n_before=n_side, n_after=n_side, delta=delta, noise=noise, seed=seed,
-                                    target=f"shifted-{seed}")
+                                    target=f"shifted-{seed}", outliers=outliers)
         shifted.append((df, true_date))
-        flat.append(make_flat_series(n=2 * n_side, noise=noise, seed=10_000 + seed, target=f"flat-{seed}"))
+        # misread flips a sign, so flat series sit off zero when there are outliers to draw
+        flat.append(make_flat_series(n=2 * n_side, noise=noise, seed=10_000 + seed, target=f"flat-{seed}",
+                                     level=0.4 if outliers else 0.0, outliers=outliers))
     return shifted, flat
 
 
@@ -50,8 +52,8 @@ def _detect(frames: list[pd.DataFrame], *, config: ShiftConfig, isolated: bool) 
 
 
 def evaluate(*, n_side: int, noise: float, delta: float, seeds: int, config: ShiftConfig,
-             tolerance: int, isolated: bool = False) -> dict[str, float]:
-    shifted, flat = _cell_series(n_side=n_side, noise=noise, delta=delta, seeds=seeds)
+             tolerance: int, isolated: bool = False, outliers: float = 0.0) -> dict[str, float]:
+    shifted, flat = _cell_series(n_side=n_side, noise=noise, delta=delta, seeds=seeds, outliers=outliers)
     found = _detect([df for df, _ in shifted] + flat, config=config, isolated=isolated)
     hits_total = false_shift = detections = any_dir = 0
     errors: list[int] = []
@@ -90,21 +92,25 @@ def main() -> None:
     parser.add_argument("--prior-df", type=float, default=ShiftConfig().prior_df,
                         help="weight of the corpus noise prior (0: off)")
     parser.add_argument("--level", type=float, default=ShiftConfig().level)
+    parser.add_argument("--cost", choices=COSTS, default=ShiftConfig().cost)
+    parser.add_argument("--outliers", type=float, default=0.0,
+                        help="share of statements misread by the classifier (mean sign-flipped)")
     parser.add_argument("--isolated", action="store_true",
                         help="detect on every series alone (no corpus noise prior) instead of one corpus per cell")
     args = parser.parse_args()
     config = ShiftConfig(method=args.method, n_boot=args.n_boot, min_delta=args.min_delta, penalty=args.penalty,
-                         prior_df=args.prior_df, level=args.level)
-    print(f"method={config.method} delta={args.delta} seeds={args.seeds} min_support={config.min_support} "
+                         prior_df=args.prior_df, level=args.level, cost=args.cost)
+    print(f"method={config.method} cost={config.cost} delta={args.delta} seeds={args.seeds} min_support={config.min_support} "
           f"min_delta={config.min_delta} penalty={config.penalty} prior_df={config.prior_df} level={config.level} "
-          f"tolerance={args.tolerance}d {'isolated series' if args.isolated else 'one corpus per cell'}")
+          f"outliers={args.outliers} tolerance={args.tolerance}d {'isolated series' if args.isolated else 'one corpus per cell'}")
     print(f"{'noise':>5} {'n+n':>7} {'recall':>7} {'dir_rec':>7} {'precision':>9} {'false/ser':>9} {'false/flat':>10} "
           f"{'date_err':>8}  target(recall>=0.9, false<=0.1)")
     t0 = time.perf_counter()
     for noise in args.noise:
         for n_side in args.sides:
             r = evaluate(n_side=n_side, noise=noise, delta=args.delta, seeds=args.seeds, config=config,
-                         tolerance=args.tolerance, isolated=args.isolated)
+                         tolerance=args.tolerance, isolated=args.isolated,
+                         outliers=args.outliers)
             ok = r["recall"] >= 0.9 and r["false_per_series"] <= 0.1 and r["false_per_flat"] <= 0.1
             print(f"{noise:>5.2f} {f'{n_side}+{n_side}':>7} {r['recall']:>7.2f} {r['dir_recall']:>7.2f} "
                   f"{r['precision']:>9.2f} "

@@ -3,16 +3,17 @@
 For each pair, the deduplicated statements (``timeline.dedupe_statements``) in date order form
 a short, irregular series of scores x_i with weights w_i = confidence (normalised to mean 1).
 
-1. Segmentation. Minimise the sum of weighted L2 segment costs, sum w (x - segment mean)^2,
-   plus a penalty per change point: ruptures PELT (default) or Binseg with a weighted cost,
-   or an exact dynamic programme (``method="exact"``). The penalty is BIC-style,
-   ``penalty * sigma^2 * log(n)``. Plain BIC would use 2 (a change adds a location and a
-   level); the default 3 follows the modified BIC, because BIC over-segments short noisy
-   series (scripts/eval_shifts.py: false shifts on flat series 0.2-0.28 with 2, <= 0.1 with
-   3). sigma comes from first differences (a trimmed mean of squares, ``robust_sigma``),
+1. Segmentation. Minimise the sum of weighted L1 segment costs, sum w |x - segment median|
+   (``cost="l1"``, the default: a misread statement is an outlier, not noise), or of L2
+   costs, sum w (x - segment mean)^2, plus a penalty per change point: ruptures PELT
+   (default) or Binseg with a weighted cost, or an exact dynamic programme
+   (``method="exact"``). The penalty is BIC-style, ``penalty * sigma^2 * log(n)`` for L2 and
+   ``penalty * sigma * log(n) / 2`` for L1 (scaled to L2's false-shift rate). For L2, plain
+   BIC would use 2 (a change adds a location and a level); the default 3 follows the
+   modified BIC, because BIC over-segments short noisy series (scripts/eval_shifts.py). sigma comes from first differences (a trimmed mean of squares, ``robust_sigma``),
    which a level shift barely moves, floored at ``min_sigma`` so tied scores do not make
    every wiggle a change. A change point never splits statements of one day (the exact
-   method forbids it; a ruptures break is moved to the nearest day boundary).
+   method forbids it; ruptures segments days, whose summed costs equal their statements').
 
    Noise is shared. Every pair is scored by the same classifier, so the corpus says more
    about the noise than a four-statement series can: sigma is moderated towards the
@@ -54,6 +55,7 @@ from .timeline import MIN_WEIGHT, dedupe_statements
 log = logging.getLogger(__name__)
 
 METHODS = ("pelt", "binseg", "exact")
+COSTS = ("l1", "l2")
 SHIFT_COLUMNS = ("actor", "target", "date", "direction", "before", "after", "delta", "before_quote",
                  "after_quote", "n_before", "n_after", "delta_low", "delta_high", "last_before", "first_after",
                  "before_source", "before_date", "before_speaker", "before_url", "after_source", "after_date",
@@ -70,6 +72,9 @@ class ShiftConfig:
     # threshold, are what keep flat series flat (scripts/eval_shifts.py).
     min_delta: float = 0.25
     method: str = "pelt"
+    # Segment cost: "l1" (weighted median; robust to a misread statement) or "l2" (weighted mean).
+    # The tests of each change point use means either way.
+    cost: str = "l1"
     n_boot: int = 1000
     level: float = 0.95  # bootstrap interval level; the interval must exclude 0
     seed: int = 0
@@ -90,6 +95,8 @@ class ShiftConfig:
             raise ValueError(f"ShiftConfig.min_delta must be in [0, 2] (scores are in [-1, 1]), got {self.min_delta}")
         if self.method not in METHODS:
             raise ValueError(f"ShiftConfig.method must be one of {METHODS}, got {self.method!r}")
+        if self.cost not in COSTS:
+            raise ValueError(f"ShiftConfig.cost must be one of {COSTS}, got {self.cost!r}")
         if self.n_boot < 100:
             raise ValueError(f"ShiftConfig.n_boot must be >= 100 for a usable interval, got {self.n_boot}")
         if not 0 < self.level < 1:
@@ -105,7 +112,7 @@ class ShiftConfig:
 
 
 class _WeightedL2:
-    """Prefix sums for O(1) weighted L2 segment costs."""
+    """Weighted L2 segment costs, O(1) from prefix sums."""
 
     def __init__(self, x: np.ndarray, w: np.ndarray) -> None:
         self.cw = np.r_[0.0, np.cumsum(w)]
@@ -120,22 +127,50 @@ class _WeightedL2:
         return max(float(self.cwx2[end] - self.cwx2[start] - swx * swx / sw), 0.0)
 
 
-def _ruptures_cost(x: np.ndarray, w: np.ndarray):
+class _WeightedL1:
+    """Weighted L1 segment costs: sum of w * |x - weighted median|.
+
+    A misread statement (the classifier flips about one in five) is an outlier of size ~1 on
+    the score scale. Under L2 one such point can pull a change point days away from the real
+    turn; the median ignores it.
+    """
+
+    def __init__(self, x: np.ndarray, w: np.ndarray) -> None:
+        self.x, self.w = x, w
+
+    def error(self, start: int, end: int) -> float:
+        x, w = self.x[start:end], self.w[start:end]
+        if len(x) == 0:
+            return 0.0
+        order = np.argsort(x, kind="stable")
+        cum = np.cumsum(w[order])
+        median = x[order][np.searchsorted(cum, cum[-1] / 2.0)]
+        return float(np.sum(w * np.abs(x - median)))
+
+
+def _segment_cost(x: np.ndarray, w: np.ndarray, cost: str):
+    return _WeightedL1(x, w) if cost == "l1" else _WeightedL2(x, w)
+
+
+def _ruptures_day_cost(statement_cost, day_starts: np.ndarray, n: int):
+    """A ruptures cost over days: days a..b cost what their statements cost, so a break can
+    only fall between days (ruptures cannot forbid one inside a day by itself)."""
     from ruptures.base import BaseCost
 
-    class CostWeightedL2(BaseCost):
-        model = "weighted_l2"
+    bounds = np.r_[day_starts, n]
+
+    class CostOverDays(BaseCost):
+        model = "statements_by_day"
         min_size = 1
 
         def fit(self, signal):
             self.signal = signal  # ruptures reads the length from here
-            self._sums = _WeightedL2(x, w)
             return self
 
         def error(self, start, end):
-            return self._sums.error(start, end)
+            return statement_cost.error(int(bounds[start]), int(bounds[end]))
 
-    return CostWeightedL2()
+    return CostOverDays()
 
 
 TRIM = 0.1  # share of the largest first differences left out of the noise estimate
@@ -214,7 +249,7 @@ def corpus_noise_prior(series: list[np.ndarray], *, config: "ShiftConfig",
     return NoisePrior(sigma=max(sigma, config.min_sigma), df=config.prior_df)
 
 
-def _exact_breaks(cost: _WeightedL2, n: int, *, pen: float, min_size: int, allowed: np.ndarray) -> list[int]:
+def _exact_breaks(cost, n: int, *, pen: float, min_size: int, allowed: np.ndarray) -> list[int]:
     # Optimal partitioning (what PELT computes, without pruning): O(n^2), fine for a few hundred points.
     best = np.full(n + 1, np.inf)
     best[0] = -pen
@@ -236,40 +271,38 @@ def _exact_breaks(cost: _WeightedL2, n: int, *, pen: float, min_size: int, allow
     return sorted(bkps)
 
 
-def _snap(bkps: list[int], cost: _WeightedL2, n: int, allowed: np.ndarray) -> list[int]:
-    out: set[int] = set()
-    for b in bkps:
-        if allowed[b]:
-            out.add(b)
-            continue
-        left = next((i for i in range(b - 1, 0, -1) if allowed[i]), None)
-        right = next((i for i in range(b + 1, n) if allowed[i]), None)
-        options = [i for i in (left, right) if i is not None]
-        if options:
-            out.add(min(options, key=lambda i: cost.error(0, i) + cost.error(i, n)))
-    return sorted(out)
+def _penalty(sigma: float, n: int, config: ShiftConfig) -> float:
+    # BIC-style in the cost's units. L2: Gaussian -log L is sum r^2 / (2 sigma^2), so 2 is plain
+    # BIC. L1: sum |r| grows more slowly than sum r^2 / sigma, so the same factor is scaled to
+    # give L1 the false-shift rate of L2 on flat Gaussian series (scripts/eval_shifts.py).
+    if config.cost == "l1":
+        return config.penalty * sigma * math.log(n) / 2.0
+    return config.penalty * sigma ** 2 * math.log(n)
 
 
 def _candidate_breaks(x: np.ndarray, w: np.ndarray, allowed: np.ndarray, config: ShiftConfig,
                       prior: NoisePrior) -> list[int]:
     n = len(x)
-    # First differences overlap (lag-1 correlation -1/2) and the largest are trimmed: a series
-    # of n statements holds about (n - 1) / 2 independent pieces of noise information.
     sigma = prior.moderate(robust_sigma(x, floor=config.min_sigma), df=(n - 1) / 2.0)
-    pen = config.penalty * sigma ** 2 * math.log(n)
-    cost = _WeightedL2(x, w)
+    pen = _penalty(sigma, n, config)
+    cost = _segment_cost(x, w, config.cost)
     if config.method == "exact":
         return _exact_breaks(cost, n, pen=pen, min_size=config.min_support, allowed=allowed)
     import ruptures as rpt
 
+    day_starts = np.flatnonzero(np.r_[True, allowed[1:]])
+    m = len(day_starts)
+    if m < 2:
+        return []
     algo_cls = rpt.Pelt if config.method == "pelt" else rpt.Binseg
-    algo = algo_cls(custom_cost=_ruptures_cost(x, w), min_size=config.min_support, jump=1)
+    # min_size of one day: support (distinct articles on each side) is the tests' job
+    algo = algo_cls(custom_cost=_ruptures_day_cost(cost, day_starts, n), min_size=1, jump=1)
     try:
-        bkps = algo.fit(x.reshape(-1, 1)).predict(pen=pen)
+        day_bkps = algo.fit(np.zeros((m, 1))).predict(pen=pen)
     except rpt.exceptions.BadSegmentationParameters as err:
         log.debug("ruptures found no admissible segmentation (n=%d): %s", n, err)
         return []
-    return _snap([b for b in bkps if 0 < b < n], cost, n, allowed)
+    return [int(day_starts[b]) for b in day_bkps if 0 < b < m]
 
 
 def _weighted_mean(x: np.ndarray, w: np.ndarray) -> float:
@@ -312,7 +345,7 @@ def _test_breaks(x: np.ndarray, w: np.ndarray, articles: np.ndarray, bkps: list[
     sigma = robust_sigma(x, floor=config.min_sigma)
     z = NormalDist().inv_cdf(0.5 + config.level / 2.0)
     edges = [0, *bkps, len(x)]
-    cost = _WeightedL2(x, w)
+    cost = _segment_cost(x, w, config.cost)
     tests = []
     for j, b in enumerate(bkps):
         lo, hi = edges[j], edges[j + 2]

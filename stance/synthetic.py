@@ -42,10 +42,19 @@ def _frame(scores: np.ndarray, dates: list[dt.date], *, rng: np.random.Generator
     return pd.DataFrame(rows)
 
 
+def _misread(means: np.ndarray, rng: np.random.Generator, rate: float) -> np.ndarray:
+    """Flip the sign of a ``rate`` share of the means: the classifier reading favour as against."""
+    if not 0 <= rate < 0.5:
+        raise ValueError(f"outliers must be in [0, 0.5), got {rate}")
+    return np.where(rng.random(len(means)) < rate, -means, means)
+
+
 def make_series(*, n_before: int, n_after: int, delta: float, noise: float, start: dt.date = DEFAULT_START,
                 seed: int = 0, irregular: bool = True, level: float | None = None, actor: str = "Actor",
-                target: str = "Target") -> tuple[pd.DataFrame, dt.date]:
+                target: str = "Target", outliers: float = 0.0) -> tuple[pd.DataFrame, dt.date]:
     """A series with one shift of ``delta`` in mean score; returns (statements, true shift date).
+
+    ``outliers``: share of statements whose mean is sign-flipped (misread by the classifier).
 
     The mean is ``level`` before and ``level + delta`` after (``level`` defaults to ``-delta/2``
     so both sides sit symmetric around 0). The true shift date is the first day of the new
@@ -59,6 +68,8 @@ def make_series(*, n_before: int, n_after: int, delta: float, noise: float, star
     level = -delta / 2.0 if level is None else level
     means = np.r_[np.full(n_before, level), np.full(n_after, level + delta)]
     scores = means + rng.normal(0.0, noise, size=n_before + n_after)
+    if outliers:
+        scores = _misread(means, np.random.default_rng([seed, 1]), outliers) + (scores - means)
     gaps = _gaps(rng, n_before + n_after, irregular)
     gaps[0] = 0
     gaps[n_before] = max(int(gaps[n_before]), 1)  # the regimes never share a day
@@ -69,12 +80,15 @@ def make_series(*, n_before: int, n_after: int, delta: float, noise: float, star
 
 
 def make_flat_series(*, n: int, noise: float, level: float = 0.0, start: dt.date = DEFAULT_START, seed: int = 0,
-                     irregular: bool = True, actor: str = "Actor", target: str = "Target") -> pd.DataFrame:
-    """A series without any shift: constant mean ``level`` plus noise."""
+                     irregular: bool = True, actor: str = "Actor", target: str = "Target",
+                     outliers: float = 0.0) -> pd.DataFrame:
+    """A series without any shift: constant mean ``level`` plus noise (``outliers``: as in make_series)."""
     if n < 1:
         raise ValueError("n must be >= 1")
     rng = np.random.default_rng(seed)
     scores = level + rng.normal(0.0, noise, size=n)
+    if outliers:
+        scores = _misread(np.full(n, level), np.random.default_rng([seed, 1]), outliers) + (scores - level)
     gaps = _gaps(rng, n, irregular)
     gaps[0] = 0
     dates = [start + dt.timedelta(days=int(o)) for o in np.cumsum(gaps)]

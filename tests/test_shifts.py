@@ -118,7 +118,8 @@ def test_shifts_to_frame_columns():
 
 
 @pytest.mark.parametrize("kwargs", [{"min_support": 0}, {"penalty": 0}, {"min_delta": -0.1}, {"method": "magic"},
-                                    {"n_boot": 10}, {"level": 1.0}, {"quotes_per_side": 0}, {"prior_df": -1}])
+                                    {"n_boot": 10}, {"level": 1.0}, {"quotes_per_side": 0}, {"prior_df": -1},
+                                    {"cost": "l3"}])
 def test_config_is_validated(kwargs):
     with pytest.raises(ValueError, match="ShiftConfig"):
         ShiftConfig(**kwargs)
@@ -199,3 +200,29 @@ def test_shared_noise_prior_finds_short_shifts_without_flagging_flat_pairs():
     assert len(hits) >= 26  # recall >= 0.87 on 30 pairs
     assert len(hits_alone) <= len(hits) - 5
     assert len(false) <= 3
+
+
+@pytest.mark.parametrize("method", ["pelt", "binseg", "exact"])
+def test_l1_cost_keeps_a_misread_statement_from_moving_the_shift(method):
+    # Shaped like Russia in Dec 2024 on the example corpus: "against" until Dec 6, with one
+    # statement misread as favourable on Dec 4, then neutral talk from Dec 7.
+    scores = [-0.8, -0.75, -0.85, 0.7, -0.8, -0.85, 0.05, 0.1, 0.0, 0.05, 0.1, 0.05, 0.0, 0.1]
+    dates = [dt.date(2024, 12, 1) + dt.timedelta(days=i) for i in range(len(scores))]
+    df = pd.DataFrame({"article_id": [f"a{i}" for i in range(len(scores))], "date": dates, "source": "S",
+                       "speaker": "x", "actor": "A", "target": "T", "kind": "direct", "cue": "said",
+                       "text": [f"statement {i}" for i in range(len(scores))], "start": 0, "end": 1,
+                       "stance": "neutral", "score": scores, "confidence": 0.9, "url": "", "title": "",
+                       "mention": "T", "inferred": False, "context": ""})
+    robust = detect_shifts(df, config=dataclasses.replace(FAST, method=method, cost="l1"))
+    plain = detect_shifts(df, config=dataclasses.replace(FAST, method=method, cost="l2"))
+    assert [(s.date, s.direction) for s in robust] == [(dt.date(2024, 12, 7), "up")]
+    assert [s.date for s in plain] == [dt.date(2024, 12, 4)]  # the mean follows the misread point
+
+
+def test_synthetic_misreads_flip_the_sign_of_some_statements():
+    clean, _ = make_series(n_before=20, n_after=20, delta=1.0, noise=0.0, seed=3)
+    noisy, _ = make_series(n_before=20, n_after=20, delta=1.0, noise=0.0, seed=3, outliers=0.3)
+    flipped = (noisy["score"] == -clean["score"]) & (clean["score"] != 0)
+    assert 4 <= flipped.sum() <= 20 and (noisy["score"][~flipped] == clean["score"][~flipped]).all()
+    with pytest.raises(ValueError, match="outliers"):
+        make_flat_series(n=4, noise=0.1, outliers=0.6)
