@@ -17,6 +17,7 @@ import logging
 import sys
 
 from stance.batch import BatchConfig, BatchError, ConsoleProgress, merge_results, run_batch
+from stance.classifier import DEFAULT_BATCH_SIZE
 from stance.ingest import IngestError
 from stance.watchlist import WatchlistError
 
@@ -38,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--shard-size", type=int, default=500, help="articles per shard (default 500)")
     p.add_argument("--csv", action="store_true", help="also write CSV shards")
     p.add_argument("--n-process", type=int, default=1, help="spaCy processes per shard")
-    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
     p.add_argument("--cache", help="score cache file (default OUT/cache.sqlite); share it between runs")
     p.add_argument("--no-cache", action="store_true")
     p.add_argument("--date", type=_date, help="date for articles that name none (YYYY-MM-DD)")

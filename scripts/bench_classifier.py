@@ -19,6 +19,8 @@ import subprocess
 import sys
 import time
 
+from stance.classifier import DEFAULT_BATCH_SIZE
+
 
 def load_pairs(n: int) -> tuple[list[str], list[str]]:
     from stance.evaluation.stance_eval import default_datasets
@@ -72,7 +74,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=400)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
     ap.add_argument("--mode", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.mode:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from stance.classifier import DEFAULT_BATCH_SIZE
 from stance.records import Article, ScoredStatement, Statement
 from stance.watchlist import Watchlist
 
@@ -32,7 +33,7 @@ def classifier_inputs(statement: Statement) -> list[tuple[str, str]]:
     return [(t.mention if t.mention and t.mention in text else t.entity, text) for t in statement.targets]
 
 
-def score_statements(statements: Iterable[Statement], classifier, *, batch_size: int = 64) -> list[ScoredStatement]:
+def score_statements(statements: Iterable[Statement], classifier, *, batch_size: int = DEFAULT_BATCH_SIZE) -> list[ScoredStatement]:
     """Score every (statement, target) pair; statements without targets are dropped."""
     statements = list(statements)
     pairs = [(s, t, inp) for s in statements for t, inp in zip(s.targets, classifier_inputs(s))]
@@ -54,7 +55,7 @@ def score_articles(
     nlp=None,
     n_process: int = 1,
     chunk_size: int = 256,
-    batch_size: int = 64,
+    batch_size: int = DEFAULT_BATCH_SIZE,
 ) -> Iterator[ScoredStatement]:
     """Stream scored statements; articles are processed ``chunk_size`` at a time in constant memory."""
     from stance.statements import iter_statements

@@ -5,6 +5,8 @@ import datetime as dt
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from stance.classifier import DEFAULT_BATCH_SIZE
+
 
 class BatchError(RuntimeError):
     """A batch that cannot start or resume; the message says how to fix it."""
@@ -31,7 +33,7 @@ class BatchConfig:
     shard_size: int = 500  # articles per output shard; also the unit of work and of resumption
     write_csv: bool = False  # Parquet shards are always written; CSV shards on request
     n_process: int = 1  # spaCy processes per shard
-    batch_size: int = 64  # classifier batch size
+    batch_size: int = DEFAULT_BATCH_SIZE  # classifier batch size
     # Documents per nlp.pipe batch: 16 parses as fast as 64 on CPU, and each process peaks
     # ~250 MB lower (measured with ~300-word articles).
     spacy_batch_size: int = 16

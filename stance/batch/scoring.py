@@ -19,6 +19,7 @@ import pandas as pd
 from stance.batch.cache import ScoreCache, cache_key, restore
 from stance.batch.config import BatchConfig
 from stance.batch.shards import COLUMNS, write_shard
+from stance.classifier import DEFAULT_BATCH_SIZE
 from stance.records import Article
 from stance.watchlist import Watchlist
 
@@ -54,7 +55,7 @@ class PipelineScorer:
     classifier: Any
     nlp: Any = None
     n_process: int = 1
-    batch_size: int = 64
+    batch_size: int = DEFAULT_BATCH_SIZE
     spacy_batch_size: int = 16
     version: str = field(init=False)
 
