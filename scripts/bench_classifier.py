@@ -8,7 +8,7 @@
 Each mode runs in its own subprocess so peak RSS (resource.getrusage) is per mode.
 Also prints label agreement of (c) and (a) with (b), the fp32 reference.
 
-    python scripts/bench_classifier.py --n 400 --threads 2
+    python scripts/bench_classifier.py --n 1141 --threads 2 --rounds 3
 """
 from __future__ import annotations
 
@@ -75,19 +75,26 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=400)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
+    ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds; each mode keeps its fastest")
     ap.add_argument("--mode", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.mode:
         print(json.dumps(run_mode(args.mode, args.n, args.threads, args.batch_size)))
         return
-    results = {}
-    for mode in ("pipeline", "torch", "onnx"):
-        proc = subprocess.run([sys.executable, __file__, "--mode", mode, "--n", str(args.n),
-                               "--threads", str(args.threads), "--batch-size", str(args.batch_size)],
-                              capture_output=True, text=True, check=False)
-        if proc.returncode != 0:
-            sys.exit(f"mode {mode} failed:\n{proc.stderr[-3000:]}")
-        results[mode] = json.loads(proc.stdout.strip().splitlines()[-1])
+    # Rounds interleave the modes, and each mode keeps its fastest round (as timeit does): other
+    # load on the machine only ever slows a run down, and it slows all modes alike this way.
+    results: dict[str, dict] = {}
+    for _ in range(args.rounds):
+        for mode in ("pipeline", "torch", "onnx"):
+            proc = subprocess.run([sys.executable, __file__, "--mode", mode, "--n", str(args.n),
+                                   "--threads", str(args.threads), "--batch-size", str(args.batch_size)],
+                                  capture_output=True, text=True, check=False)
+            if proc.returncode != 0:
+                sys.exit(f"mode {mode} failed:\n{proc.stderr[-3000:]}")
+            run = json.loads(proc.stdout.strip().splitlines()[-1])
+            best = results.get(mode)
+            if best is None or run["texts_per_s"] > best["texts_per_s"]:
+                results[mode] = {**run, "peak_rss_mb": max(run["peak_rss_mb"], best["peak_rss_mb"] if best else 0)}
     base = results["pipeline"]["texts_per_s"]
     ref = results["torch"]["labels"]
     print(f"{'mode':<38}{'texts/s':>10}{'x (a)':>8}{'peak RSS MB':>13}{'agree fp32':>12}")
@@ -97,7 +104,8 @@ def main() -> None:
         agree = sum(a == b for a, b in zip(r["labels"], ref)) / len(ref)
         print(f"{names[mode]:<38}{r['texts_per_s']:>10.1f}{r['texts_per_s'] / base:>8.2f}"
               f"{r['peak_rss_mb']:>13.0f}{agree:>12.3f}")
-    print(f"n={results['onnx']['n']} pairs, threads={args.threads}, batch_size={args.batch_size}")
+    print(f"n={results['onnx']['n']} pairs, threads={args.threads}, batch_size={args.batch_size}, "
+          f"best of {args.rounds} interleaved rounds")
 
 
 if __name__ == "__main__":
