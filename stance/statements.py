@@ -372,10 +372,10 @@ def _subject(verb: Token) -> Token | None:
         if child.dep_ in ("nsubj", "nsubjpass") and child.dep_ != "expl":
             return child
     # Shared subject of coordinated or controlled verbs: "X said ... and accused ...".
-    if verb.dep_ in ("conj", "xcomp") and verb.head is not verb:
+    if verb.dep_ in ("conj", "xcomp") and verb.head.i != verb.i:
         return _subject(verb.head)
     # Participles: "..., saying the city embodied ...", "calling them ...".
-    if verb.dep_ in ("advcl", "acl") and verb.tag_ == "VBG" and verb.head is not verb and verb.head.pos_ in ("VERB", "AUX"):
+    if verb.dep_ in ("advcl", "acl") and verb.tag_ == "VBG" and verb.head.i != verb.i and verb.head.pos_ in ("VERB", "AUX"):
         return _subject(verb.head)
     return None
 
@@ -666,8 +666,8 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
             objs = [c for c in verb.children if c.i > verb.i and (
                 c.dep_ in ("dobj", "xcomp") or c.dep_ == "advmod" and c.lower_ == "so"
                 or base == "ask" and c.dep_ == "prep" and c.lower_ in ("for", "about"))]
-            content = sorted((t for c in objs for t in c.subtree if not (c.dep_ == "prep" and t is c)), key=lambda t: t.i)
-        if not content and verb.dep_ == "parataxis" and verb.head is not verb and not (existing and existing.pieces):
+            content = sorted((t for c in objs for t in c.subtree if not (c.dep_ == "prep" and t.i == c.i)), key=lambda t: t.i)
+        if not content and verb.dep_ == "parataxis" and verb.head.i != verb.i and not (existing and existing.pieces):
             # "Survival, Mr. VandeHei says, depends on ...": the host clause around the aside is the content.
             d = draft_for(verb, base)
             own = {t.i for t in verb.subtree}
