@@ -83,7 +83,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=100)
     parser.add_argument("--method", choices=METHODS, default=ShiftConfig().method)
     parser.add_argument("--delta", type=float, default=0.8)
-    parser.add_argument("--noise", type=float, nargs="+", default=[0.1, 0.25, 0.4])
+    parser.add_argument("--noise", type=float, nargs="+", default=[0.1, 0.2, 0.25, 0.3, 0.4])
     parser.add_argument("--sides", type=int, nargs="+", default=[2, 3, 5, 10, 25])
     parser.add_argument("--tolerance", type=int, default=7, help="days a detection may be off and still match")
     parser.add_argument("--n-boot", type=int, default=ShiftConfig().n_boot)
