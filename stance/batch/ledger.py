@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from stance.batch.config import BatchConfig, BatchError
-from stance.batch.shards import atomic_write_json, committed_shards
+from stance.batch.shards import committed_shards
+from stance.io import atomic_write_json
 from stance.records import Article
 
 logger = logging.getLogger(__name__)

@@ -21,7 +21,8 @@ from stance.batch.ledger import Ledger, fingerprint, shard_digest
 from stance.batch.progress import BatchProgress, estimate_total
 from stance.batch.executors import make_executor
 from stance.batch.scoring import Scorer, Shard, ShardResult
-from stance.batch.shards import atomic_write_bytes, committed_shards, remove_temporaries, shard_meta
+from stance.batch.shards import committed_shards, remove_temporaries, shard_meta
+from stance.io import atomic_write_bytes
 from stance.ingest import Reject, RejectWriter, discover_files, read_articles
 from stance.records import Article
 

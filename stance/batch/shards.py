@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from stance.io import atomic_write_bytes, fsync_dir
 from stance.pipeline import EXTRA_COLUMNS, STATEMENT_COLUMNS
 
 DEDUP_COLUMNS = ["duplicate_of"]
@@ -36,33 +37,6 @@ _SHARD_RE = re.compile(r"^part-(\d{6,})\.parquet$")
 
 def shard_name(index: int, suffix: str = ".parquet") -> str:
     return f"part-{index:06d}{suffix}"
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that ``path`` holds either the old or the new content."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
-
-
-def atomic_write_json(path: Path, obj: Any) -> None:
-    atomic_write_bytes(path, json.dumps(obj, indent=1, sort_keys=True, default=str).encode("utf-8"))
-
-
-def _fsync_dir(folder: Path) -> None:
-    # The rename is only durable once the folder entry is on disk.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # pragma: no cover - platforms without directory fds
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def remove_temporaries(folder: Path) -> int:
