@@ -214,8 +214,8 @@ def load_torch_model(path: Path):
 
 
 # Left in fp32: the first layer's FFN down-projection, whose post-GELU inputs carry the
-# outliers that per-tensor activation quantization clips. On NewsMTSC dev it lifts int8/fp32
-# label agreement from 97.8% to 98.3% for about 5% of the speed.
+# outliers that per-tensor activation quantization clips. On the 1,141 dev pairs it lifts
+# int8/fp32 label agreement from 97.8% to 98.3% with no speed change beyond run-to-run noise.
 FP32_NODE_PATTERNS = ("layer.0/output/dense/",)
 
 
