@@ -10,9 +10,10 @@ a short, irregular series of scores x_i with weights w_i = confidence (normalise
    (``method="exact"``). The penalty is BIC-style, ``penalty * sigma^2 * log(n)`` for L2 and
    ``penalty * sigma * log(n) / 2`` for L1 (scaled to L2's false-shift rate). For L2, plain
    BIC would use 2 (a change adds a location and a level); the default 3 follows the
-   modified BIC, because BIC over-segments short noisy series (scripts/eval_shifts.py). sigma comes from first differences (a trimmed mean of squares, ``robust_sigma``),
-   which a level shift barely moves, floored at ``min_sigma`` so tied scores do not make
-   every wiggle a change. A change point never splits statements of one day (the exact
+   modified BIC, because BIC over-segments short noisy series (scripts/eval_shifts.py).
+   sigma comes from first differences (a trimmed mean of squares, ``robust_sigma``), which
+   a level shift barely moves, floored at ``min_sigma`` so tied scores do not make every
+   wiggle a change. A change point never splits statements of one day (the exact
    method forbids it; ruptures segments days, whose summed costs equal their statements').
 
    Noise is shared. Every pair is scored by the same classifier, so the corpus says more
@@ -82,8 +83,8 @@ class ShiftConfig:
     quotes_per_side: int = 2
     window_days: int = 3  # cross-outlet dedup window, as in timeline.dedupe_statements
     # Weight of the corpus-wide noise scale, in degrees of freedom (0: every pair on its own).
-    # scripts/eval_shifts.py: 12 lifts recall at noise 0.25 from 0.47 to 0.76 (2+2) and 0.71 to 0.93 (3+3)
-    # with false shifts still <= 0.05 per series.
+    # scripts/eval_shifts.py --seeds 200: 12 lifts recall at noise 0.25 from 0.47 to 0.71 (2+2) and
+    # from 0.71 to 0.89 (3+3), with false shifts still <= 0.07 per series.
     prior_df: float = 12.0
 
     def __post_init__(self) -> None:
@@ -187,12 +188,7 @@ def robust_sigma(x: np.ndarray, *, floor: float) -> float:
     quarter less than the median absolute difference, which matters because an
     underestimate here is what turns noise into "shifts".
     """
-    return sigma_from_differences(np.diff(np.asarray(x, float)), floor=floor)
-
-
-def sigma_from_differences(diffs: np.ndarray, *, floor: float) -> float:
-    """The trimmed estimate of :func:`robust_sigma` from first differences (of one or many series)."""
-    diffs = np.sort(np.abs(np.asarray(diffs, float)))
+    diffs = np.sort(np.abs(np.diff(np.asarray(x, float))))
     m = len(diffs)
     if m == 0:
         return floor
