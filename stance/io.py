@@ -10,13 +10,19 @@ import os
 from pathlib import Path
 from typing import Any
 
-TEMP_MARK = ".tmp-"  # temporaries are named ".<name>.tmp-<pid>" (batch.shards.remove_temporaries finds them)
+TEMP_GLOB = ".*.tmp-*"  # what temp_path names look like, to clean up after a killed run
+
+
+def temp_path(path: Path) -> Path:
+    """A hidden temporary beside ``path`` (same folder, so ``os.replace`` onto ``path`` is atomic)."""
+    path = Path(path)
+    return path.with_name(f".{path.name}.tmp-{os.getpid()}")
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that ``path`` holds either the old or the new content."""
     path = Path(path)
-    tmp = path.with_name(f".{path.name}{TEMP_MARK}{os.getpid()}")
+    tmp = temp_path(path)
     with open(tmp, "wb") as fh:
         fh.write(data)
         fh.flush()

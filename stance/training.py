@@ -36,7 +36,7 @@ from stance.classifier import (
     mark_target,
     softmax,
 )
-from stance.io import atomic_write_text
+from stance.io import atomic_write_text, temp_path
 
 logger = logging.getLogger(__name__)
 
@@ -295,7 +295,7 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
 def _save_tensors(tensors: dict, path: Path) -> None:
     from safetensors.torch import save_file
 
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = temp_path(path)
     save_file({k: v.detach().contiguous().cpu() for k, v in tensors.items()}, str(tmp))
     os.chmod(tmp, 0o644)  # safetensors creates files private; the shipped model must be readable
     os.replace(tmp, path)

@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from stance.io import atomic_write_bytes, fsync_dir
+from stance.io import TEMP_GLOB, atomic_write_bytes, temp_path
 from stance.pipeline import EXTRA_COLUMNS, STATEMENT_COLUMNS
 
 DEDUP_COLUMNS = ["duplicate_of"]
@@ -43,7 +43,7 @@ def remove_temporaries(folder: Path) -> int:
     """Delete temporaries left by a killed run; returns how many."""
     removed = 0
     if folder.is_dir():
-        for path in folder.glob(".*.tmp-*"):
+        for path in folder.glob(TEMP_GLOB):
             path.unlink(missing_ok=True)
             removed += 1
     return removed
@@ -125,7 +125,7 @@ def read_results(out_dir: str | Path) -> pd.DataFrame:
 def merge_results(out_dir: str | Path, dest: str | Path) -> Path:
     """Merge the shards into one ``.csv`` or ``.parquet`` file, streaming shard by shard."""
     dest = Path(dest)
-    tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
+    tmp = temp_path(dest)
     if dest.suffix == ".csv":
         with open(tmp, "w", newline="", encoding="utf-8") as fh:
             fh.write(",".join(COLUMNS) + "\n")
