@@ -168,6 +168,33 @@ def _pad_batch(enc, idx: np.ndarray, *, width: int, pad_id: int) -> dict[str, np
     return batch
 
 
+def batched_logits(run, tokenizer, targets: list[str], texts: list[str], *, max_length: int,
+                   batch_size: int) -> np.ndarray:
+    """Logits (n, 3) in input order; ``run`` maps one padded int64 batch to its logits.
+
+    Tokenizes once, then batches by true token length: batches barely pad, and one fast
+    tokenizer call costs less than one per batch.
+    """
+    out = np.zeros((len(texts), len(LABELS)), dtype=np.float32)
+    if not texts:
+        return out
+    enc = tokenizer(targets, texts, truncation="only_second", max_length=max_length)
+    lengths = np.array([len(ids) for ids in enc["input_ids"]])
+    order = np.argsort(lengths, kind="stable")
+    pad_id = tokenizer.pad_token_id or 0
+    for start in range(0, len(order), batch_size):
+        idx = order[start : start + batch_size]
+        out[idx] = run(_pad_batch(enc, idx, width=int(lengths[idx].max()), pad_id=pad_id))
+    return out
+
+
+def torch_logits(model, batch: dict[str, np.ndarray]) -> np.ndarray:
+    import torch
+
+    with torch.inference_mode():
+        return model(**{k: torch.from_numpy(v) for k, v in batch.items()}).logits.float().numpy()
+
+
 def build_torch_model(*, num_labels: int = 3, init_from_backbone: bool = True):
     """A BertForSequenceClassification on the MiniLM backbone (random head)."""
     from transformers import BertConfig, BertForSequenceClassification
@@ -232,7 +259,7 @@ def export_int8_onnx(model, tokenizer, dest: Path) -> Path:
 
     dest.parent.mkdir(parents=True, exist_ok=True)
     sample = encode_pairs(tokenizer, ["target"], ["a short sample sentence"], max_length=32, return_tensors="pt")
-    names = ["input_ids", "attention_mask", "token_type_ids"]
+    names = list(MODEL_INPUTS)
     axes = {name: {0: "batch", 1: "seq"} for name in names}
     axes["logits"] = {0: "batch"}
     previous_attention = model.config._attn_implementation
@@ -353,28 +380,15 @@ class StanceClassifier:
         for i, (target, text) in enumerate(zip(targets, texts)):
             if not isinstance(target, str) or not isinstance(text, str):
                 raise TypeError(f"item {i}: target and text must be str, got {type(target)} and {type(text)}")
-        out = np.zeros((len(texts), len(LABELS)), dtype=np.float32)
-        if not texts:
-            return out
         if self.config.get("mark_target"):
             texts = [mark_target(x, t) for t, x in zip(targets, texts)]
-        # Tokenize once, then batch by true token length: batches barely pad, and one fast
-        # tokenizer call costs less than one per batch. Results go back to input positions.
-        enc = self.tokenizer(targets, texts, truncation="only_second", max_length=self.max_length)
-        lengths = np.array([len(ids) for ids in enc["input_ids"]])
-        order = np.argsort(lengths, kind="stable")
-        for start in range(0, len(order), batch_size):
-            idx = order[start : start + batch_size]
-            out[idx] = self._run(_pad_batch(enc, idx, width=int(lengths[idx].max()), pad_id=self.tokenizer.pad_token_id or 0))
-        return out
+        return batched_logits(self._run, self.tokenizer, targets, texts, max_length=self.max_length,
+                              batch_size=batch_size)
 
     def _run(self, batch: dict[str, np.ndarray]) -> np.ndarray:
         if self._session is not None:
             return self._session.run(["logits"], batch)[0]
-        import torch
-
-        with torch.inference_mode():
-            return self._torch_model(**{k: torch.from_numpy(v) for k, v in batch.items()}).logits.float().numpy()
+        return torch_logits(self._torch_model, batch)
 
     def predict_proba(self, targets: Sequence[str], texts: Sequence[str], *, batch_size: int = DEFAULT_BATCH_SIZE) -> np.ndarray:
         """Temperature-calibrated probabilities, columns (against, neutral, favor)."""

@@ -31,10 +31,12 @@ from stance.classifier import (
     TOKENIZER_FILES,
     WEIGHTS_FILE,
     backbone_path,
+    batched_logits,
     build_torch_model,
     encode_pairs,
     mark_target,
     softmax,
+    torch_logits,
 )
 from stance.io import atomic_write_text, temp_path
 
@@ -344,18 +346,9 @@ def _load_checkpoint(ckpt: Path, *, model, optimizer) -> dict | None:
 
 
 def _predict_logits(model, tokenizer, examples: Sequence[Example], *, max_length: int, batch_size: int = 64) -> np.ndarray:
-    import torch
-
-    out = np.zeros((len(examples), len(LABELS)), dtype=np.float32)
-    order = sorted(range(len(examples)), key=lambda i: len(examples[i].text))
     model.eval()
-    with torch.inference_mode():
-        for start in range(0, len(order), batch_size):
-            idx = order[start : start + batch_size]
-            enc = encode_pairs(tokenizer, [examples[i].target for i in idx], [examples[i].text for i in idx],
-                               max_length=max_length, return_tensors="pt")
-            out[idx] = model(**enc).logits.float().numpy()
-    return out
+    return batched_logits(lambda batch: torch_logits(model, batch), tokenizer, [e.target for e in examples],
+                          [e.text for e in examples], max_length=max_length, batch_size=batch_size)
 
 
 def _split_seed(config: TrainConfig) -> int:
