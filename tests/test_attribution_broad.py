@@ -61,6 +61,34 @@ CASES = [
         "Tanaka declined to discuss the merger.",
         [("declined", "Tanaka", ["to discuss the merger"])],
         id="mined-cue-lexicon"),
+    pytest.param(
+        "Hendricks lambasted the council for the delay.",
+        [("lambasted", "Hendricks", ["the council for the delay"])],
+        id="mined-cue-lexicon-second-pass"),
+    pytest.param(
+        "The agency said it would appeal. It added that the ruling was flawed.",
+        [("said", "The agency", ["it would appeal"]), ("added", "It", ["that the ruling was flawed"])],
+        id="it-as-speaker-of-a-speech-verb"),
+    pytest.param(
+        "It seems that the plan failed.",
+        [],
+        id="it-with-an-attitude-verb-is-no-speaker"),
+    pytest.param(
+        "The farmers were deeply skeptical of the new subsidy.",
+        [("were deeply skeptical of", "The farmers", ["the new subsidy"])],
+        id="copula-attitude-adjective"),
+    pytest.param(
+        "Ortiz was quick to point out the error.",
+        [("was quick", "Ortiz", ["to point out the error"])],
+        id="quick-to-report"),
+    pytest.param(
+        "The bridge was quick to rust.",
+        [],
+        id="quick-without-report"),
+    pytest.param(
+        "Nearly 6 in 10 say the economy is their top concern.",
+        [("say", "Nearly 6 in 10", ["the economy is their top concern"])],
+        id="speech-verb-subject-lost-by-parser"),
 ]
 
 
