@@ -89,6 +89,43 @@ CASES = [
         "Nearly 6 in 10 say the economy is their top concern.",
         [("say", "Nearly 6 in 10", ["the economy is their top concern"])],
         id="speech-verb-subject-lost-by-parser"),
+    pytest.param(
+        "Rivera said the budget was late and the auditor warned that cuts would follow.",
+        [("said", "Rivera", ["the budget was late and the auditor warned that cuts would follow"]),
+         ("warned", "the auditor", ["that cuts would follow"])],
+        id="coordinated-report-nested-in-content"),
+    pytest.param(
+        "Their decision to close the clinic was criticized.",
+        [("decision", "Their", ["to close the clinic"])],
+        id="nominal-cue-with-infinitive"),
+    pytest.param(
+        "Complaints that the vote was rigged spread quickly.",
+        [("Complaints", None, ["that the vote was rigged"])],
+        id="nominal-cue-without-holder"),
+    pytest.param(
+        "Support for the mayor is growing.",
+        [],
+        id="nominal-cue-without-holder-or-clause"),
+    pytest.param(
+        "The senator opened a rally blasting the governor for the tax hike.",
+        [("blasting", "The senator", ["the governor for the tax hike"])],
+        id="participle-on-an-object-noun"),
+    pytest.param(
+        "Kasich, endorsed by the Globe, spent heavily in the state.",
+        [("endorsed", "the Globe", ["Kasich"])],
+        id="participle-with-agent"),
+    pytest.param(
+        "Okafor took a swipe at the committee.",
+        [("took a swipe at", "Okafor", ["the committee"])],
+        id="light-verb-with-cue-noun"),
+    pytest.param(
+        "The team took a bus to the stadium.",
+        [],
+        id="light-verb-with-other-noun"),
+    pytest.param(
+        "Early news.\n\n9:30 p.m.\n\nMaria Lopez says she will run again.",
+        [("says", "Maria Lopez", ["she will run again"])],
+        id="live-blog-timestamp-is-no-source"),
 ]
 
 
