@@ -202,6 +202,9 @@ _ATTITUDE_VERBS = (
     "comment", "underscore", "view", "disagree", "testify", "contradict", "reassure", "intend", "regard",
     "focus", "aim", "look", "read", "share", "frame", "paint", "care",
 )
+# Forms that are cues in under a third of their uses on PolNeAR train, unlike the lemma's other forms:
+# "speaking at a rally", "continues to lead in the polls" ("spoke", "continued" stay).
+_WEAK_FORMS = {"speak", "speaks", "speaking", "continue", "continues", "attack", "attacks"}
 _ATTITUDE_FORMS: dict[str, str] = {
     f: b for b in _ATTITUDE_VERBS for f in _forms(b, {"see": ("saw", "seen", "sees", "seeing"), "know": ("knew", "known"),
                                                       "feel": ("felt",), "hear": ("heard",), "seek": ("sought",),
@@ -218,6 +221,7 @@ _ATTITUDE_FORMS: dict[str, str] = {
                                                       "witness": ("witnesses",), "profess": ("professes",),
                                                       "press": ("presses",), "relish": ("relishes",),
                                                       "wish": ("wishes",), "preach": ("preaches",)}.get(b, ()))
+    if f not in _WEAK_FORMS
 }
 _CLAUSE_ONLY_ATTITUDE = {"see", "know", "feel", "hear", "learn", "understand", "imagine", "assume", "like", "love", "hate"}
 
@@ -860,6 +864,14 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
                 if d is not None:
                     drafts[adj.i] = d
 
+    # 4e'. Verbs of emotion: "That rattled Rubio", "voters angered by the ruling" (the experiencer holds it).
+    if profile == "broad":
+        for verb in doc:
+            if verb.lower_ in _EMOTION_FORMS and verb.i not in drafts and _in_spans(verb.idx, quotes) is None:
+                d = _emotion_draft(text, verb)
+                if d is not None:
+                    drafts[verb.i] = d
+
     # 4f. A verb with a nominal cue as its object: "took a swipe at X", "made no mention of X", "raised questions about X".
     if profile == "broad":
         for verb in doc:
@@ -1038,6 +1050,8 @@ _ATTITUDE_ADJECTIVES = {
     "glad", "enamored", "enamoured", "devoted", "pleased", "vocal", "wary", "supportive", "frustrated",
     "outspoken", "outraged", "unanimous", "shocked", "upbeat", "unhappy", "convinced", "keen", "opposed",
     "disappointed", "furious", "doubtful", "dismissive", "grateful", "thankful", "fond", "appreciative",
+    "horrified", "dismayed", "troubled", "puzzled", "alarmed", "angered", "thrilled", "delighted", "annoyed",
+    "irritated", "offended", "stunned", "embarrassed", "baffled", "disgusted", "appalled", "excited",
 }
 _COPULAS = {"be", "is", "are", "was", "were", "been", "being", "am", "'s", "’s", "'re", "’re", "'m", "’m",
             "seem", "seems", "seemed", "remain", "remains", "remained", "appear", "appears", "appeared",
@@ -1072,6 +1086,42 @@ def _adjective_draft(text: str, adj: Token) -> _Draft | None:
     cue = sorted({t.i: t for t in cue}.values(), key=lambda t: t.i)
     return _Draft(adj, "adjective", subj, _speaker_tokens(subj), [_trim(text, *_char_span(toks))], False, True,
                   cue_toks=cue)
+
+
+# Verbs whose object (or passive subject) holds the attitude and whose subject (or agent) is what it is about.
+_EMOTION_VERBS = ("anger", "rattle", "alarm", "horrify", "infuriate", "startle", "thrill", "trouble", "puzzle",
+                  "dismay", "disappoint", "exasperate", "intrigue", "impress", "unsettle", "mystify", "frustrate",
+                  "outrage", "delight", "irritate", "annoy", "offend", "stun", "enrage", "bother", "embarrass",
+                  "baffle", "disgust", "appal", "appall", "scare", "frighten", "anger", "excite", "inspire",
+                  "energize", "energise", "alienate", "reassure")
+_EMOTION_FORMS = {f: b for b in _EMOTION_VERBS for f in _forms(b, {
+    "horrify": ("horrifies", "horrified"), "mystify": ("mystifies", "mystified"), "appal": ("appals", "appalled"),
+    "stun": ("stunned", "stunning"), "trouble": (), "puzzle": ()}.get(b, ())) - {b}}
+
+
+def _emotion_draft(text: str, verb: Token) -> _Draft | None:
+    """'That rattled Rubio' (source Rubio, content That); 'voters angered by the ruling' (source voters)."""
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    if verb.tag_ == "VBN" and agent is not None:
+        stim = next((c for c in agent.children if c.dep_ == "pobj"), None)
+        holder = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        if holder is None and verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
+            holder = verb.head
+    elif verb.tag_ != "VBN" or not any(c.dep_ == "auxpass" for c in verb.children):
+        stim = _subject(verb)
+        holder = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
+    else:
+        return None
+    if stim is None or holder is None or holder.lower_ in ("it", "that", "which", "who"):
+        return None
+    if stim.lower_ in ("which", "who", "that") and verb.dep_ == "relcl":
+        stim = verb.head  # "fumbles that rattled supporters"
+    own = {t.i for t in verb.subtree}
+    toks = sorted((t for t in stim.subtree if stim.i in own or t.i not in own), key=lambda t: t.i)
+    pieces = _pieces_around(text, toks, {t.i for t in _speaker_tokens(holder)})
+    if not pieces:
+        return None
+    return _Draft(verb, "emotion", holder, _speaker_tokens(holder), pieces, False, True)
 
 
 # Object nouns that turn any verb into a cue ("took a shot at", "voiced doubts about"), besides the nominal cues.

@@ -126,6 +126,18 @@ CASES = [
         "Early news.\n\n9:30 p.m.\n\nMaria Lopez says she will run again.",
         [("says", "Maria Lopez", ["she will run again"])],
         id="live-blog-timestamp-is-no-source"),
+    pytest.param(
+        "The verdict stunned the family.",
+        [("stunned", "the family", ["The verdict"])],
+        id="emotion-verb-experiencer-is-source"),
+    pytest.param(
+        "The senator was horrified by the video.",
+        [("was horrified", "The senator", ["the video"])],
+        id="emotion-verb-passive"),
+    pytest.param(
+        "Kim was speaking at a rally in Ohio.",
+        [],
+        id="weak-form-speaking-is-no-cue"),
 ]
 
 
