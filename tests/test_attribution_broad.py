@@ -135,9 +135,13 @@ CASES = [
         [("was horrified", "The senator", ["the video"])],
         id="emotion-verb-passive"),
     pytest.param(
-        "Kim was speaking at a rally in Ohio.",
+        "Kim is speaking to voters in Ohio.",
         [],
         id="weak-form-speaking-is-no-cue"),
+    pytest.param(
+        "Kim continues to lead the race.",
+        [],
+        id="weak-form-continues-is-no-cue"),
 ]
 
 
