@@ -426,6 +426,13 @@ def _participle_subject(verb: Token) -> Token | None:
     return _subject(host)
 
 
+def _relative_subject(verb: Token) -> Token | None:
+    """The "who" of "voters who want ...": the holder is resolved through the noun, the source span is the pronoun."""
+    if verb.dep_ != "relcl":
+        return None
+    return next((c for c in verb.children if c.dep_ == "nsubj" and c.lower_ in ("who", "which", "that")), None)
+
+
 _CLOCK = {"a.m.", "p.m.", "am", "pm", "a.m", "p.m"}
 
 
@@ -570,7 +577,7 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         if subj.lower_ in ("it", "that", "this", "which", "who", "what", "there") and subj.dep_ != "nsubjpass":
             if profile == "broad" and subj.lower_ == "it" and base in _IT_SPEAKS:
                 pass  # "it said in a statement": a company or agency, which PolNeAR annotates as the source
-            elif subj.lower_ in ("which", "who") and verb.dep_ == "relcl":
+            elif verb.dep_ == "relcl" and (subj.lower_ in ("which", "who") or profile == "broad" and subj.lower_ == "that"):
                 subj = verb.head
             else:
                 return None
@@ -579,6 +586,9 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         src = _speaker_tokens(subj)
         if profile == "broad":
             subj, src = _broad_source(verb, subj, src)
+            relative = _relative_subject(verb)
+            if relative is not None:
+                src = [relative]  # PolNeAR's source for "voters who want ..." is the relative pronoun
         d = _Draft(verb, base, subj, src, [], False, False)
         drafts[verb.i] = d
         return d
@@ -1081,11 +1091,12 @@ def _adjective_draft(text: str, adj: Token) -> _Draft | None:
         toks = toks[1:]
     if len(toks) < 1:
         return None
-    if subj.lower_ in ("who", "which") and cop.dep_ == "relcl":
+    relative = _relative_subject(cop)
+    if relative is not None:
         subj = cop.head
     cue = sorted({t.i: t for t in cue}.values(), key=lambda t: t.i)
-    return _Draft(adj, "adjective", subj, _speaker_tokens(subj), [_trim(text, *_char_span(toks))], False, True,
-                  cue_toks=cue)
+    return _Draft(adj, "adjective", subj, [relative] if relative is not None else _speaker_tokens(subj),
+                  [_trim(text, *_char_span(toks))], False, True, cue_toks=cue)
 
 
 # Verbs whose object (or passive subject) holds the attitude and whose subject (or agent) is what it is about.
@@ -1142,11 +1153,13 @@ def _light_verb_draft(text: str, verb: Token) -> _Draft | None:
     subj = _subject(verb)
     if pobj is None or subj is None or subj.lower_ in ("it", "that", "this", "there", "what"):
         return None
-    if subj.lower_ in ("who", "which") and verb.dep_ == "relcl":
+    relative = _relative_subject(verb)
+    if relative is not None:
         subj = verb.head
     toks = sorted(pobj.subtree, key=lambda t: t.i)
     cue = sorted({t.i: t for t in _cue_tokens(verb) + list(verb.doc[verb.i + 1:prep.i + 1])}.values(), key=lambda t: t.i)
-    return _Draft(verb, "light", subj, _speaker_tokens(subj), [_trim(text, *_char_span(toks))], False, True, cue_toks=cue)
+    return _Draft(verb, "light", subj, [relative] if relative is not None else _speaker_tokens(subj),
+                  [_trim(text, *_char_span(toks))], False, True, cue_toks=cue)
 
 
 def _modifiers_between(cop: Token, adj: Token) -> list[Token]:
@@ -1584,7 +1597,7 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
     # Speakers are resolved in text order so that a pronoun sees every earlier speaker.
     resolved: dict[int, tuple[str, str]] = {}
     for k, d in sorted(enumerate(drafts), key=lambda kd: kd[1].source_toks[0].i if kd[1].source_toks else -1):
-        resolved[k] = resolver.resolve(d.subj, d.source_toks) if d.subj is not None else ("", "")
+        resolved[k] = resolver.resolve(d.subj, _naming_tokens(d)) if d.subj is not None else ("", "")
     for k, d in enumerate(drafts):
         speaker, actor = resolved[k]
         pieces = sorted(set(d.pieces))
@@ -1632,6 +1645,14 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
                           speaker_name=referent if referent != speaker else "")
         out.append(att)
     return out
+
+
+def _naming_tokens(d: _Draft) -> list[Token]:
+    """The phrase that names the speaker: the noun a relative-pronoun source ("who") stands for."""
+    toks = d.source_toks
+    if len(toks) == 1 and d.subj is not None and toks[0].i != d.subj.i and toks[0].lower_ in ("who", "which", "that"):
+        return _speaker_tokens(d.subj)
+    return toks
 
 
 def _quoted_label_designations(doc: Doc, drafts: list[_Draft], quotes, resolver: "_SpeakerResolver") -> None:

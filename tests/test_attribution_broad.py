@@ -135,6 +135,14 @@ CASES = [
         [("was horrified", "The senator", ["the video"])],
         id="emotion-verb-passive"),
     pytest.param(
+        "Voters who support the levy turned out early.",
+        [("support", "who", ["the levy"])],
+        id="relative-pronoun-is-the-source-span"),
+    pytest.param(
+        "Officials that said the dam was safe were wrong.",
+        [("said", "that", ["the dam was safe"])],
+        id="relative-that-is-the-source-span"),
+    pytest.param(
         "Kim is speaking to voters in Ohio.",
         [],
         id="weak-form-speaking-is-no-cue"),
@@ -157,3 +165,14 @@ def test_broad_constructions(nlp, text, expected):
 def test_speech_profile_keeps_to_speech(nlp, text):
     # Passives and "Asked ..." are broad-only: the speech profile has no source-less attributions.
     assert all(src for _, src, _ in _broad(nlp, text, profile="speech"))
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Voters who support the levy turned out early.", "Voters"),
+    ("Officials that said the dam was safe were wrong.", "Officials"),
+])
+def test_relative_pronoun_source_names_its_noun(nlp, text, speaker):
+    # The source span is the pronoun (as PolNeAR marks it); the speaker is who it stands for.
+    (att,) = find_attributions(nlp(text), Watchlist(()), None, profile="broad")
+    assert text[att.source[0]:att.source[1]] in ("who", "that")
+    assert att.speaker == speaker
