@@ -589,6 +589,8 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
             relative = _relative_subject(verb)
             if relative is not None:
                 src = [relative]  # PolNeAR's source for "voters who want ..." is the relative pronoun
+            elif verb.dep_ == "relcl" and any(c.dep_ == "nsubjpass" for c in verb.children):
+                src = []  # "a candidate who was lambasted as ...": the noun is talked about, it does not talk
         d = _Draft(verb, base, subj, src, [], False, False)
         drafts[verb.i] = d
         return d
@@ -890,6 +892,14 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
                 if d is not None:
                     drafts[verb.i] = d
 
+    # 4h. Evidentials: "Carson seems to recognize ...", "It appears that ...": no holder; the subject is content.
+    if profile == "broad":
+        for verb, base in cues:
+            if base in _EVIDENTIALS and not (verb.i in drafts and drafts[verb.i].kind == "designation"):
+                d = _evidential_draft(text, verb, base)
+                if d is not None:
+                    drafts[verb.i] = d
+
     # 4g. 'according to X, ...'
     for tok in doc:
         if tok.lower_ != "according" or _in_spans(tok.idx, quotes) is not None:
@@ -1008,6 +1018,24 @@ def _passive_draft(text: str, verb: Token, base: str) -> _Draft | None:
     holder = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
     src = _speaker_tokens(holder) if holder is not None else []
     return _Draft(verb, base, holder, src, pieces, False, True)
+
+
+_EVIDENTIALS = {"seem", "appear", "sound"}
+
+
+def _evidential_draft(text: str, verb: Token, base: str) -> _Draft | None:
+    """'Carson seems to recognize his problem': PolNeAR gives evidentials no source; subject and complement are content."""
+    comp = [c for c in verb.children if c.i > verb.i and c.dep_ in ("xcomp", "ccomp", "acomp", "attr", "oprd")]
+    if not comp:
+        return None
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
+    toks = [t for c in comp for t in c.subtree]
+    if subj is not None and subj.lower_ not in ("it", "there") and subj.dep_ != "expl":
+        toks += list(subj.subtree)
+    pieces = _pieces_around(text, sorted(toks, key=lambda t: t.i), set())
+    if not pieces:
+        return None
+    return _Draft(verb, base, None, [], pieces, False, True)
 
 
 def _agent_draft(text: str, verb: Token, base: str) -> _Draft | None:
@@ -1597,7 +1625,7 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
     # Speakers are resolved in text order so that a pronoun sees every earlier speaker.
     resolved: dict[int, tuple[str, str]] = {}
     for k, d in sorted(enumerate(drafts), key=lambda kd: kd[1].source_toks[0].i if kd[1].source_toks else -1):
-        resolved[k] = resolver.resolve(d.subj, _naming_tokens(d)) if d.subj is not None else ("", "")
+        resolved[k] = resolver.resolve(d.subj, _naming_tokens(d)) if d.subj is not None and d.source_toks else ("", "")
     for k, d in enumerate(drafts):
         speaker, actor = resolved[k]
         pieces = sorted(set(d.pieces))

@@ -70,7 +70,7 @@ CASES = [
         [("said", "The agency", ["it would appeal"]), ("added", "It", ["that the ruling was flawed"])],
         id="it-as-speaker-of-a-speech-verb"),
     pytest.param(
-        "It seems that the plan failed.",
+        "It wants a bigger budget.",
         [],
         id="it-with-an-attitude-verb-is-no-speaker"),
     pytest.param(
@@ -142,6 +142,18 @@ CASES = [
         "Officials that said the dam was safe were wrong.",
         [("said", "that", ["the dam was safe"])],
         id="relative-that-is-the-source-span"),
+    pytest.param(
+        "Carson seems to recognize his problem.",
+        [("seems", None, ["Carson", "to recognize his problem"])],
+        id="evidential-subject-is-content"),
+    pytest.param(
+        "It appears that the game was not boring.",
+        [("appears", None, ["that the game was not boring"])],
+        id="evidential-with-it"),
+    pytest.param(
+        "The senator, who was criticized as too cautious, resigned on Monday.",
+        [("was criticized", None, ["as too cautious"])],
+        id="passive-relative-has-no-source"),
     pytest.param(
         "Kim is speaking to voters in Ohio.",
         [],
