@@ -862,9 +862,13 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
     if profile == "broad":
         cue_verbs = {v.i for v, _ in cues}
         for prep in doc:
-            if prep.lower_ == "in" and prep.dep_ == "prep" and prep.i not in drafts and prep.head.i not in cue_verbs \
+            if prep.lower_ in ("in", "by") and prep.dep_ == "prep" and prep.i not in drafts and prep.head.i not in cue_verbs \
                     and _in_spans(prep.idx, quotes) is None:
                 d = _document_draft(text, prep)
+                if d is not None:
+                    drafts[prep.i] = d
+            elif prep.lower_ in ("for", "to") and prep.i == _sents(doc).of(prep).start and _in_spans(prep.idx, quotes) is None:
+                d = _perspective_draft(text, prep)
                 if d is not None:
                     drafts[prep.i] = d
 
@@ -1068,16 +1072,57 @@ def _agent_draft(text: str, verb: Token, base: str) -> _Draft | None:
 _DOCUMENT_NOUNS = {"poll", "polls", "survey", "surveys"}
 
 
+# "in Forbes' words", "by the AP's tally": a possessor's view as the frame of a clause.
+_VIEW_NOUNS = {
+    "in": {"words", "view", "opinion", "eyes", "estimation", "judgment", "judgement", "mind", "telling", "account",
+           "reading", "assessment", "analysis"},
+    "by": {"tally", "count", "estimate", "estimates", "account", "accounts", "argument", "measure", "measures",
+           "standard", "standards", "calculation", "calculations", "reckoning", "logic", "admission"},
+}
+
+
 def _document_draft(text: str, prep: Token) -> _Draft | None:
     pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    if pobj is None:
+        return None
+    holder = pobj
+    if pobj.lower_ in _VIEW_NOUNS.get(prep.lower_, ()):
+        holder = next((c for c in pobj.children if c.dep_ == "poss"), None)
+        if holder is None:
+            return None
+    elif prep.lower_ != "in" or pobj.lower_ not in _DOCUMENT_NOUNS:
+        return None
     host = prep.head
-    if pobj is None or pobj.lower_ not in _DOCUMENT_NOUNS or host.pos_ not in ("VERB", "AUX"):
+    if host.pos_ in ("NOUN", "PROPN") and host.dep_ in ("dobj", "attr") and host.head.pos_ in ("VERB", "AUX"):
+        host = host.head  # "Trump has a decisive lead in the polls"
+    if host.pos_ not in ("VERB", "AUX"):
         return None
     own = {t.i for t in prep.subtree}
     pieces = _pieces_around(text, sorted(host.subtree, key=lambda t: t.i), own)
     if sum(len(text[a:b].split()) for a, b in pieces) < 3:
         return None
-    return _Draft(prep, "in", pobj, _speaker_tokens(pobj), pieces, False, True, according=True)
+    src = [t for t in sorted(holder.subtree, key=lambda t: t.i) if t.dep_ != "case"] if holder is not pobj else _speaker_tokens(pobj)
+    return _Draft(prep, "in", holder, src, pieces, False, True, according=True)
+
+
+# Who a sentence-initial "For ..., " / "To ..., " can give the view of ("To many, he is a hero").
+_PERSPECTIVE_PRONOUNS = {"many", "some", "others", "them", "him", "her", "me", "us", "most", "critics", "supporters"}
+
+
+def _perspective_draft(text: str, prep: Token) -> _Draft | None:
+    """'For Jonathan Chait, Williamson is exposing ...', 'To many, Santilli is a provocateur': the view of the pobj."""
+    pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    if pobj is None or not (pobj.pos_ == "PROPN" or pobj.lower_ in _PERSPECTIVE_PRONOUNS):
+        return None
+    end = max(t.i for t in prep.subtree)
+    doc = prep.doc
+    if end + 1 >= len(doc) or doc[end + 1].text != ",":
+        return None
+    sent = _sents(doc).of(prep)
+    rest = [t for t in doc[end + 2:sent.end] if not (t.is_punct and t.i == sent.end - 1)]
+    if len(rest) < 3 or not any(t.pos_ in ("VERB", "AUX") for t in rest):
+        return None
+    return _Draft(prep, "for", pobj, _speaker_tokens(pobj), [_trim(text, *_char_span(rest))], False, True, according=True)
 
 
 # Adjectives of attitude that PolNeAR annotates with their copula as a cue ("are optimistic that ...",
