@@ -731,6 +731,15 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         elif base in _DESIGNATION_VERBS and base in ("call",):
             # "called for a ceasefire"
             content = [t for c in verb.children if c.dep_ == "prep" and c.lower_ == "for" for t in c.subtree][1:]
+            if profile == "broad" and not content:
+                # "called on Congress to act": the addressee and what they are to do
+                on = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "on" and c.i == verb.i + 1]
+                if on:
+                    to_do = [c for c in verb.children if c.dep_ == "xcomp" and c.i > on[0].i]
+                    content = sorted((t for c in on + to_do for t in c.subtree if t.i != on[0].i), key=lambda t: t.i)
+        elif profile == "broad" and base in _DESIGNATION_VERBS:
+            # "described the plan in detail", "referring to the memo": no label, still an attribution in PolNeAR
+            content = _right_content(verb, set())
         if not ccomp and base not in _DESIGNATION_VERBS:
             # "said in a statement that ...": the clause hangs off the circumstance noun.
             that = next((t for t in verb.subtree if t.i > verb.i and t.dep_ == "mark" and t.lower_ == "that"

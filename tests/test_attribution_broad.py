@@ -171,6 +171,14 @@ CASES = [
         [("in", "the polls", ["Diaz has a solid lead"])],
         id="in-the-polls-on-an-object-noun"),
     pytest.param(
+        "She called on Congress to pass the bill.",
+        [("called", "She", ["Congress to pass the bill"])],
+        id="called-on-someone-to-act"),
+    pytest.param(
+        "He was referring to the memo.",
+        [("was referring", "He", ["to the memo"])],
+        id="designation-verb-without-label"),
+    pytest.param(
         "Kim is speaking to voters in Ohio.",
         [],
         id="weak-form-speaking-is-no-cue"),
