@@ -820,8 +820,9 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
                 continue  # not at the start of a line
             head = [t for t in doc[sent.start:colon.i]]
             named = any(t.pos_ == "PROPN" for t in head) or all(t.text[:1].isupper() for t in head)
-            if not named or head[0].is_upper and len(head[0]) > 3 or any(t.lower_ in _HEADLINE_LABELS for t in head):
-                continue  # no name, a dateline ("WASHINGTON:") or a rubric ("Editor's note:")
+            if not named or head[0].is_upper and len(head[0]) > 3 or any(t.lower_ in _HEADLINE_LABELS for t in head) \
+                    or len(head) == 1 and len(head[0]) == 1:
+                continue  # no name, a dateline ("WASHINGTON:"), a rubric ("Editor's note:") or an interview's "Q:"
             if _in_spans(colon.idx, quotes) is not None:
                 continue
             line_end = text.find("\n", colon.idx)
@@ -1314,6 +1315,7 @@ _NOMINAL_CUES = {
 _HEADLINE_LABELS = {
     "note", "update", "updated", "editor", "editor's", "watch", "video", "photos", "live", "breaking",
     "exclusive", "analysis", "opinion", "review", "correction", "read", "related",
+    "latest", "contributing", "name", "revealed", "leaked", "email", "newsletter",
 }
 
 

@@ -179,6 +179,14 @@ CASES = [
         [("was referring", "He", ["to the memo"])],
         id="designation-verb-without-label"),
     pytest.param(
+        "Q: Will you run again?\n\nA: Not this year, but maybe later.",
+        [],
+        id="interview-markers-are-no-sources"),
+    pytest.param(
+        "Okafor: The budget is a disgrace.\n\nThe council met on Monday.",
+        [(":", "Okafor", ["The budget is a disgrace."])],
+        id="headline-name-colon"),
+    pytest.param(
         "Kim is speaking to voters in Ohio.",
         [],
         id="weak-form-speaking-is-no-cue"),
