@@ -950,7 +950,8 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
             c.dep_ in ("nsubj",) for c in d.verb.children
         ):
             if profile == "broad":
-                d.shared_source = True
+                # the first cue's source is the shared one; a source-less first cue (a passive) shares nothing
+                d.shared_source = bool(drafts[head.i].source_toks)
                 continue
             drafts[head.i].pieces.extend(d.pieces)
             drafts[head.i].quoted |= d.quoted
@@ -1010,9 +1011,11 @@ def _passive_draft(text: str, verb: Token, base: str) -> _Draft | None:
     The content is the passive subject plus the clause (or, for "it", the clause alone); the
     source is the by-phrase agent, or none: PolNeAR annotates these source-less.
     """
-    if base not in _PASSIVE_BASES or verb.tag_ != "VBN":
+    if verb.tag_ != "VBN":
         return None
     subj = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    if base not in _PASSIVE_BASES:
+        return _plain_passive_draft(text, verb, base, subj)
     asked = subj is None and base == "ask" and verb.dep_ in ("advcl", "ROOT") and not any(
         c.dep_ in ("nsubj", "aux", "auxpass") for c in verb.children)
     if subj is None and not asked:
@@ -1075,6 +1078,19 @@ def _agent_draft(text: str, verb: Token, base: str) -> _Draft | None:
     if not pieces:
         return None
     return _Draft(verb, base, holder, _speaker_tokens(holder), pieces, False, True)
+
+
+def _plain_passive_draft(text: str, verb: Token, base: str, subj: Token | None) -> _Draft | None:
+    """'Clinton was booed', 'the plan was criticized as reckless': the passive subject (and any clause) is content."""
+    if subj is None or subj.lower_ in ("it", "this", "that", "there", "which", "who") or any(c.dep_ == "agent" for c in verb.children):
+        return None  # with a by-phrase, the agent is the source (see _agent_draft)
+    clauses = {t.i for c in subj.subtree if c.dep_ in ("relcl", "acl") for t in c.subtree}
+    toks = [t for t in subj.subtree if t.i not in clauses] + [t for c in verb.children if c.i > verb.i and (
+        c.dep_ in ("xcomp", "ccomp", "oprd") or c.dep_ == "prep" and c.lower_ in ("as", "for", "about")) for t in c.subtree]
+    pieces = _pieces_around(text, sorted(toks, key=lambda t: t.i), {t.i for t in _cue_tokens(verb)})
+    if not pieces:
+        return None
+    return _Draft(verb, base, None, [], pieces, False, True)
 
 
 # Holders that "in ..." introduces as the source of a clause ("in the poll, Kasich was at 25 percent");

@@ -187,6 +187,18 @@ CASES = [
         [(":", "Okafor", ["The budget is a disgrace."])],
         id="headline-name-colon"),
     pytest.param(
+        "The mayor was praised for the rescue.",
+        [("was praised", None, ["The mayor", "for the rescue"])],
+        id="passive-of-any-cue-without-holder"),
+    pytest.param(
+        "The mayor was praised by the governor.",
+        [("was praised", "the governor", ["The mayor"])],
+        id="passive-of-any-cue-with-agent"),
+    pytest.param(
+        "The mayor was praised and said the crew deserved credit.",
+        [("was praised", None, ["The mayor"]), ("said", "The mayor", ["the crew deserved credit"])],
+        id="coordinated-with-source-less-passive-keeps-its-source"),
+    pytest.param(
         "Kim is speaking to voters in Ohio.",
         [],
         id="weak-form-speaking-is-no-cue"),
