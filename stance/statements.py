@@ -198,6 +198,11 @@ _ATTITUDE_VERBS = (
     "foreshadow", "overstate", "laud", "jab", "hesitate", "reckon", "reprise", "pounce", "profess", "refute",
     "renounce", "sum", "spell", "squabble", "ridicule", "riff", "spotlight", "taunt", "trash", "symbolize",
     "word", "witness",
+    # Seen only two or three times on PolNeAR train, always or mostly in a cue, and plainly speech or stance.
+    "concur", "exhort", "bark", "gush", "surmise", "scold", "satirize", "satirise", "reprimand", "poke", "needle",
+    "marvel", "evince", "exclaim", "diverge", "disregard", "extol", "extoll", "excoriate", "heckle", "fume",
+    "berate", "castigate", "confess", "deplore", "impugn", "jeer", "vent", "disapprove", "telegraph",
+    "reminisce", "specify", "chronicle", "assess", "boo",
     # Rarer in a cue (about a third of their uses) but clear stance verbs.
     "comment", "underscore", "view", "disagree", "testify", "contradict", "reassure", "intend", "regard",
     "focus", "aim", "look", "read", "share", "frame", "paint", "care",
@@ -220,7 +225,8 @@ _ATTITUDE_FORMS: dict[str, str] = {
                                                       "vouch": ("vouches",), "lash": ("lashes",), "brush": ("brushes",),
                                                       "witness": ("witnesses",), "profess": ("professes",),
                                                       "press": ("presses",), "relish": ("relishes",),
-                                                      "wish": ("wishes",), "preach": ("preaches",)}.get(b, ()))
+                                                      "wish": ("wishes",), "preach": ("preaches",), "bark": (), "poke": (),
+                                                      "vent": (), "boo": ("boos", "booed", "booing")}.get(b, ()))
     if f not in _WEAK_FORMS
 }
 _CLAUSE_ONLY_ATTITUDE = {"see", "know", "feel", "hear", "learn", "understand", "imagine", "assume", "like", "love", "hate"}

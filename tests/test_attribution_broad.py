@@ -66,6 +66,10 @@ CASES = [
         [("lambasted", "Hendricks", ["the council for the delay"])],
         id="mined-cue-lexicon-second-pass"),
     pytest.param(
+        "The senator excoriated the board over the delays.",
+        [("excoriated", "The senator", ["the board over the delays"])],
+        id="rare-stance-verb"),
+    pytest.param(
         "The agency said it would appeal. It added that the ruling was flawed.",
         [("said", "The agency", ["it would appeal"]), ("added", "It", ["that the ruling was flawed"])],
         id="it-as-speaker-of-a-speech-verb"),
