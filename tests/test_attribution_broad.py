@@ -43,7 +43,7 @@ CASES = [
         id="coordinated-cues-are-separate"),
     pytest.param(
         "Ruiz was booed at the rally and said the crowd had been bused in.",
-        [("said", "Ruiz", ["the crowd had been bused in"])],
+        [("was booed", None, ["Ruiz"]), ("said", "Ruiz", ["the crowd had been bused in"])],
         id="coordinated-with-passive-verb"),
     pytest.param(
         "The union rejected the offer, saying it ignored pensions.",
