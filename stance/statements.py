@@ -983,8 +983,11 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
     return kept
 
 
-# Speech verbs whose subject "it" is an organisation or document rather than "it seems"-style filler.
-_IT_SPEAKS = {b for b in _BASE_VERBS if b not in _CLAUSE_ONLY and b not in _DESIGNATION_VERBS} | {"show", "find"}
+# Cue verbs whose subject "it" is an organisation or document ("it said", "it plans to raise rates")
+# rather than "it seems"-style filler.
+_IT_SPEAKS = {b for b in _BASE_VERBS if b not in _CLAUSE_ONLY and b not in _DESIGNATION_VERBS} | {
+    "show", "find", "plan", "want", "seek", "hope", "expect", "support", "oppose", "endorse", "propose", "decline",
+    "refuse", "recommend", "issue", "cite"}
 
 
 # Speech verbs whose reports PolNeAR annotates inside another attribution's content too; nested

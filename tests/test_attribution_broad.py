@@ -74,6 +74,10 @@ CASES = [
         [("said", "The agency", ["it would appeal"]), ("added", "It", ["that the ruling was flawed"])],
         id="it-as-speaker-of-a-speech-verb"),
     pytest.param(
+        "The bank met on Monday. It plans to raise rates slowly.",
+        [("plans", "It", ["to raise rates slowly"])],
+        id="it-as-holder-of-an-intention"),
+    pytest.param(
         "It wants a bigger budget.",
         [],
         id="it-with-an-attitude-verb-is-no-speaker"),
