@@ -78,7 +78,7 @@ CASES = [
         [("plans", "It", ["to raise rates slowly"])],
         id="it-as-holder-of-an-intention"),
     pytest.param(
-        "It wants a bigger budget.",
+        "It fears a long winter.",
         [],
         id="it-with-an-attitude-verb-is-no-speaker"),
     pytest.param(
