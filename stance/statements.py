@@ -424,6 +424,8 @@ def _participle_subject(verb: Token) -> Token | None:
     "Police charged him after determining that ...", "the senator opened a rally blasting Clinton":
     the participle's holder is the subject of the clause it belongs to.
     """
+    if verb.tag_ == "VB" and verb.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return _subject(verb.head) if verb.head.pos_ in ("VERB", "AUX") else None  # "stood up to say ..."
     if verb.tag_ != "VBG" or verb.dep_ not in ("pcomp", "acl"):
         return None
     host = verb.head.head

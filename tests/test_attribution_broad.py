@@ -119,6 +119,10 @@ CASES = [
         [("blasting", "The senator", ["the governor for the tax hike"])],
         id="participle-on-an-object-noun"),
     pytest.param(
+        "Emanuel stood at the event to say he was leaning toward the mayor.",
+        [("to say", "Emanuel", ["he was leaning toward the mayor"])],
+        id="infinitive-of-purpose"),
+    pytest.param(
         "Kasich, endorsed by the Globe, spent heavily in the state.",
         [("endorsed", "the Globe", ["Kasich"])],
         id="participle-with-agent"),
