@@ -885,10 +885,6 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
                 d = _document_draft(text, prep)
                 if d is not None:
                     drafts[prep.i] = d
-            elif prep.lower_ in ("for", "to") and prep.i == _sents(doc).of(prep).start and _in_spans(prep.idx, quotes) is None:
-                d = _perspective_draft(text, prep)
-                if d is not None:
-                    drafts[prep.i] = d
 
     # 4e. "X is skeptical of Y", "X was quick to note ...": a copula with an attitude adjective.
     if profile == "broad":
@@ -1140,26 +1136,6 @@ def _document_draft(text: str, prep: Token) -> _Draft | None:
         return None
     src = [t for t in sorted(holder.subtree, key=lambda t: t.i) if t.dep_ != "case"] if holder is not pobj else _speaker_tokens(pobj)
     return _Draft(prep, "in", holder, src, pieces, False, True, according=True)
-
-
-# Who a sentence-initial "For ..., " / "To ..., " can give the view of ("To many, he is a hero").
-_PERSPECTIVE_PRONOUNS = {"many", "some", "others", "them", "him", "her", "me", "us", "most", "critics", "supporters"}
-
-
-def _perspective_draft(text: str, prep: Token) -> _Draft | None:
-    """'For Jonathan Chait, Williamson is exposing ...', 'To many, Santilli is a provocateur': the view of the pobj."""
-    pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-    if pobj is None or not (pobj.pos_ == "PROPN" or pobj.lower_ in _PERSPECTIVE_PRONOUNS):
-        return None
-    end = max(t.i for t in prep.subtree)
-    doc = prep.doc
-    if end + 1 >= len(doc) or doc[end + 1].text != ",":
-        return None
-    sent = _sents(doc).of(prep)
-    rest = [t for t in doc[end + 2:sent.end] if not (t.is_punct and t.i == sent.end - 1)]
-    if len(rest) < 3 or not any(t.pos_ in ("VERB", "AUX") for t in rest):
-        return None
-    return _Draft(prep, "for", pobj, _speaker_tokens(pobj), [_trim(text, *_char_span(rest))], False, True, according=True)
 
 
 # Adjectives of attitude that PolNeAR annotates with their copula as a cue ("are optimistic that ...",

@@ -167,14 +167,6 @@ CASES = [
         [("was criticized", None, ["as too cautious"])],
         id="passive-relative-has-no-source"),
     pytest.param(
-        "For Jonathan Avery, the budget is a disaster.",
-        [("For", "Jonathan Avery", ["the budget is a disaster"])],
-        id="sentence-initial-for-a-person"),
-    pytest.param(
-        "For now, the plan is on hold.",
-        [],
-        id="sentence-initial-for-a-time"),
-    pytest.param(
         "By the paper's tally, she now has 739 delegates.",
         [("By", "the paper", ["she now has 739 delegates."])],
         id="by-a-possessor-tally"),
