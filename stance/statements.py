@@ -174,7 +174,7 @@ _ATTITUDE_VERBS = (
     "see", "know", "feel", "thank", "mock", "propose", "favor", "favour", "vote", "worry", "doubt",
     "consider", "wonder", "insist", "recognize", "recognise", "acknowledge", "attack", "slam", "blast",
     "tout", "promote", "defend", "remind", "joke", "quip", "shout", "lament", "decry", "applaud", "cite",
-    "learn", "hear", "understand", "imagine", "assume", "suspect", "trust", "like", "love", "hate",
+    "learn", "understand", "imagine", "assume", "suspect", "trust", "like", "love", "hate",
     "seem", "appear", "endorse", "discuss", "cast", "denounce", "challenge", "echo", "offer", "decide", "refuse",
     "talk", "speak", "point", "highlight", "push", "downplay", "embrace", "celebrate",
     # Mined from PolNeAR train: verbs annotated as cues in at least about half of their uses.
@@ -205,7 +205,7 @@ _ATTITUDE_VERBS = (
     "reminisce", "specify", "chronicle", "assess", "boo",
     # Rarer in a cue (about a third of their uses) but clear stance verbs.
     "comment", "underscore", "view", "disagree", "testify", "contradict", "reassure", "intend", "regard",
-    "focus", "aim", "look", "read", "share", "frame", "paint", "care",
+    "aim", "look", "read", "share", "paint", "care",
 )
 # Forms that are cues in under a third of their uses on PolNeAR train, unlike the lemma's other forms:
 # "speaking at a rally", "continues to lead in the polls" ("spoke", "continued" stay).
