@@ -151,6 +151,9 @@ _BASE_VERBS = {
     "find": ("finds", "found", "finding"),
     "conclude": (),
 }
+# Clause-only verbs that PolNeAR also annotates with an infinitive or these prepositions (broad profile):
+# on PolNeAR train, in a cue in about half of such uses.
+_OBJECT_ATTITUDES = {"agree": {"with", "on", "to"}, "like": set(), "think": {"about", "of"}, "believe": {"in"}}
 # Verbs that need an explicit clause or quote to count ("show" alone is not speech).
 _CLAUSE_ONLY = {"think", "believe", "show", "find", "ask", "agree", "conclude", "estimate", "indicate", "post"}
 _DESIGNATION_VERBS = {"call", "describe", "refer", "label", "brand", "dub", "term", "characterise", "characterize"}
@@ -733,6 +736,11 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
             content = sorted(ccomp[0].subtree, key=lambda t: t.i)
         elif profile == "broad" and base in ("show", "find", "see"):
             content = _right_content(verb, set())  # "a poll showed a one-point race" (PolNeAR's evidentials)
+        elif profile == "broad" and base in _OBJECT_ATTITUDES:
+            # "agreed to debate", "would like to see", "thinks about", "believes in": no clause needed
+            content = sorted((t for c in verb.children if c.i > verb.i and (
+                c.dep_ == "xcomp" or c.dep_ == "dobj" and base == "believe"
+                or c.dep_ == "prep" and c.lower_ in _OBJECT_ATTITUDES[base]) for t in c.subtree), key=lambda t: t.i)
         elif (base not in _CLAUSE_ONLY and base not in _CLAUSE_ONLY_ATTITUDE and base not in _NO_OBJECT_CONTENT
               and base not in _DESIGNATION_VERBS):
             content = _right_content(verb, set())

@@ -203,6 +203,18 @@ CASES = [
         [("was praised", None, ["The mayor"]), ("said", "The mayor", ["the crew deserved credit"])],
         id="coordinated-with-source-less-passive-keeps-its-source"),
     pytest.param(
+        "Voters would like to see a change.",
+        [("would like", "Voters", ["to see a change"])],
+        id="clause-verb-with-infinitive"),
+    pytest.param(
+        "He believes in the plan.",
+        [("believes", "He", ["in the plan"])],
+        id="clause-verb-with-preposition"),
+    pytest.param(
+        "She thinks the plan failed in May.",
+        [("thinks", "She", ["the plan failed in May"])],
+        id="clause-verb-with-clause"),
+    pytest.param(
         "Kim is speaking to voters in Ohio.",
         [],
         id="weak-form-speaking-is-no-cue"),
