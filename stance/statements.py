@@ -778,6 +778,13 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
                 c.dep_ in ("dobj", "xcomp") or c.dep_ == "advmod" and c.lower_ == "so"
                 or base == "ask" and c.dep_ == "prep" and c.lower_ in ("for", "about"))]
             content = sorted((t for c in objs for t in c.subtree if not (c.dep_ == "prep" and t.i == c.i)), key=lambda t: t.i)
+        if profile == "broad" and not content and not ccomp and base in _IT_SPEAKS and not (existing and existing.pieces):
+            d = draft_for(verb, base)
+            pieces = _preceding_report(doc, verb, d) if d is not None else []
+            if pieces:
+                d.pieces.extend(pieces)
+                d.reported = True
+                continue
         if not content and verb.dep_ == "parataxis" and verb.head.i != verb.i and not (existing and existing.pieces):
             # "Survival, Mr. VandeHei says, depends on ...": the host clause around the aside is the content.
             d = draft_for(verb, base)
@@ -1005,6 +1012,27 @@ _NESTED_BASES = {b for b in _BASE_VERBS if b not in _CLAUSE_ONLY and b not in _D
 _PASSIVE_BASES = {"say", "report", "expect", "believe", "know", "think", "consider", "see", "ask", "announce",
                   "estimate", "project", "deem", "tell", "describe", "call", "criticise", "criticize", "name",
                   "quote", "question", "accuse", "allege", "rumor", "rumour"}
+
+
+def _preceding_report(doc: Doc, verb: Token, d: _Draft) -> list[tuple[int, int]]:
+    """What a sentence-final report refers back to (broad profile).
+
+    'Avery remains committed, his aide, Tom Reyes, told the Post.' (the parser coordinates the
+    report with the clause before it) and 'As Clyburn noted, voters will ...' (the host clause).
+    """
+    text = doc.text
+    if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children):
+        own = {t.i for t in verb.subtree}
+        host = [t for t in sorted(verb.head.subtree, key=lambda t: t.i) if t.i not in own]
+        return [p for p in _pieces_around(text, host, set()) if len(text[p[0]:p[1]].split()) >= 3]
+    if not d.source_toks or verb.dep_ not in ("conj", "ROOT"):
+        return []
+    sent = _sents(doc).of(verb)
+    first = d.source_toks[0].i
+    if first - 1 <= sent.start or doc[first - 1].text != "," or any(c.dep_ == "cc" for c in verb.children):
+        return []
+    span = _trim(text, sent.start_char, doc[first - 1].idx)
+    return [span] if len(text[span[0]:span[1]].split()) >= 3 else []
 
 
 def _pieces_around(text: str, toks: list[Token], skip: set[int]) -> list[tuple[int, int]]:

@@ -215,6 +215,14 @@ CASES = [
         [("thinks", "She", ["the plan failed in May"])],
         id="clause-verb-with-clause"),
     pytest.param(
+        "Despite the defeats, Senator Avery remains committed to the race, his top aide, Tom Reyes, told the Post.",
+        [("told", "his top aide", ["Despite the defeats, Senator Avery remains committed to the race"])],
+        id="report-after-the-reported-clause"),
+    pytest.param(
+        "As Clyburn noted, those voters will give Avery a second look.",
+        [("noted", "Clyburn", ["those voters will give Avery a second look."])],
+        id="as-x-noted"),
+    pytest.param(
         "Kim is speaking to voters in Ohio.",
         [],
         id="weak-form-speaking-is-no-cue"),
