@@ -855,6 +855,11 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
             last = head[-1]
             drafts[colon.i] = _Draft(colon, "colon", last, head, [content_span], False, True, according=False)
 
+    # 4a'. Title-case headlines the tagger reads as one long name ("Maher Tells Guest Violence Is ...").
+    if profile == "broad":
+        for d in _headline_drafts(doc, quotes, drafts):
+            drafts[d.verb.i] = d
+
     # 4b. Nominal cues: "Trump's claim that ...", "his call for ...", "her decision to ...", "complaints that ...".
     if profile == "broad":
         for noun in doc:
@@ -1012,6 +1017,30 @@ _NESTED_BASES = {b for b in _BASE_VERBS if b not in _CLAUSE_ONLY and b not in _D
 _PASSIVE_BASES = {"say", "report", "expect", "believe", "know", "think", "consider", "see", "ask", "announce",
                   "estimate", "project", "deem", "tell", "describe", "call", "criticise", "criticize", "name",
                   "quote", "question", "accuse", "allege", "rumor", "rumour"}
+
+
+def _headline_drafts(doc: Doc, quotes, drafts: dict[int, _Draft]) -> list[_Draft]:
+    """'Another GOP Figure Endorses Hillary Clinton.': name, capitalised cue verb, what it is about."""
+    text = doc.text
+    out = []
+    for m in re.finditer(r"[^\n]+", text):
+        line = m.group()
+        words = [w for w in line.split() if w[:1].isalpha()]
+        if not 3 <= len(words) <= 25 or sum(w[0].isupper() for w in words) < 0.8 * len(words):
+            continue
+        toks = [t for t in doc.char_span(m.start(), m.end(), alignment_mode="expand") if not t.is_space]
+        if any(t.i in drafts for t in toks):
+            continue
+        for k, tok in enumerate(toks[1:9], 1):
+            base = _VERB_FORMS.get(tok.lower_) or _ATTITUDE_FORMS.get(tok.lower_)
+            if base is None or not tok.text[:1].isupper() or tok.lower_.endswith("ing") or _in_spans(tok.idx, quotes):
+                continue
+            src = toks[:k]
+            rest = [t for t in toks[k + 1:] if not (t.is_punct and t.i == toks[-1].i)]
+            if len(rest) >= 2 and all(t.pos_ in ("PROPN", "NOUN", "ADJ", "NUM", "DET", "PART", "PUNCT") for t in src):
+                out.append(_Draft(tok, base, src[-1], src, [_trim(text, *_char_span(rest))], False, True))
+            break
+    return out
 
 
 def _preceding_report(doc: Doc, verb: Token, d: _Draft) -> list[tuple[int, int]]:

@@ -223,6 +223,14 @@ CASES = [
         [("noted", "Clyburn", ["those voters will give Avery a second look."])],
         id="as-x-noted"),
     pytest.param(
+        "Another Senate Veteran Endorses Maria Lopez.\n\nThe endorsement came on Monday.",
+        [("Endorses", "Another Senate Veteran", ["Maria Lopez"])],
+        id="title-case-headline"),
+    pytest.param(
+        "Voters Head To The Polls In Ohio.\n\nTurnout was high.",
+        [],
+        id="title-case-headline-without-cue"),
+    pytest.param(
         "Kim is speaking to voters in Ohio.",
         [],
         id="weak-form-speaking-is-no-cue"),
