@@ -765,7 +765,13 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
                 content = sorted(that.head.subtree, key=lambda t: t.i)
         if base in ("say", "write") and not ccomp and not content:
             # "Cruz said if elected he could ..." (the clause parsed as advcl): a clause, not "said on Sunday".
-            right = _right_content(verb, set())
+            skip = set()
+            if profile == "broad":
+                # "..., he said, citing low growth": the participle is a report of its own
+                cue_ids = {v.i for v, _ in cues}
+                skip = {t.i for c in verb.children if c.dep_ == "advcl" and c.tag_ == "VBG" and c.i in cue_ids
+                        for t in c.subtree}
+            right = _right_content(verb, skip)
             if any(t.pos_ in ("VERB", "AUX") for t in right) and len(right) >= 4:
                 content = right
         if base == "tell" and not ccomp:
@@ -981,7 +987,6 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
             drafts[head.i].quoted |= d.quoted
             drafts[head.i].reported |= d.reported
             del drafts[i]
-
     out = [d for d in drafts.values() if d.pieces]
     # Drop statements whose cue sits inside another statement's content (nested reports).
     spans = [(p, d) for d in out for p in d.pieces]
@@ -997,6 +1002,7 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         kept.append(d)
     if profile == "broad":
         _cut_before_nested_cues(doc.text, kept)
+        _share_repeated_sources(kept)
     kept.sort(key=lambda d: min(p[0] for p in d.pieces))
     return kept
 
@@ -1041,6 +1047,21 @@ def _headline_drafts(doc: Doc, quotes, drafts: dict[int, _Draft]) -> list[_Draft
                 out.append(_Draft(tok, base, src[-1], src, [_trim(text, *_char_span(rest))], False, True))
             break
     return out
+
+
+def _share_repeated_sources(drafts: list[_Draft]) -> None:
+    """Mark every draft whose source phrase an earlier draft already has as sharing it.
+
+    "..., he said, citing ...", "X wants to say ...": PolNeAR annotates a source span once however
+    many cues it holds, as with coordinated cues; the speaker is still resolved for each.
+    """
+    seen: set[tuple[int, int]] = set()
+    for d in sorted(drafts, key=lambda d: d.verb.i):
+        if not d.source_toks or d.shared_source:
+            continue
+        span = _char_span(d.source_toks)
+        d.shared_source = span in seen
+        seen.add(span)
 
 
 def _preceding_report(doc: Doc, verb: Token, d: _Draft) -> list[tuple[int, int]]:

@@ -47,8 +47,12 @@ CASES = [
         id="coordinated-with-passive-verb"),
     pytest.param(
         "The union rejected the offer, saying it ignored pensions.",
-        [("rejected", "The union", ["the offer"]), ("saying", "The union", ["it ignored pensions"])],
+        [("rejected", "The union", ["the offer"]), ("saying", None, ["it ignored pensions"])],
         id="participle-report-cut-from-host"),
+    pytest.param(
+        "“It is a reflection of anger,” Avery said, citing low growth.",
+        [("said", "Avery", ["It is a reflection of anger,"]), ("citing", None, ["low growth"])],
+        id="participle-after-said-is-its-own-report-sharing-the-source"),
     pytest.param(
         "Lopez was at 30 percent support in the latest county poll.",
         [("in", "the latest county poll", ["Lopez was at 30 percent support"])],
@@ -264,3 +268,11 @@ def test_relative_pronoun_source_names_its_noun(nlp, text, speaker):
     (att,) = find_attributions(nlp(text), Watchlist(()), None, profile="broad")
     assert text[att.source[0]:att.source[1]] in ("who", "that")
     assert att.speaker == speaker
+
+
+def test_shared_source_keeps_its_speaker(nlp):
+    # PolNeAR annotates a source span once for all its cues; the later cue has no span but the same speaker.
+    text = "The union rejected the offer, saying it ignored pensions."
+    atts = find_attributions(nlp(text), Watchlist(()), None, profile="broad")
+    assert [(a.cue_text, a.source is None, a.speaker) for a in atts] == [
+        ("rejected", False, "The union"), ("saying", True, "The union")]
