@@ -26,6 +26,8 @@ def main() -> None:
     ap.add_argument("--no-newsmtsc", action="store_true")
     ap.add_argument("--no-diplomatic", action="store_true")
     ap.add_argument("--diplomatic-repeat", type=int, default=2)
+    ap.add_argument("--contrast-repeat", type=int, default=1,
+                    help="extra copies of sentences whose targets have different labels (multi-target contrast)")
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--lr", type=float, default=4e-5)
     ap.add_argument("--batch-size", type=int, default=16)
@@ -37,10 +39,12 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=None)
     ap.add_argument("--unfreeze-embeddings", action="store_true")
     ap.add_argument("--mark-target", action="store_true", help="wrap the target mention in << >> in the text")
+    ap.add_argument("--head", choices=("cls", "target"), default="cls",
+                    help="target: classify [CLS] + the output at the target marker (needs --mark-target)")
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
 
-    data = list(shipped_data_specs(diplomatic_repeat=args.diplomatic_repeat, newsmtsc=not args.no_newsmtsc,
+    data = list(shipped_data_specs(diplomatic_repeat=args.diplomatic_repeat, contrast_repeat=args.contrast_repeat, newsmtsc=not args.no_newsmtsc,
                                    diplomatic=not args.no_diplomatic))
     for path in args.data or []:
         data.append(DataSpec(path, text_field=args.text_field, target_field=args.target_field,
@@ -48,7 +52,7 @@ def main() -> None:
     config = TrainConfig(data=tuple(data), output_dir=args.output, epochs=args.epochs, lr=args.lr,
                          batch_size=args.batch_size, max_length=args.max_length, seed=args.seed, split_seed=args.split_seed,
                          dev_fraction=args.dev_fraction, max_steps=args.max_steps, num_threads=args.threads,
-                         freeze_embeddings=not args.unfreeze_embeddings, mark_target=args.mark_target)
+                         freeze_embeddings=not args.unfreeze_embeddings, mark_target=args.mark_target, head=args.head)
     out = train(config)
     meta = json.loads((out / "config.json").read_text())
     print(json.dumps({k: meta[k] for k in ("temperature", "calibration", "data_counts", "train")}, indent=2))

@@ -138,6 +138,8 @@ def mark_target(text: str, target: str, *, span: tuple[int, int] | None = None) 
             return text
         span = (start, start + len(target))
     a, b = span
+    if not 0 <= a < b <= len(text):
+        raise ValueError(f"target span {a}:{b} is outside the text (length {len(text)}): {text[:60]!r}")
     return f"{text[:a]}{MARK_OPEN} {text[a:b]} {MARK_CLOSE}{text[b:]}"
 
 
@@ -195,18 +197,30 @@ def torch_logits(model, batch: dict[str, np.ndarray]) -> np.ndarray:
         return model(**{k: torch.from_numpy(v) for k, v in batch.items()}).logits.float().numpy()
 
 
-def build_torch_model(*, num_labels: int = 3, init_from_backbone: bool = True):
-    """A BertForSequenceClassification on the MiniLM backbone (random head)."""
-    from transformers import BertConfig, BertForSequenceClassification
+HEADS = ("cls", "target")  # classify [CLS] only, or [CLS] + the output at the target marker
 
+
+def build_torch_model(*, num_labels: int = 3, init_from_backbone: bool = True, head: str = "cls"):
+    """A classifier on the MiniLM backbone (random head): ``BertForSequenceClassification`` for
+    ``head="cls"``, :class:`stance.target_head.TargetPooledBert` for ``head="target"``."""
+    from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
+
+    if head not in HEADS:
+        raise ValueError(f"head must be one of {HEADS}, got {head!r}")
     bb = backbone_path()
     config = BertConfig.from_pretrained(bb)
     config.num_labels = num_labels
     config.id2label = dict(enumerate(LABELS))
     config.label2id = dict(LABEL2ID)
+    model_class = BertForSequenceClassification
+    if head == "target":
+        from stance.target_head import TargetPooledBert
+
+        model_class = TargetPooledBert
+        config.target_marker_id = AutoTokenizer.from_pretrained(str(bb)).convert_tokens_to_ids(MARK_OPEN[0])
     if init_from_backbone:
-        return BertForSequenceClassification.from_pretrained(bb, config=config)
-    return BertForSequenceClassification(config)
+        return model_class.from_pretrained(bb, config=config)
+    return model_class(config)
 
 
 def load_frozen_embeddings():
@@ -222,7 +236,8 @@ def load_torch_model(path: Path):
     import torch
     from safetensors.torch import load_file
 
-    model = build_torch_model(init_from_backbone=False)
+    head = json.loads((path / CONFIG_FILE).read_text(encoding="utf-8")).get("head", "cls")
+    model = build_torch_model(init_from_backbone=False, head=head)
     state = {k: v.float() for k, v in load_file(str(path / WEIGHTS_FILE)).items()}
     if FROZEN_KEY not in state:
         state[FROZEN_KEY] = load_frozen_embeddings().float()
@@ -370,18 +385,26 @@ class StanceClassifier:
             options.intra_op_num_threads = int(threads)
         return ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
 
-    def logits(self, targets: Sequence[str], texts: Sequence[str], *, batch_size: int = DEFAULT_BATCH_SIZE) -> np.ndarray:
-        """Raw (uncalibrated) logits, shape (n, 3), in input order."""
+    def logits(self, targets: Sequence[str], texts: Sequence[str], *, batch_size: int = DEFAULT_BATCH_SIZE,
+               spans: Sequence[tuple[int, int] | None] | None = None) -> np.ndarray:
+        """Raw (uncalibrated) logits, shape (n, 3), in input order.
+
+        ``spans``: (start, end) of each target in its text, for models that mark the target
+        (default: its first occurrence); other models ignore them.
+        """
         targets, texts = list(targets), list(texts)
         if len(targets) != len(texts):
             raise ValueError(f"targets and texts differ in length ({len(targets)} vs {len(texts)})")
+        spans = [None] * len(texts) if spans is None else list(spans)
+        if len(spans) != len(texts):
+            raise ValueError(f"spans and texts differ in length ({len(spans)} vs {len(texts)})")
         if batch_size < 1:
             raise ValueError("batch_size must be >= 1")
         for i, (target, text) in enumerate(zip(targets, texts)):
             if not isinstance(target, str) or not isinstance(text, str):
                 raise TypeError(f"item {i}: target and text must be str, got {type(target)} and {type(text)}")
         if self.config.get("mark_target"):
-            texts = [mark_target(x, t) for t, x in zip(targets, texts)]
+            texts = [mark_target(x, t, span=span) for t, x, span in zip(targets, texts, spans)]
         return batched_logits(self._run, self.tokenizer, targets, texts, max_length=self.max_length,
                               batch_size=batch_size)
 
@@ -390,13 +413,15 @@ class StanceClassifier:
             return self._session.run(["logits"], batch)[0]
         return torch_logits(self._torch_model, batch)
 
-    def predict_proba(self, targets: Sequence[str], texts: Sequence[str], *, batch_size: int = DEFAULT_BATCH_SIZE) -> np.ndarray:
+    def predict_proba(self, targets: Sequence[str], texts: Sequence[str], *, batch_size: int = DEFAULT_BATCH_SIZE,
+                      spans: Sequence[tuple[int, int] | None] | None = None) -> np.ndarray:
         """Temperature-calibrated probabilities, columns (against, neutral, favor)."""
-        return softmax(self.logits(targets, texts, batch_size=batch_size) / self.temperature)
+        return softmax(self.logits(targets, texts, batch_size=batch_size, spans=spans) / self.temperature)
 
-    def predict(self, targets: Sequence[str], texts: Sequence[str], *, batch_size: int = DEFAULT_BATCH_SIZE) -> list[StancePrediction]:
+    def predict(self, targets: Sequence[str], texts: Sequence[str], *, batch_size: int = DEFAULT_BATCH_SIZE,
+                spans: Sequence[tuple[int, int] | None] | None = None) -> list[StancePrediction]:
         """One :class:`StancePrediction` per (target, text) pair, in input order."""
-        return to_predictions(self.predict_proba(targets, texts, batch_size=batch_size))
+        return to_predictions(self.predict_proba(targets, texts, batch_size=batch_size, spans=spans))
 
     def __repr__(self) -> str:
         return f"StanceClassifier(path={str(self.path)!r}, backend={self.backend!r}, version={self.version!r})"

@@ -222,5 +222,76 @@ def test_mark_target_trains_on_marked_text_and_the_model_marks_at_prediction(tmp
                         lambda self, targets, texts, **kw: seen.extend(texts) or original(self, targets, texts, **kw))
     clf.predict(["the envoy"], ["The envoy spoke."])
     assert seen == ["<< The envoy >> spoke."]
+    clf.predict(["the envoy"], ["The envoy met the envoy."], spans=[(14, 23)])  # the second one is meant
+    assert seen[-1] == "The envoy met << the envoy >>."
+    with pytest.raises(ValueError, match="span 14:40 is outside the text"):
+        clf.predict(["the envoy"], ["The envoy met the envoy."], spans=[(14, 40)])
     _, dev_rows, _ = training._load_split(_config(tmp_path, "marked", mark_target=True))
     assert all("<< " in e.text for e in dev_rows)
+
+
+def test_contrast_repeat_oversamples_only_sentences_whose_targets_disagree(tmp_path):
+    path = tmp_path / "multi.jsonl"
+    rows = [  # (text, target, label): one contrastive sentence, one multi-target sentence that agrees, one single
+        ("Rome backed Paris but scolded Bonn.", "Paris", "favor"),
+        ("Rome backed Paris but scolded Bonn.", "Bonn", "against"),
+        ("Rome and Paris met Bonn.", "Paris", "neutral"),
+        ("Rome and Paris met Bonn.", "Bonn", "neutral"),
+        ("Rome praised Oslo.", "Oslo", "favor"),
+    ]
+    path.write_text("".join(json.dumps({"text": x, "target": t, "label": y}) + "\n" for x, t, y in rows))
+    config = TrainConfig(data=(DataSpec(path, repeat=2, contrast_repeat=3),), output_dir=tmp_path / "o",
+                         dev_fraction=0.01, progress=False)  # dev_fraction rounds up to one held-out sentence
+    train_rows, dev_rows, counts = training._load_split(config)
+    held_out = {e.text for e in dev_rows}
+    assert "Rome backed Paris but scolded Bonn." not in held_out  # else the check below proves nothing
+    copies = {(x, t): 0 for x, t, _ in rows if x not in held_out}
+    for e in train_rows:
+        copies[(e.text, e.target)] += 1
+    expected = {(x, t): 6 if x.startswith("Rome backed") else 2 for x, t, _ in rows if x not in held_out}
+    assert copies == expected
+    assert counts[str(path)] == {"examples": 5, "repeat": 2, "contrast_repeat": 3}
+    with pytest.raises(ValueError, match="contrast_repeat must be >= 1"):
+        DataSpec(path, contrast_repeat=0)
+
+
+@pytest.mark.parametrize(
+    "target,text,expected_token",
+    [
+        ("Paris", "Rome backed << Paris >> today.", "<"),  # the opening marker in the text
+        ("Paris", "Rome backed Paris today.", "[CLS]"),  # no marker: [CLS] stands in
+        ("<Paris>", "Rome backed << Paris >> today.", "<"),  # a "<" in the target segment is not the marker
+    ],
+)
+def test_target_positions_point_at_the_first_marker_of_the_text(target, text, expected_token):
+    from stance.classifier import backbone_path, encode_pairs
+    from stance.target_head import target_positions
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(str(backbone_path()))
+    enc = encode_pairs(tokenizer, [target], [text], max_length=48, return_tensors="pt")
+    position = int(target_positions(enc["input_ids"], enc["token_type_ids"], tokenizer.convert_tokens_to_ids("<"))[0])
+    assert tokenizer.convert_ids_to_tokens(int(enc["input_ids"][0, position])) == expected_token
+    if expected_token == "<":
+        following = tokenizer.convert_ids_to_tokens(enc["input_ids"][0, position + 1 : position + 3].tolist())
+        assert following == ["<", "paris"]
+        assert int(enc["token_type_ids"][0, position]) == 1
+
+
+def test_target_head_needs_marked_text(tmp_path):
+    with pytest.raises(ValueError, match="set mark_target=True"):
+        _config(tmp_path, "x", head="target")
+    with pytest.raises(ValueError, match="head must be one of"):
+        _config(tmp_path, "x", head="mean")
+
+
+def test_target_head_trains_saves_and_runs_the_same_in_onnx(tmp_path, monkeypatch):
+    monkeypatch.setenv("STANCE_CACHE_DIR", str(tmp_path / "cache"))
+    out = train(_config(tmp_path, "target", mark_target=True, head="target"))
+    assert json.loads((out / "config.json").read_text())["head"] == "target"
+    targets = ["the envoy", "the treaty", "Ankara"]
+    texts = ["The envoy was praised warmly.", "The minister condemned the treaty.", "Nothing about it."]
+    fp32 = StanceClassifier.from_pretrained(out, backend="torch").logits(targets, texts)
+    int8 = StanceClassifier.from_pretrained(out, backend="onnx").logits(targets, texts)
+    assert type(StanceClassifier.from_pretrained(out, backend="torch")._torch_model).__name__ == "TargetPooledBert"
+    assert abs(fp32 - int8).max() < 0.05

@@ -58,6 +58,7 @@ class StanceDataset:
     targets: list[str]
     texts: list[str]
     labels: np.ndarray  # 0 against, 1 neutral, 2 favor
+    spans: list[tuple[int, int]] | None = None  # where each target is in its text, when the data says
 
 
 def _read_jsonl(path: Path) -> list[dict]:
@@ -70,7 +71,8 @@ def load_newsmtsc(path: Path, name: str) -> StanceDataset:
     # dev_mt repeats a sentence for several targets (and sometimes the same span under
     # different ids); every row is a labelled (target, sentence) pair, so all are kept.
     return StanceDataset(name, [r["sentence"][r["from"]:r["to"]] or r["mention"] for r in rows],
-                         [r["sentence"] for r in rows], np.array([int(r["polarity"]) + 1 for r in rows]))
+                         [r["sentence"] for r in rows], np.array([int(r["polarity"]) + 1 for r in rows]),
+                         spans=[(int(r["from"]), int(r["to"])) for r in rows])
 
 
 def load_vast(path: Path, name: str = "vast_dev") -> StanceDataset:
@@ -160,7 +162,9 @@ def evaluate_stance(classifier, *, datasets: dict | None = None, training_files=
             logger.warning("stance eval: %s skipped (%s not found)", name, path)
             continue
         ds = loader(path, name)
-        probs = classifier.predict_proba(ds.targets, ds.texts, batch_size=batch_size)
+        # gold spans tell a target-marking model which of two "Obama"s is meant
+        where = {"spans": ds.spans} if ds.spans is not None else {}
+        probs = classifier.predict_proba(ds.targets, ds.texts, batch_size=batch_size, **where)
         systems = {"classifier": probs}
         if tfidf is not None:
             systems["tfidf_logreg"] = tfidf.predict_proba(_tfidf_inputs(ds.targets, ds.texts))
