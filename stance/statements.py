@@ -997,6 +997,9 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         nested = bool(outers)
         if profile == "broad" and d.base in _NESTED_BASES and d.verb.dep_ in ("advcl", "conj", "parataxis"):
             nested = False  # "X criticised ... as Y explained ...": PolNeAR annotates both reports
+        if profile == "broad" and d.base in _NESTED_BASES and d.verb.tag_ in ("VBD", "VBZ", "VBP") \
+                and d.verb.dep_ in ("ccomp", "relcl"):
+            nested = False  # "X said that Y told him ...", "a finish that he said defied expectations"
         if nested and not (profile == "broad" and _nested_report(d)):
             continue
         kept.append(d)

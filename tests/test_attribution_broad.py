@@ -107,6 +107,15 @@ CASES = [
          ("warned", "the auditor", ["that cuts would follow"])],
         id="coordinated-report-nested-in-content"),
     pytest.param(
+        "Rivera said that the auditor told him the budget was late.",
+        [("said", "Rivera", ["that the auditor told him the budget was late"]),
+         ("told", "the auditor", ["the budget was late"])],
+        id="finite-report-nested-in-a-report"),
+    pytest.param(
+        "Rivera said that the auditor wants a new budget.",
+        [("said", "Rivera", ["that the auditor wants a new budget"])],
+        id="nested-attitude-is-not-extracted"),
+    pytest.param(
         "Their decision to close the clinic was criticized.",
         [("decision", "Their", ["to close the clinic"])],
         id="nominal-cue-with-infinitive"),
