@@ -861,12 +861,12 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
             last = head[-1]
             drafts[colon.i] = _Draft(colon, "colon", last, head, [content_span], False, True, according=False)
 
-    # 4a'. Title-case headlines the tagger reads as one long name ("Maher Tells Guest Violence Is ...").
+    # 4b. Title-case headlines the tagger reads as one long name ("Maher Tells Guest Violence Is ...").
     if profile == "broad":
         for d in _headline_drafts(doc, quotes, drafts):
             drafts[d.verb.i] = d
 
-    # 4b. Nominal cues: "Trump's claim that ...", "his call for ...", "her decision to ...", "complaints that ...".
+    # 4c. Nominal cues: "Trump's claim that ...", "his call for ...", "her decision to ...", "complaints that ...".
     if profile == "broad":
         for noun in doc:
             if noun.lower_ not in _NOMINAL_CUES or noun.pos_ != "NOUN" or _in_spans(noun.idx, quotes) is not None:
@@ -894,7 +894,7 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
             drafts[noun.i] = _Draft(noun, "nominal", holder, src, [_trim(text, *_char_span(toks))], False, True,
                                     according=True)
 
-    # 4c. Passives and "Asked ..." with the holder left out or in a by-phrase.
+    # 4d. Passives and "Asked ..." with the holder left out or in a by-phrase.
     if profile == "broad":
         for verb, base in cues:
             if verb.i not in drafts:
@@ -902,7 +902,7 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
                 if d is not None:
                     drafts[verb.i] = d
 
-    # 4d. "in the latest poll, X leads": a document or poll as the holder of the clause it frames.
+    # 4e. "in the latest poll, X leads": a document or poll as the holder of the clause it frames.
     if profile == "broad":
         cue_verbs = {v.i for v, _ in cues}
         for prep in doc:
@@ -912,7 +912,7 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
                 if d is not None:
                     drafts[prep.i] = d
 
-    # 4e. "X is skeptical of Y", "X was quick to note ...": a copula with an attitude adjective.
+    # 4f. "X is skeptical of Y", "X was quick to note ...": a copula with an attitude adjective.
     if profile == "broad":
         for adj in doc:
             if adj.i not in drafts and _in_spans(adj.idx, quotes) is None:
@@ -920,7 +920,7 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
                 if d is not None:
                     drafts[adj.i] = d
 
-    # 4e'. Verbs of emotion: "That rattled Rubio", "voters angered by the ruling" (the experiencer holds it).
+    # 4g. Verbs of emotion: "That rattled Rubio", "voters angered by the ruling" (the experiencer holds it).
     if profile == "broad":
         for verb in doc:
             if verb.lower_ in _EMOTION_FORMS and verb.i not in drafts and _in_spans(verb.idx, quotes) is None:
@@ -928,7 +928,7 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
                 if d is not None:
                     drafts[verb.i] = d
 
-    # 4f. A verb with a nominal cue as its object: "took a swipe at X", "made no mention of X", "raised questions about X".
+    # 4h. A verb with a nominal cue as its object: "took a swipe at X", "made no mention of X", "raised questions about X".
     if profile == "broad":
         for verb in doc:
             if verb.pos_ == "VERB" and verb.i not in drafts and _in_spans(verb.idx, quotes) is None:
@@ -936,7 +936,7 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
                 if d is not None:
                     drafts[verb.i] = d
 
-    # 4h. Evidentials: "Carson seems to recognize ...", "It appears that ...": no holder; the subject is content.
+    # 4i. Evidentials: "Carson seems to recognize ...", "It appears that ...": no holder; the subject is content.
     if profile == "broad":
         for verb, base in cues:
             if base in _EVIDENTIALS and not (verb.i in drafts and drafts[verb.i].kind == "designation"):
@@ -944,7 +944,16 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
                 if d is not None:
                     drafts[verb.i] = d
 
-    # 4g. 'according to X, ...'
+    # 4j. Hearsay adverbs: "The group is reportedly spending $1.5 million": no holder, the clause is content.
+    if profile == "broad":
+        for adv in doc:
+            if adv.lower_ in _HEARSAY_ADVERBS and adv.dep_ == "advmod" and adv.i not in drafts \
+                    and adv.head.pos_ in ("VERB", "AUX") and adv.head.i not in drafts and _in_spans(adv.idx, quotes) is None:
+                pieces = _pieces_around(text, sorted(adv.head.subtree, key=lambda t: t.i), {adv.i})
+                if sum(len(text[a:b].split()) for a, b in pieces) >= 3:
+                    drafts[adv.i] = _Draft(adv, "hearsay", None, [], pieces, False, True, according=True)
+
+    # 4k. 'according to X, ...'
     for tok in doc:
         if tok.lower_ != "according" or _in_spans(tok.idx, quotes) is not None:
             continue
@@ -1134,6 +1143,7 @@ def _passive_draft(text: str, verb: Token, base: str) -> _Draft | None:
 
 
 _EVIDENTIALS = {"seem", "appear", "sound"}
+_HEARSAY_ADVERBS = {"reportedly", "allegedly", "purportedly", "reputedly", "seemingly", "ostensibly", "supposedly"}
 
 
 def _evidential_draft(text: str, verb: Token, base: str) -> _Draft | None:

@@ -244,6 +244,14 @@ CASES = [
         [],
         id="title-case-headline-without-cue"),
     pytest.param(
+        "The group is reportedly spending a million dollars on ads.",
+        [("reportedly", None, ["The group is", "spending a million dollars on ads."])],
+        id="hearsay-adverb"),
+    pytest.param(
+        "Ortiz reportedly said the plan failed.",
+        [("said", "Ortiz", ["the plan failed"])],
+        id="hearsay-adverb-on-a-cue-leaves-it-alone"),
+    pytest.param(
         "Kim is speaking to voters in Ohio.",
         [],
         id="weak-form-speaking-is-no-cue"),
