@@ -425,12 +425,15 @@ def _participle_subject(verb: Token) -> Token | None:
     """The holder of a participle the parser hung off a preposition or a noun (broad profile).
 
     "Police charged him after determining that ...", "the senator opened a rally blasting Clinton":
-    the participle's holder is the subject of the clause it belongs to.
+    the participle's holder is the subject of the clause it belongs to, unless the participle
+    describes people ("pastors supporting Cruz").
     """
     if verb.tag_ == "VB" and verb.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
         return _subject(verb.head) if verb.head.pos_ in ("VERB", "AUX") else None  # "stood up to say ..."
     if verb.tag_ != "VBG" or verb.dep_ not in ("pcomp", "acl"):
         return None
+    if verb.dep_ == "acl" and (verb.head.tag_ in ("NNS", "NNPS", "PROPN") or verb.head.lower_ in ("those", "many", "some")):
+        return verb.head  # "pastors supporting Cruz", "those backing the plan": the people it describes
     host = verb.head.head
     if host.i == verb.head.i or host.pos_ not in ("VERB", "AUX") or verb.dep_ == "acl" and verb.head.dep_ not in ("dobj", "pobj"):
         return None

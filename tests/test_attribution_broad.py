@@ -132,6 +132,10 @@ CASES = [
         [("blasting", "The senator", ["the governor for the tax hike"])],
         id="participle-on-an-object-noun"),
     pytest.param(
+        "The campaign recruited pastors supporting the mayor.",
+        [("supporting", "pastors", ["the mayor"])],
+        id="participle-describing-people"),
+    pytest.param(
         "Emanuel stood at the event to say he was leaning toward the mayor.",
         [("to say", "Emanuel", ["he was leaning toward the mayor"])],
         id="infinitive-of-purpose"),
