@@ -220,7 +220,8 @@ _ATTITUDE_FORMS: dict[str, str] = {
                                                       "choose": ("chose", "chosen"), "decry": ("decries", "decried"),
                                                       "imply": ("implies", "implied"), "lay": ("laid",),
                                                       "forget": ("forgot", "forgotten", "forgetting"),
-                                                      "forecast": (), "broadcast": (), "foresee": ("foresaw", "foreseen"),
+                                                      "forecast": (), "broadcast": (),
+                                                      "foresee": ("foresaw", "foreseen"),
                                                       "rebut": ("rebutted", "rebutting"), "peg": ("pegged", "pegging"),
                                                       "spar": ("sparred", "sparring"), "jab": ("jabbed", "jabbing"),
                                                       "sum": ("summed", "summing"), "spell": ("spelt",),
@@ -228,7 +229,8 @@ _ATTITUDE_FORMS: dict[str, str] = {
                                                       "vouch": ("vouches",), "lash": ("lashes",), "brush": ("brushes",),
                                                       "witness": ("witnesses",), "profess": ("professes",),
                                                       "press": ("presses",), "relish": ("relishes",),
-                                                      "wish": ("wishes",), "preach": ("preaches",), "bark": (), "poke": (),
+                                                      "wish": ("wishes",), "preach": ("preaches",),
+                                                      "bark": (), "poke": (),
                                                       "vent": (), "boo": ("boos", "booed", "booing")}.get(b, ()))
     if f not in _WEAK_FORMS
 }
@@ -432,10 +434,12 @@ def _participle_subject(verb: Token) -> Token | None:
         return _subject(verb.head) if verb.head.pos_ in ("VERB", "AUX") else None  # "stood up to say ..."
     if verb.tag_ != "VBG" or verb.dep_ not in ("pcomp", "acl"):
         return None
-    if verb.dep_ == "acl" and (verb.head.tag_ in ("NNS", "NNPS", "PROPN") or verb.head.lower_ in ("those", "many", "some")):
+    people = verb.head.tag_ in ("NNS", "NNPS", "PROPN") or verb.head.lower_ in ("those", "many", "some")
+    if verb.dep_ == "acl" and people:
         return verb.head  # "pastors supporting Cruz", "those backing the plan": the people it describes
     host = verb.head.head
-    if host.i == verb.head.i or host.pos_ not in ("VERB", "AUX") or verb.dep_ == "acl" and verb.head.dep_ not in ("dobj", "pobj"):
+    if host.i == verb.head.i or host.pos_ not in ("VERB", "AUX") \
+            or verb.dep_ == "acl" and verb.head.dep_ not in ("dobj", "pobj"):
         return None
     return _subject(host)
 
@@ -591,7 +595,8 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         if subj.lower_ in ("it", "that", "this", "which", "who", "what", "there") and subj.dep_ != "nsubjpass":
             if profile == "broad" and subj.lower_ == "it" and base in _IT_SPEAKS:
                 pass  # "it said in a statement": a company or agency, which PolNeAR annotates as the source
-            elif verb.dep_ == "relcl" and (subj.lower_ in ("which", "who") or profile == "broad" and subj.lower_ == "that"):
+            elif verb.dep_ == "relcl" and (subj.lower_ in ("which", "who")
+                                           or profile == "broad" and subj.lower_ == "that"):
                 subj = verb.head
             else:
                 return None
@@ -787,7 +792,8 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
                 c.dep_ in ("dobj", "xcomp") or c.dep_ == "advmod" and c.lower_ == "so"
                 or base == "ask" and c.dep_ == "prep" and c.lower_ in ("for", "about"))]
             content = sorted((t for c in objs for t in c.subtree if not (c.dep_ == "prep" and t.i == c.i)), key=lambda t: t.i)
-        if profile == "broad" and not content and not ccomp and base in _IT_SPEAKS and not (existing and existing.pieces):
+        if profile == "broad" and not content and not ccomp and base in _IT_SPEAKS \
+                and not (existing and existing.pieces):
             d = draft_for(verb, base)
             pieces = _preceding_report(doc, verb, d) if d is not None else []
             if pieces:
@@ -836,7 +842,8 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
     #     more than half said ..."): the noun phrase just before the verb, the rest of the sentence after it.
     if profile == "broad":
         for verb, base in cues:
-            if verb.i not in drafts and base in _IT_SPEAKS and verb.tag_ in ("VBD", "VBZ", "VBP") and _subject(verb) is None:
+            if verb.i not in drafts and base in _IT_SPEAKS and verb.tag_ in ("VBD", "VBZ", "VBP") \
+                    and _subject(verb) is None:
                 d = _surface_draft(doc, verb, base)
                 if d is not None:
                     drafts[verb.i] = d
@@ -877,7 +884,8 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
             holder = next((c for c in noun.children if c.dep_ == "poss"), None)
             if holder is None:
                 # "the Sanders claim to ...": a name compounded onto the noun holds it too.
-                holder = next((c for c in noun.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < noun.i), None)
+                holder = next((c for c in noun.children
+                               if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < noun.i), None)
             clause = next((c for c in noun.children if c.i > noun.i and (
                 c.dep_ in ("acl", "ccomp") and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
                 or c.dep_ == "acl" and any(g.dep_ == "aux" and g.lower_ == "to" and g.i < c.i for g in c.children)
@@ -909,8 +917,8 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
     if profile == "broad":
         cue_verbs = {v.i for v, _ in cues}
         for prep in doc:
-            if prep.lower_ in ("in", "by") and prep.dep_ == "prep" and prep.i not in drafts and prep.head.i not in cue_verbs \
-                    and _in_spans(prep.idx, quotes) is None:
+            if prep.lower_ in ("in", "by") and prep.dep_ == "prep" and prep.i not in drafts \
+                    and prep.head.i not in cue_verbs and _in_spans(prep.idx, quotes) is None:
                 d = _document_draft(text, prep)
                 if d is not None:
                     drafts[prep.i] = d
@@ -931,7 +939,7 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
                 if d is not None:
                     drafts[verb.i] = d
 
-    # 4h. A verb with a nominal cue as its object: "took a swipe at X", "made no mention of X", "raised questions about X".
+    # 4h. A verb with a nominal cue as its object: "took a swipe at X", "made no mention of X".
     if profile == "broad":
         for verb in doc:
             if verb.pos_ == "VERB" and verb.i not in drafts and _in_spans(verb.idx, quotes) is None:
@@ -951,7 +959,8 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
     if profile == "broad":
         for adv in doc:
             if adv.lower_ in _HEARSAY_ADVERBS and adv.dep_ == "advmod" and adv.i not in drafts \
-                    and adv.head.pos_ in ("VERB", "AUX") and adv.head.i not in drafts and _in_spans(adv.idx, quotes) is None:
+                    and adv.head.pos_ in ("VERB", "AUX") and adv.head.i not in drafts \
+                    and _in_spans(adv.idx, quotes) is None:
                 pieces = _pieces_around(text, sorted(adv.head.subtree, key=lambda t: t.i), {adv.i})
                 if sum(len(text[a:b].split()) for a, b in pieces) >= 3:
                     drafts[adv.i] = _Draft(adv, "hearsay", None, [], pieces, False, True, according=True)
@@ -1005,7 +1014,8 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
     kept = []
     for d in out:
         outers = [other for p, other in spans
-                  if other is not d and p[0] <= d.verb.idx < p[1] and not (d.kind == "designation" and other.kind != "designation")]
+                  if other is not d and p[0] <= d.verb.idx < p[1]
+                  and not (d.kind == "designation" and other.kind != "designation")]
         nested = bool(outers)
         if profile == "broad" and d.base in _NESTED_BASES and d.verb.dep_ in ("advcl", "conj", "parataxis"):
             nested = False  # "X criticised ... as Y explained ...": PolNeAR annotates both reports
@@ -1150,7 +1160,7 @@ _HEARSAY_ADVERBS = {"reportedly", "allegedly", "purportedly", "reputedly", "seem
 
 
 def _evidential_draft(text: str, verb: Token, base: str) -> _Draft | None:
-    """'Carson seems to recognize his problem': PolNeAR gives evidentials no source; subject and complement are content."""
+    """'Carson seems to recognize his problem': no source (an evidential); subject and complement are content."""
     comp = [c for c in verb.children if c.i > verb.i and c.dep_ in ("xcomp", "ccomp", "acomp", "attr", "oprd")]
     if not comp:
         return None
@@ -1191,11 +1201,13 @@ def _agent_draft(text: str, verb: Token, base: str) -> _Draft | None:
 
 def _plain_passive_draft(text: str, verb: Token, base: str, subj: Token | None) -> _Draft | None:
     """'Clinton was booed', 'the plan was criticized as reckless': the passive subject (and any clause) is content."""
-    if subj is None or subj.lower_ in ("it", "this", "that", "there", "which", "who") or any(c.dep_ == "agent" for c in verb.children):
+    if subj is None or subj.lower_ in ("it", "this", "that", "there", "which", "who") \
+            or any(c.dep_ == "agent" for c in verb.children):
         return None  # with a by-phrase, the agent is the source (see _agent_draft)
     clauses = {t.i for c in subj.subtree if c.dep_ in ("relcl", "acl") for t in c.subtree}
     toks = [t for t in subj.subtree if t.i not in clauses] + [t for c in verb.children if c.i > verb.i and (
-        c.dep_ in ("xcomp", "ccomp", "oprd") or c.dep_ == "prep" and c.lower_ in ("as", "for", "about")) for t in c.subtree]
+        c.dep_ in ("xcomp", "ccomp", "oprd") or c.dep_ == "prep" and c.lower_ in ("as", "for", "about"))
+        for t in c.subtree]
     pieces = _pieces_around(text, sorted(toks, key=lambda t: t.i), {t.i for t in _cue_tokens(verb)})
     if not pieces:
         return None
@@ -1236,7 +1248,10 @@ def _document_draft(text: str, prep: Token) -> _Draft | None:
     pieces = _pieces_around(text, sorted(host.subtree, key=lambda t: t.i), own)
     if sum(len(text[a:b].split()) for a, b in pieces) < 3:
         return None
-    src = [t for t in sorted(holder.subtree, key=lambda t: t.i) if t.dep_ != "case"] if holder is not pobj else _speaker_tokens(pobj)
+    if holder is pobj:
+        src = _speaker_tokens(pobj)
+    else:
+        src = [t for t in sorted(holder.subtree, key=lambda t: t.i) if t.dep_ != "case"]
     return _Draft(prep, "in", holder, src, pieces, False, True, according=True)
 
 
@@ -1266,11 +1281,13 @@ def _adjective_draft(text: str, adj: Token) -> _Draft | None:
         return None
     comp = [c for c in adj.children if c.i > adj.i and c.dep_ in ("prep", "xcomp", "ccomp", "advcl")]
     if not comp:
-        comp = [c for c in cop.children if c.i > adj.i and c.dep_ in ("prep", "xcomp", "ccomp") and not _is_circumstance(c)]
+        comp = [c for c in cop.children
+                if c.i > adj.i and c.dep_ in ("prep", "xcomp", "ccomp") and not _is_circumstance(c)]
     if not comp:
         return None
     first = comp[0]
-    if adj.lower_ == "quick" and (first.dep_ != "xcomp" or first.lower_ not in _VERB_FORMS and first.lower_ not in _ATTITUDE_FORMS):
+    reports = first.lower_ in _VERB_FORMS or first.lower_ in _ATTITUDE_FORMS
+    if adj.lower_ == "quick" and (first.dep_ != "xcomp" or not reports):
         return None  # "was quick to point out" is an attribution, "was quick to rust" is not
     toks = sorted(first.subtree, key=lambda t: t.i)
     cue = _cue_tokens(cop) + [t for t in _modifiers_between(cop, adj)] + [adj]
@@ -1331,7 +1348,7 @@ _LIGHT_PREPS = {"at", "on", "about", "against", "of", "for", "to", "over", "with
 
 
 def _light_verb_draft(text: str, verb: Token) -> _Draft | None:
-    """'X took a swipe at Y': the verb, its object and the preposition are the cue, the prepositional object the content."""
+    """'X took a swipe at Y': verb, object and preposition are the cue, the prepositional object the content."""
     obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
     if obj is None or obj.lower_ not in _LIGHT_NOUNS and obj.lower_ not in _NOMINAL_CUES or obj.i - verb.i > 5:
         return None
@@ -1345,7 +1362,8 @@ def _light_verb_draft(text: str, verb: Token) -> _Draft | None:
     if relative is not None:
         subj = verb.head
     toks = sorted(pobj.subtree, key=lambda t: t.i)
-    cue = sorted({t.i: t for t in _cue_tokens(verb) + list(verb.doc[verb.i + 1:prep.i + 1])}.values(), key=lambda t: t.i)
+    cue = _cue_tokens(verb) + list(verb.doc[verb.i + 1:prep.i + 1])
+    cue = sorted({t.i: t for t in cue}.values(), key=lambda t: t.i)
     return _Draft(verb, "light", subj, [relative] if relative is not None else _speaker_tokens(subj),
                   [_trim(text, *_char_span(toks))], False, True, cue_toks=cue)
 
