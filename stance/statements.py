@@ -838,132 +838,8 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         d.pieces.append(span)
         d.reported = True
 
-    # 3b. The parser lost the subject of a finite speech verb ("About 4 in 10 say they ...", "... and
-    #     more than half said ..."): the noun phrase just before the verb, the rest of the sentence after it.
     if profile == "broad":
-        for verb, base in cues:
-            if verb.i not in drafts and base in _IT_SPEAKS and verb.tag_ in ("VBD", "VBZ", "VBP") \
-                    and _subject(verb) is None:
-                d = _surface_draft(doc, verb, base)
-                if d is not None:
-                    drafts[verb.i] = d
-
-    # 4a. Headline style 'Name: words' ("Milbank: Republicans waving the flag of surrender").
-    if profile == "broad":
-        for sent in _sents(doc).spans:
-            colon = next((t for t in sent if t.text == ":"), None)
-            if colon is None or colon.i - sent.start > 6 or colon.i == sent.start or sent.end - colon.i < 4:
-                continue
-            para_start = text.rfind("\n", 0, sent.start_char) + 1
-            if text[para_start:sent.start_char].strip():
-                continue  # not at the start of a line
-            head = [t for t in doc[sent.start:colon.i]]
-            named = any(t.pos_ == "PROPN" for t in head) or all(t.text[:1].isupper() for t in head)
-            if not named or head[0].is_upper and len(head[0]) > 3 or any(t.lower_ in _HEADLINE_LABELS for t in head) \
-                    or len(head) == 1 and len(head[0]) == 1:
-                continue  # no name, a dateline ("WASHINGTON:"), a rubric ("Editor's note:") or an interview's "Q:"
-            if _in_spans(colon.idx, quotes) is not None:
-                continue
-            line_end = text.find("\n", colon.idx)
-            content_span = _trim(text, colon.idx + 1, sent.end_char if line_end < 0 else min(line_end, sent.end_char))
-            if len(text[content_span[0]:content_span[1]].split()) < 3:
-                continue
-            last = head[-1]
-            drafts[colon.i] = _Draft(colon, "colon", last, head, [content_span], False, True, according=False)
-
-    # 4b. Title-case headlines the tagger reads as one long name ("Maher Tells Guest Violence Is ...").
-    if profile == "broad":
-        for d in _headline_drafts(doc, quotes, drafts):
-            drafts[d.verb.i] = d
-
-    # 4c. Nominal cues: "Trump's claim that ...", "his call for ...", "her decision to ...", "complaints that ...".
-    if profile == "broad":
-        for noun in doc:
-            if noun.lower_ not in _NOMINAL_CUES or noun.pos_ != "NOUN" or _in_spans(noun.idx, quotes) is not None:
-                continue
-            holder = next((c for c in noun.children if c.dep_ == "poss"), None)
-            if holder is None:
-                # "the Sanders claim to ...": a name compounded onto the noun holds it too.
-                holder = next((c for c in noun.children
-                               if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < noun.i), None)
-            clause = next((c for c in noun.children if c.i > noun.i and (
-                c.dep_ in ("acl", "ccomp") and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
-                or c.dep_ == "acl" and any(g.dep_ == "aux" and g.lower_ == "to" and g.i < c.i for g in c.children)
-                or c.dep_ == "prep" and c.lower_ in ("for", "on", "about", "against", "of", "to"))), None)
-            if clause is None:
-                continue
-            if holder is None and clause.dep_ == "prep":
-                continue  # "complaints that ..." is annotated without a holder; "support for X" alone is no attribution
-            toks = sorted(clause.subtree, key=lambda t: t.i)
-            if clause.dep_ == "prep":
-                toks = toks[1:]
-            if len(toks) < 2:
-                continue
-            src = sorted(holder.subtree, key=lambda t: t.i) if holder is not None else []
-            src = [t for t in src if t.dep_ != "case"] or src
-            # Like "according to", the cue is a single word that no coordination or addressee rule applies to.
-            drafts[noun.i] = _Draft(noun, "nominal", holder, src, [_trim(text, *_char_span(toks))], False, True,
-                                    according=True)
-
-    # 4d. Passives and "Asked ..." with the holder left out or in a by-phrase.
-    if profile == "broad":
-        for verb, base in cues:
-            if verb.i not in drafts:
-                d = _passive_draft(text, verb, base) or _agent_draft(text, verb, base)
-                if d is not None:
-                    drafts[verb.i] = d
-
-    # 4e. "in the latest poll, X leads": a document or poll as the holder of the clause it frames.
-    if profile == "broad":
-        cue_verbs = {v.i for v, _ in cues}
-        for prep in doc:
-            if prep.lower_ in ("in", "by") and prep.dep_ == "prep" and prep.i not in drafts \
-                    and prep.head.i not in cue_verbs and _in_spans(prep.idx, quotes) is None:
-                d = _document_draft(text, prep)
-                if d is not None:
-                    drafts[prep.i] = d
-
-    # 4f. "X is skeptical of Y", "X was quick to note ...": a copula with an attitude adjective.
-    if profile == "broad":
-        for adj in doc:
-            if adj.i not in drafts and _in_spans(adj.idx, quotes) is None:
-                d = _adjective_draft(text, adj)
-                if d is not None:
-                    drafts[adj.i] = d
-
-    # 4g. Verbs of emotion: "That rattled Rubio", "voters angered by the ruling" (the experiencer holds it).
-    if profile == "broad":
-        for verb in doc:
-            if verb.lower_ in _EMOTION_FORMS and verb.i not in drafts and _in_spans(verb.idx, quotes) is None:
-                d = _emotion_draft(text, verb)
-                if d is not None:
-                    drafts[verb.i] = d
-
-    # 4h. A verb with a nominal cue as its object: "took a swipe at X", "made no mention of X".
-    if profile == "broad":
-        for verb in doc:
-            if verb.pos_ == "VERB" and verb.i not in drafts and _in_spans(verb.idx, quotes) is None:
-                d = _light_verb_draft(text, verb)
-                if d is not None:
-                    drafts[verb.i] = d
-
-    # 4i. Evidentials: "Carson seems to recognize ...", "It appears that ...": no holder; the subject is content.
-    if profile == "broad":
-        for verb, base in cues:
-            if base in _EVIDENTIALS and not (verb.i in drafts and drafts[verb.i].kind == "designation"):
-                d = _evidential_draft(text, verb, base)
-                if d is not None:
-                    drafts[verb.i] = d
-
-    # 4j. Hearsay adverbs: "The group is reportedly spending $1.5 million": no holder, the clause is content.
-    if profile == "broad":
-        for adv in doc:
-            if adv.lower_ in _HEARSAY_ADVERBS and adv.dep_ == "advmod" and adv.i not in drafts \
-                    and adv.head.pos_ in ("VERB", "AUX") and adv.head.i not in drafts \
-                    and _in_spans(adv.idx, quotes) is None:
-                pieces = _pieces_around(text, sorted(adv.head.subtree, key=lambda t: t.i), {adv.i})
-                if sum(len(text[a:b].split()) for a, b in pieces) >= 3:
-                    drafts[adv.i] = _Draft(adv, "hearsay", None, [], pieces, False, True, according=True)
+        _add_broad_drafts(doc, quotes, cues, drafts)
 
     # 4k. 'according to X, ...'
     for tok in doc:
@@ -1008,15 +884,16 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
             drafts[head.i].quoted |= d.quoted
             drafts[head.i].reported |= d.reported
             del drafts[i]
+
     out = [d for d in drafts.values() if d.pieces]
     # Drop statements whose cue sits inside another statement's content (nested reports).
     spans = [(p, d) for d in out for p in d.pieces]
     kept = []
     for d in out:
-        outers = [other for p, other in spans
-                  if other is not d and p[0] <= d.verb.idx < p[1]
-                  and not (d.kind == "designation" and other.kind != "designation")]
-        nested = bool(outers)
+        nested = any(
+            other is not d and p[0] <= d.verb.idx < p[1] and not (d.kind == "designation" and other.kind != "designation")
+            for p, other in spans
+        )
         if profile == "broad" and d.base in _NESTED_BASES and d.verb.dep_ in ("advcl", "conj", "parataxis"):
             nested = False  # "X criticised ... as Y explained ...": PolNeAR annotates both reports
         if profile == "broad" and d.base in _NESTED_BASES and d.verb.tag_ in ("VBD", "VBZ", "VBP") \
@@ -1037,6 +914,135 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
 _IT_SPEAKS = {b for b in _BASE_VERBS if b not in _CLAUSE_ONLY and b not in _DESIGNATION_VERBS} | {
     "show", "find", "plan", "want", "seek", "hope", "expect", "support", "oppose", "endorse", "propose", "decline",
     "refuse", "recommend", "issue", "cite"}
+
+
+def _colon_draft(doc: Doc, sent: Span, quotes) -> _Draft | None:
+    """Headline style 'Name: words' at the start of a line ("Milbank: Republicans waving the flag ...")."""
+    text = doc.text
+    colon = next((t for t in sent if t.text == ":"), None)
+    if colon is None or colon.i - sent.start > 6 or colon.i == sent.start or sent.end - colon.i < 4:
+        return None
+    para_start = text.rfind("\n", 0, sent.start_char) + 1
+    if text[para_start:sent.start_char].strip():
+        return None  # not at the start of a line
+    head = [t for t in doc[sent.start:colon.i]]
+    named = any(t.pos_ == "PROPN" for t in head) or all(t.text[:1].isupper() for t in head)
+    if not named or head[0].is_upper and len(head[0]) > 3 or any(t.lower_ in _HEADLINE_LABELS for t in head) \
+            or len(head) == 1 and len(head[0]) == 1:
+        return None  # no name, a dateline ("WASHINGTON:"), a rubric ("Editor's note:") or an interview's "Q:"
+    if _in_spans(colon.idx, quotes) is not None:
+        return None
+    line_end = text.find("\n", colon.idx)
+    content_span = _trim(text, colon.idx + 1, sent.end_char if line_end < 0 else min(line_end, sent.end_char))
+    if len(text[content_span[0]:content_span[1]].split()) < 3:
+        return None
+    return _Draft(colon, "colon", head[-1], head, [content_span], False, True, according=False)
+
+
+def _nominal_draft(text: str, noun: Token) -> _Draft | None:
+    """'Trump's claim that ...', 'his call for ...', 'her decision to ...', 'complaints that ...'."""
+    holder = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if holder is None:
+        # "the Sanders claim to ...": a name compounded onto the noun holds it too.
+        holder = next((c for c in noun.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < noun.i), None)
+    clause = next((c for c in noun.children if c.i > noun.i and (
+        c.dep_ in ("acl", "ccomp") and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
+        or c.dep_ == "acl" and any(g.dep_ == "aux" and g.lower_ == "to" and g.i < c.i for g in c.children)
+        or c.dep_ == "prep" and c.lower_ in ("for", "on", "about", "against", "of", "to"))), None)
+    if clause is None or holder is None and clause.dep_ == "prep":
+        return None  # "complaints that ..." is annotated without a holder; "support for X" alone is no attribution
+    toks = sorted(clause.subtree, key=lambda t: t.i)
+    if clause.dep_ == "prep":
+        toks = toks[1:]
+    if len(toks) < 2:
+        return None
+    src = sorted(holder.subtree, key=lambda t: t.i) if holder is not None else []
+    src = [t for t in src if t.dep_ != "case"] or src
+    # Like "according to", the cue is a single word that no coordination or addressee rule applies to.
+    return _Draft(noun, "nominal", holder, src, [_trim(text, *_char_span(toks))], False, True, according=True)
+
+
+def _add_broad_drafts(doc: Doc, quotes, cues: list[tuple[Token, str]], drafts: dict[int, _Draft]) -> None:
+    """The broad profile's constructions beyond cue verbs with a subject (steps 3b to 4j, in this order)."""
+    text = doc.text
+    # 3b. The parser lost the subject of a finite speech verb ("About 4 in 10 say they ...", "... and
+    #     more than half said ..."): the noun phrase just before the verb, the rest of the sentence after it.
+    for verb, base in cues:
+        if verb.i not in drafts and base in _IT_SPEAKS and verb.tag_ in ("VBD", "VBZ", "VBP") \
+                and _subject(verb) is None:
+            d = _surface_draft(doc, verb, base)
+            if d is not None:
+                drafts[verb.i] = d
+
+    # 4a. Headline style 'Name: words' ("Milbank: Republicans waving the flag of surrender").
+    for sent in _sents(doc).spans:
+        d = _colon_draft(doc, sent, quotes)
+        if d is not None:
+            drafts[d.verb.i] = d
+
+    # 4b. Title-case headlines the tagger reads as one long name ("Maher Tells Guest Violence Is ...").
+    for d in _headline_drafts(doc, quotes, drafts):
+        drafts[d.verb.i] = d
+
+    # 4c. Nominal cues: "Trump's claim that ...", "his call for ...", "her decision to ...", "complaints that ...".
+    for noun in doc:
+        if noun.lower_ in _NOMINAL_CUES and noun.pos_ == "NOUN" and _in_spans(noun.idx, quotes) is None:
+            d = _nominal_draft(text, noun)
+            if d is not None:
+                drafts[noun.i] = d
+
+    # 4d. Passives and "Asked ..." with the holder left out or in a by-phrase.
+    for verb, base in cues:
+        if verb.i not in drafts:
+            d = _passive_draft(text, verb, base) or _agent_draft(text, verb, base)
+            if d is not None:
+                drafts[verb.i] = d
+
+    # 4e. "in the latest poll, X leads": a document or poll as the holder of the clause it frames.
+    cue_verbs = {v.i for v, _ in cues}
+    for prep in doc:
+        if prep.lower_ in ("in", "by") and prep.dep_ == "prep" and prep.i not in drafts \
+                and prep.head.i not in cue_verbs and _in_spans(prep.idx, quotes) is None:
+            d = _document_draft(text, prep)
+            if d is not None:
+                drafts[prep.i] = d
+
+    # 4f. "X is skeptical of Y", "X was quick to note ...": a copula with an attitude adjective.
+    for adj in doc:
+        if adj.i not in drafts and _in_spans(adj.idx, quotes) is None:
+            d = _adjective_draft(text, adj)
+            if d is not None:
+                drafts[adj.i] = d
+
+    # 4g. Verbs of emotion: "That rattled Rubio", "voters angered by the ruling" (the experiencer holds it).
+    for verb in doc:
+        if verb.lower_ in _EMOTION_FORMS and verb.i not in drafts and _in_spans(verb.idx, quotes) is None:
+            d = _emotion_draft(text, verb)
+            if d is not None:
+                drafts[verb.i] = d
+
+    # 4h. A verb with a nominal cue as its object: "took a swipe at X", "made no mention of X".
+    for verb in doc:
+        if verb.pos_ == "VERB" and verb.i not in drafts and _in_spans(verb.idx, quotes) is None:
+            d = _light_verb_draft(text, verb)
+            if d is not None:
+                drafts[verb.i] = d
+
+    # 4i. Evidentials: "Carson seems to recognize ...", "It appears that ...": no holder; the subject is content.
+    for verb, base in cues:
+        if base in _EVIDENTIALS and not (verb.i in drafts and drafts[verb.i].kind == "designation"):
+            d = _evidential_draft(text, verb, base)
+            if d is not None:
+                drafts[verb.i] = d
+
+    # 4j. Hearsay adverbs: "The group is reportedly spending $1.5 million": no holder, the clause is content.
+    for adv in doc:
+        if adv.lower_ in _HEARSAY_ADVERBS and adv.dep_ == "advmod" and adv.i not in drafts \
+                and adv.head.pos_ in ("VERB", "AUX") and adv.head.i not in drafts \
+                and _in_spans(adv.idx, quotes) is None:
+            pieces = _pieces_around(text, sorted(adv.head.subtree, key=lambda t: t.i), {adv.i})
+            if sum(len(text[a:b].split()) for a, b in pieces) >= 3:
+                drafts[adv.i] = _Draft(adv, "hearsay", None, [], pieces, False, True, according=True)
 
 
 # Speech verbs whose reports PolNeAR annotates inside another attribution's content too; nested
