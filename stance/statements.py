@@ -904,6 +904,7 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         kept.append(d)
     if profile == "broad":
         _cut_before_nested_cues(doc.text, kept)
+        kept = _drop_echoes(kept)
         _share_repeated_sources(kept)
     kept.sort(key=lambda d: min(p[0] for p in d.pieces))
     return kept
@@ -1078,6 +1079,16 @@ def _headline_drafts(doc: Doc, quotes, drafts: dict[int, _Draft]) -> list[_Draft
                 out.append(_Draft(tok, base, src[-1], src, [_trim(text, *_char_span(rest))], False, True))
             break
     return out
+
+
+def _drop_echoes(drafts: list[_Draft]) -> list[_Draft]:
+    """Drop a nominal or colon cue whose content another cue already has.
+
+    "took his criticism to X" fires both the light verb and the noun, "said in a statement that ..."
+    both the verb and the noun; PolNeAR has one attribution there, with the verbal cue.
+    """
+    verbal = {tuple(sorted(d.pieces)) for d in drafts if d.base not in ("nominal", "colon")}
+    return [d for d in drafts if d.base not in ("nominal", "colon") or tuple(sorted(d.pieces)) not in verbal]
 
 
 def _share_repeated_sources(drafts: list[_Draft]) -> None:

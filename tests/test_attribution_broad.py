@@ -148,6 +148,10 @@ CASES = [
         [("took a swipe at", "Okafor", ["the committee"])],
         id="light-verb-with-cue-noun"),
     pytest.param(
+        "Reyes kept up his criticism of the mayor.",
+        [("kept up his criticism of", "Reyes", ["the mayor"])],
+        id="light-verb-wins-over-its-own-cue-noun"),
+    pytest.param(
         "The team took a bus to the stadium.",
         [],
         id="light-verb-with-other-noun"),
