@@ -795,7 +795,7 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         if profile == "broad" and not content and not ccomp and base in _IT_SPEAKS \
                 and not (existing and existing.pieces):
             d = draft_for(verb, base)
-            pieces = _preceding_report(doc, verb, d) if d is not None else []
+            pieces = _preceding_report(text, verb, d) if d is not None else []
             if pieces:
                 d.pieces.extend(pieces)
                 d.reported = True
@@ -917,9 +917,9 @@ _IT_SPEAKS = {b for b in _BASE_VERBS if b not in _CLAUSE_ONLY and b not in _DESI
     "refuse", "recommend", "issue", "cite"}
 
 
-def _colon_draft(doc: Doc, sent: Span, quotes) -> _Draft | None:
+def _colon_draft(text: str, sent: Span, quotes) -> _Draft | None:
     """Headline style 'Name: words' at the start of a line ("Milbank: Republicans waving the flag ...")."""
-    text = doc.text
+    doc = sent.doc
     colon = next((t for t in sent if t.text == ":"), None)
     if colon is None or colon.i - sent.start > 6 or colon.i == sent.start or sent.end - colon.i < 4:
         return None
@@ -971,13 +971,13 @@ def _add_broad_drafts(doc: Doc, quotes, cues: list[tuple[Token, str]], drafts: d
     for verb, base in cues:
         if verb.i not in drafts and base in _IT_SPEAKS and verb.tag_ in ("VBD", "VBZ", "VBP") \
                 and _subject(verb) is None:
-            d = _surface_draft(doc, verb, base)
+            d = _surface_draft(text, verb, base)
             if d is not None:
                 drafts[verb.i] = d
 
     # 4a. Headline style 'Name: words' ("Milbank: Republicans waving the flag of surrender").
     for sent in _sents(doc).spans:
-        d = _colon_draft(doc, sent, quotes)
+        d = _colon_draft(text, sent, quotes)
         if d is not None:
             drafts[d.verb.i] = d
 
@@ -1106,13 +1106,13 @@ def _share_repeated_sources(drafts: list[_Draft]) -> None:
         seen.add(span)
 
 
-def _preceding_report(doc: Doc, verb: Token, d: _Draft) -> list[tuple[int, int]]:
+def _preceding_report(text: str, verb: Token, d: _Draft) -> list[tuple[int, int]]:
     """What a sentence-final report refers back to (broad profile).
 
     'Avery remains committed, his aide, Tom Reyes, told the Post.' (the parser coordinates the
     report with the clause before it) and 'As Clyburn noted, voters will ...' (the host clause).
     """
-    text = doc.text
+    doc = verb.doc
     if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children):
         own = {t.i for t in verb.subtree}
         host = [t for t in sorted(verb.head.subtree, key=lambda t: t.i) if t.i not in own]
@@ -1393,8 +1393,9 @@ def _modifiers_between(cop: Token, adj: Token) -> list[Token]:
 _LEFT_NP_POS = {"NUM", "NOUN", "PROPN", "ADJ", "DET", "PRON", "PART"}
 
 
-def _surface_draft(doc: Doc, verb: Token, base: str) -> _Draft | None:
+def _surface_draft(text: str, verb: Token, base: str) -> _Draft | None:
     """A draft from word order alone, for a speech verb whose subject the parse did not attach."""
+    doc = verb.doc
     sent = _sents(doc).of(verb)
     i = verb.i - 1
     while i >= sent.start and (doc[i].pos_ in _LEFT_NP_POS or doc[i].lower_ in ("in", "of", "-") and i > sent.start):
@@ -1407,7 +1408,7 @@ def _surface_draft(doc: Doc, verb: Token, base: str) -> _Draft | None:
     rest = [t for t in doc[verb.i + 1:sent.end] if not (t.is_punct and t.i == sent.end - 1)]
     if len(rest) < 3 or not any(t.pos_ in ("VERB", "AUX") for t in rest):
         return None
-    span = _trim(doc.text, *_char_span(rest))
+    span = _trim(text, *_char_span(rest))
     return _Draft(verb, base, src[-1], src, [span], False, True)
 
 
