@@ -861,8 +861,9 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
             content_span = _trim(text, src_span[1], sent.end_char)
         else:
             content_span = _trim(text, sent.start_char, tok.idx)
-        if content_span[1] - content_span[0] < 8:
-            continue
+        pointer = profile == "broad" and text[content_span[0]:content_span[1]].lower()[:4] in ("that", "this")
+        if content_span[1] - content_span[0] < 8 and not pointer:
+            continue  # "That's according to the filings" points back at what it attributes (broad profile)
         d = _Draft(tok, "according", pobj, src, [content_span], False, True, according=True)
         drafts[tok.i] = d
 

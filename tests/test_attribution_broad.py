@@ -260,6 +260,10 @@ CASES = [
         [("said", "Ortiz", ["the plan failed"])],
         id="hearsay-adverb-on-a-cue-leaves-it-alone"),
     pytest.param(
+        "That's according to the campaign's own filings.",
+        [("according to", "the campaign's own filings", ["That's"])],
+        id="according-to-with-a-pointer"),
+    pytest.param(
         "Kim is speaking to voters in Ohio.",
         [],
         id="weak-form-speaking-is-no-cue"),
