@@ -55,8 +55,8 @@ def run_mode(mode: str, n: int, threads: int, batch_size: int) -> dict:
         pipe = pipeline("text-classification", model=clf._torch_model, tokenizer=clf.tokenizer, device=-1)
         pipe({"text": targets[0], "text_pair": texts[0]})  # warm-up
         start = time.perf_counter()
-        labels = [pipe({"text": t, "text_pair": x}, truncation="only_second", max_length=clf.max_length)["label"]
-                  for t, x in zip(targets, texts)]
+        labels = [pipe({"text": t, "text_pair": clf.model_texts([t], [x])[0]}, truncation="only_second",
+                       max_length=clf.max_length)["label"] for t, x in zip(targets, texts)]
         elapsed = time.perf_counter() - start
     else:
         clf = StanceClassifier.from_pretrained(backend="torch" if mode == "torch" else "onnx")

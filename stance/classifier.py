@@ -395,18 +395,24 @@ class StanceClassifier:
         targets, texts = list(targets), list(texts)
         if len(targets) != len(texts):
             raise ValueError(f"targets and texts differ in length ({len(targets)} vs {len(texts)})")
-        spans = [None] * len(texts) if spans is None else list(spans)
-        if len(spans) != len(texts):
-            raise ValueError(f"spans and texts differ in length ({len(spans)} vs {len(texts)})")
         if batch_size < 1:
             raise ValueError("batch_size must be >= 1")
         for i, (target, text) in enumerate(zip(targets, texts)):
             if not isinstance(target, str) or not isinstance(text, str):
                 raise TypeError(f"item {i}: target and text must be str, got {type(target)} and {type(text)}")
-        if self.config.get("mark_target"):
-            texts = [mark_target(x, t, span=span) for t, x, span in zip(targets, texts, spans)]
+        texts = self.model_texts(targets, texts, spans=spans)
         return batched_logits(self._run, self.tokenizer, targets, texts, max_length=self.max_length,
                               batch_size=batch_size)
+
+    def model_texts(self, targets: Sequence[str], texts: Sequence[str], *,
+                    spans: Sequence[tuple[int, int] | None] | None = None) -> list[str]:
+        """The texts as the model reads them: targets marked ``<< >>`` for models trained that way."""
+        spans = [None] * len(texts) if spans is None else list(spans)
+        if len(spans) != len(texts):
+            raise ValueError(f"spans and texts differ in length ({len(spans)} vs {len(texts)})")
+        if not self.config.get("mark_target"):
+            return list(texts)
+        return [mark_target(x, t, span=span) for t, x, span in zip(targets, texts, spans)]
 
     def _run(self, batch: dict[str, np.ndarray]) -> np.ndarray:
         if self._session is not None:

@@ -222,6 +222,7 @@ def test_mark_target_trains_on_marked_text_and_the_model_marks_at_prediction(tmp
                         lambda self, targets, texts, **kw: seen.extend(texts) or original(self, targets, texts, **kw))
     clf.predict(["the envoy"], ["The envoy spoke."])
     assert seen == ["<< The envoy >> spoke."]
+    assert clf.model_texts(["the envoy"], ["The envoy spoke."]) == seen  # what bench's pipeline baseline feeds
     clf.predict(["the envoy"], ["The envoy met the envoy."], spans=[(14, 23)])  # the second one is meant
     assert seen[-1] == "The envoy met << the envoy >>."
     with pytest.raises(ValueError, match="span 14:40 is outside the text"):
