@@ -62,6 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--max-length", type=int, default=128)
     p.add_argument("--seed", type=int, default=13)
+    p.add_argument("--mark-target", action="store_true", help="wrap the target mention in << >> in the text")
+    p.add_argument("--head", choices=["cls", "target"], default="cls",
+                   help="target: classify [CLS] + the output at the target marker (needs --mark-target)")
+    p.add_argument("--contrast-repeat", type=int, default=1,
+                   help="copies of sentences whose targets have different labels (the shipped model uses 3)")
 
     p = sub.add_parser("eval", help="evaluate attribution or stance")
     ev = p.add_subparsers(dest="what", required=True)
@@ -152,10 +157,14 @@ def _print_summary(statements, shifts) -> None:
 
 
 def _cmd_train(args) -> int:
-    from stance.training import TrainConfig, train
+    import dataclasses
 
-    out = train(TrainConfig(data=tuple(args.data), output_dir=Path(args.out), epochs=args.epochs, lr=args.lr,
-                            batch_size=args.batch_size, max_length=args.max_length, seed=args.seed))
+    from stance.training import DataSpec, TrainConfig, train
+
+    data = tuple(dataclasses.replace(DataSpec.auto(path), contrast_repeat=args.contrast_repeat) for path in args.data)
+    out = train(TrainConfig(data=data, output_dir=Path(args.out), epochs=args.epochs, lr=args.lr,
+                            batch_size=args.batch_size, max_length=args.max_length, seed=args.seed,
+                            mark_target=args.mark_target, head=args.head))
     print(f"Model written to {out}")
     return 0
 

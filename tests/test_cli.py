@@ -1,5 +1,6 @@
 """The CLI prints exactly what an analyst reads, on data with a known answer."""
 import datetime as dt
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -67,3 +68,30 @@ def test_report_rejects_a_csv_without_the_statement_columns(tmp_path, capsys):
     path.write_text("a,b\n1,2\n")
     assert main(["report", str(path), "--out", str(tmp_path / "o")]) == 2
     assert "missing columns article_id" in capsys.readouterr().err
+
+
+def _tiny_training_file(tmp_path):
+    path = tmp_path / "train.jsonl"
+    rows = [("Rome backed Paris but scolded Bonn.", "Paris", "favor"), ("Rome backed Paris but scolded Bonn.", "Bonn", "against"),
+            ("Oslo met Rome.", "Rome", "neutral"), ("Oslo praised Rome.", "Rome", "favor"),
+            ("Oslo condemned Rome.", "Rome", "against"), ("Oslo visited Rome.", "Rome", "neutral")]
+    path.write_text("".join(json.dumps({"text": x, "target": t, "label": y}) + "\n" for x, t, y in rows))
+    return path
+
+
+def test_train_refuses_the_target_head_without_marked_text(tmp_path, capsys):
+    argv = ["train", str(_tiny_training_file(tmp_path)), "--out", str(tmp_path / "m"), "--head", "target"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("stance: error: ") and "set mark_target=True" in err and len(err.splitlines()) == 1
+
+
+def test_train_passes_the_shipped_recipe_options(tmp_path, capsys):
+    out = tmp_path / "m"
+    argv = ["train", str(_tiny_training_file(tmp_path)), "--out", str(out), "--epochs", "1", "--batch-size", "4",
+            "--max-length", "32", "--mark-target", "--head", "target", "--contrast-repeat", "2"]
+    assert main(argv) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == f"Model written to {out}"
+    meta = json.loads((out / "config.json").read_text())
+    assert (meta["head"], meta["mark_target"]) == ("target", True)
+    assert next(iter(meta["data_counts"].values()))["contrast_repeat"] == 2
