@@ -39,6 +39,8 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=None)
     ap.add_argument("--unfreeze-embeddings", action="store_true")
     ap.add_argument("--mark-target", action="store_true", help="wrap the target mention in << >> in the text")
+    ap.add_argument("--unmarked-fraction", type=float, default=0.0,
+                    help="share of training rows left unmarked (teaches targets absent from the text)")
     ap.add_argument("--head", choices=("cls", "target"), default="cls",
                     help="target: classify [CLS] + the output at the target marker (needs --mark-target)")
     args = ap.parse_args()
@@ -52,7 +54,8 @@ def main() -> None:
     config = TrainConfig(data=tuple(data), output_dir=args.output, epochs=args.epochs, lr=args.lr,
                          batch_size=args.batch_size, max_length=args.max_length, seed=args.seed, split_seed=args.split_seed,
                          dev_fraction=args.dev_fraction, max_steps=args.max_steps, num_threads=args.threads,
-                         freeze_embeddings=not args.unfreeze_embeddings, mark_target=args.mark_target, head=args.head)
+                         freeze_embeddings=not args.unfreeze_embeddings, mark_target=args.mark_target, head=args.head,
+                         unmarked_fraction=args.unmarked_fraction)
     out = train(config)
     meta = json.loads((out / "config.json").read_text())
     print(json.dumps({k: meta[k] for k in ("temperature", "calibration", "data_counts", "train")}, indent=2))

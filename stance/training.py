@@ -129,6 +129,8 @@ class TrainConfig:
     max_steps: int | None = None  # stop early (tests, smoke runs); None = full epochs
     mark_target: bool = False  # wrap the target mention in the text in << >> (classifier.mark_target)
     head: str = "cls"  # "target": classify [CLS] + the output at the target marker (needs mark_target)
+    # share of training rows left unmarked, so the model also learns targets that are not in the text
+    unmarked_fraction: float = 0.0
     progress: bool = True
     keep_checkpoint: bool = False
 
@@ -151,6 +153,7 @@ class TrainConfig:
             (self.max_steps is None or self.max_steps >= 1, "max_steps must be >= 1 or None"),
             (self.num_threads is None or self.num_threads >= 1, "num_threads must be >= 1 or None"),
             (self.head in HEADS, f"head must be one of {HEADS}"),
+            (0 <= self.unmarked_fraction < 1, "unmarked_fraction must be in [0, 1)"),
             (self.head != "target" or self.mark_target,
              'head="target" reads the output at the target marker: set mark_target=True'),
         ]
@@ -379,8 +382,10 @@ def _load_split(config: TrainConfig) -> tuple[list[Example], list[Example], dict
     contrastive = contrastive_texts(train_rows)
     copies = [specs[e.source].repeat * (specs[e.source].contrast_repeat if e.text in contrastive else 1) for e in train_rows]
     if config.mark_target:  # after the split, which holds out whole sentences
-        train_rows, dev_rows = ([dataclasses.replace(e, text=mark_target(e.text, e.target, span=e.span)) for e in rows]
-                                for rows in (train_rows, dev_rows))
+        rng = random.Random(config.seed)
+        train_rows = [e if rng.random() < config.unmarked_fraction else
+                      dataclasses.replace(e, text=mark_target(e.text, e.target, span=e.span)) for e in train_rows]
+        dev_rows = [dataclasses.replace(e, text=mark_target(e.text, e.target, span=e.span)) for e in dev_rows]
     train_rows = [e for e, n in zip(train_rows, copies) for _ in range(n)]
     return train_rows, dev_rows, counts
 

@@ -296,3 +296,23 @@ def test_target_head_trains_saves_and_runs_the_same_in_onnx(tmp_path, monkeypatc
     int8 = StanceClassifier.from_pretrained(out, backend="onnx").logits(targets, texts)
     assert type(StanceClassifier.from_pretrained(out, backend="torch")._torch_model).__name__ == "TargetPooledBert"
     assert abs(fp32 - int8).max() < 0.05
+
+
+@pytest.mark.parametrize("fraction", [0.0, 0.5])
+def test_unmarked_fraction_leaves_that_share_of_training_rows_unmarked(tmp_path, fraction):
+    rows = [{"text": f"Officials in city {i} praised the envoy.", "target": "the envoy", "label": "favor"}
+            for i in range(400)]
+    path = tmp_path / "many.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    config = TrainConfig(data=(DataSpec(path),), output_dir=tmp_path / "o", mark_target=True,
+                         unmarked_fraction=fraction, progress=False)
+    train_rows, dev_rows, _ = training._load_split(config)
+    unmarked = sum("<< " not in e.text for e in train_rows) / len(train_rows)
+    assert abs(unmarked - fraction) < 0.08
+    assert all("<< the envoy >>" in e.text for e in dev_rows)  # calibration sees the input used at prediction
+    assert training._load_split(config)[0] == train_rows  # seeded
+
+
+def test_unmarked_fraction_is_checked(tmp_path):
+    with pytest.raises(ValueError, match="unmarked_fraction must be in"):
+        _config(tmp_path, "x", mark_target=True, unmarked_fraction=1.0)
