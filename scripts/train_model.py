@@ -46,8 +46,8 @@ def main() -> None:
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
 
-    data = list(shipped_data_specs(diplomatic_repeat=args.diplomatic_repeat, contrast_repeat=args.contrast_repeat, newsmtsc=not args.no_newsmtsc,
-                                   diplomatic=not args.no_diplomatic))
+    data = list(shipped_data_specs(diplomatic_repeat=args.diplomatic_repeat, contrast_repeat=args.contrast_repeat,
+                                   newsmtsc=not args.no_newsmtsc, diplomatic=not args.no_diplomatic))
     for path in args.data or []:
         data.append(DataSpec(path, text_field=args.text_field, target_field=args.target_field,
                              label_field=args.label_field))

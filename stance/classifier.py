@@ -143,14 +143,18 @@ def mark_target(text: str, target: str, *, span: tuple[int, int] | None = None) 
     return f"{text[:a]}{MARK_OPEN} {text[a:b]} {MARK_CLOSE}{text[b:]}"
 
 
-def encode_pairs(tokenizer, targets: Sequence[str], texts: Sequence[str], *, max_length: int, return_tensors: str):
-    """Tokenize as a sentence pair: [CLS] target [SEP] text [SEP]; only the text is truncated."""
+def encode_pairs(tokenizer, targets: Sequence[str], texts: Sequence[str], *, max_length: int,
+                 return_tensors: str | None, padding: bool = True):
+    """Tokenize as a sentence pair: [CLS] target [SEP] text [SEP]; only the text is truncated.
+
+    ``return_tensors=None, padding=False`` gives unpadded id lists (for length-sorted batching).
+    """
     return tokenizer(
         list(targets),
         list(texts),
         truncation="only_second",
         max_length=max_length,
-        padding=True,
+        padding=padding,
         return_tensors=return_tensors,
     )
 
@@ -180,7 +184,7 @@ def batched_logits(run, tokenizer, targets: list[str], texts: list[str], *, max_
     out = np.zeros((len(texts), len(LABELS)), dtype=np.float32)
     if not texts:
         return out
-    enc = tokenizer(targets, texts, truncation="only_second", max_length=max_length)
+    enc = encode_pairs(tokenizer, targets, texts, max_length=max_length, return_tensors=None, padding=False)
     lengths = np.array([len(ids) for ids in enc["input_ids"]])
     order = np.argsort(lengths, kind="stable")
     pad_id = tokenizer.pad_token_id or 0

@@ -382,10 +382,12 @@ def _load_split(config: TrainConfig) -> tuple[list[Example], list[Example], dict
     contrastive = contrastive_texts(train_rows)
     copies = [specs[e.source].repeat * (specs[e.source].contrast_repeat if e.text in contrastive else 1) for e in train_rows]
     if config.mark_target:  # after the split, which holds out whole sentences
+        def marked(e: Example) -> Example:
+            return dataclasses.replace(e, text=mark_target(e.text, e.target, span=e.span))
+
         rng = random.Random(config.seed)
-        train_rows = [e if rng.random() < config.unmarked_fraction else
-                      dataclasses.replace(e, text=mark_target(e.text, e.target, span=e.span)) for e in train_rows]
-        dev_rows = [dataclasses.replace(e, text=mark_target(e.text, e.target, span=e.span)) for e in dev_rows]
+        train_rows = [e if rng.random() < config.unmarked_fraction else marked(e) for e in train_rows]
+        dev_rows = [marked(e) for e in dev_rows]
     train_rows = [e for e, n in zip(train_rows, copies) for _ in range(n)]
     return train_rows, dev_rows, counts
 

@@ -163,8 +163,7 @@ def evaluate_stance(classifier, *, datasets: dict | None = None, training_files=
             continue
         ds = loader(path, name)
         # gold spans tell a target-marking model which of two "Obama"s is meant
-        where = {"spans": ds.spans} if ds.spans is not None else {}
-        probs = classifier.predict_proba(ds.targets, ds.texts, batch_size=batch_size, **where)
+        probs = classifier.predict_proba(ds.targets, ds.texts, batch_size=batch_size, spans=ds.spans)
         systems = {"classifier": probs}
         if tfidf is not None:
             systems["tfidf_logreg"] = tfidf.predict_proba(_tfidf_inputs(ds.targets, ds.texts))
