@@ -177,8 +177,8 @@ def _cmd_eval(args) -> int:
         if polnear and polnear.exists():
             for profile in (["speech", "broad"] if args.profile == "both" else [args.profile]):
                 table = attribution.evaluate_polnear(polnear, profile=profile, limit=args.limit)
-                print(f"PolNeAR {polnear} (profile {profile}):")
-                print(table.to_string())
+                print(f"PolNeAR {polnear} (profile {profile}, {table.attrs['articles']} articles):")
+                print(attribution.format_polnear_table(table))
         else:
             print("PolNeAR not found; pass --polnear DIR (skipped)")
         metrics = attribution.evaluate_gold(Path(args.gold), Path(args.gold_watchlist))

@@ -8,13 +8,17 @@ import pytest
 
 from stance.evaluation.attribution import (
     GoldSpan,
+    char_token_index,
     evaluate_gold,
     evaluate_polnear,
+    format_polnear_table,
     match_counts,
     polnear_pairs,
     read_brat,
     read_gold,
     shared_data_dir,
+    source_phrase,
+    token_overlap_counts,
 )
 from stance.records import STATEMENT_KINDS
 from stance.watchlist import Watchlist
@@ -48,6 +52,68 @@ def span(*pieces):
 )
 def test_match_counts(pred, gold, exact, overlap):
     assert match_counts(pred, gold) == {"exact": exact, "overlap": overlap}
+
+
+TOKEN_TEXT = "Iran's foreign minister said the rebels were terrorists ."
+
+
+def chars_of(words: str) -> tuple[int, int]:
+    start = TOKEN_TEXT.index(words)
+    return start, start + len(words)
+
+
+@pytest.mark.parametrize(
+    "pred, gold, expected",
+    [
+        # Citron's overlap metric counts tokens: 2 of the gold source's 4 tokens are found.
+        pytest.param(["foreign minister"], ["Iran's foreign minister"], (2, 2, 4), id="half-a-source"),
+        pytest.param(["Iran's foreign minister said"], ["Iran's foreign minister"], (4, 5, 4), id="one-token-too-long"),
+        pytest.param(["the rebels"], ["Iran's foreign minister"], (0, 2, 4), id="disjoint"),
+        # Tokens are pooled per article: two predictions over the same tokens count them once.
+        pytest.param(["foreign minister", "minister"], ["foreign minister"], (2, 2, 2), id="pooled"),
+        # A span that ends inside a token still takes the whole token ("minist" -> "minister").
+        pytest.param([("foreign minister", -2)], ["foreign minister"], (2, 2, 2), id="partial-token"),
+        pytest.param([], ["the rebels were terrorists"], (0, 0, 4), id="nothing-predicted"),
+    ],
+)
+def test_token_overlap_counts(pred, gold, expected):
+    import spacy
+
+    doc = spacy.blank("en")(TOKEN_TEXT)
+
+    def spans(phrases):  # a phrase, or (phrase, characters to cut from its end)
+        out = []
+        for words, cut in (w if isinstance(w, tuple) else (w, 0) for w in phrases):
+            a, b = chars_of(words)
+            out.append(GoldSpan("source", ((a, b + cut),)))
+        return out
+
+    counts = token_overlap_counts(spans(pred), spans(gold), char_token_index(doc))
+    assert (counts["token"], counts["token_pred"], counts["token_gold"]) == expected
+
+
+@pytest.mark.parametrize(
+    "text, name, phrase",
+    [
+        ("Sen. Lindsey Graham (R-S.C.), who chairs the panel, said the deal was dead.",
+         "Sen. Lindsey Graham", "Sen. Lindsey Graham (R-S.C.), who chairs the panel"),
+        ("Brian Fallon, the campaign's press secretary, said they would appeal.",
+         "Brian Fallon", "Brian Fallon, the campaign's press secretary"),
+        ("Mr. Grassley and Mr. Leahy said the program was abused.",
+         "Mr. Grassley", "Mr. Grassley and Mr. Leahy"),
+        # A line break ends the phrase: a dateline is not part of the speaker.
+        ("10:40 a.m.\n\nDonald Trump said he would win.", "Donald Trump", "Donald Trump"),
+        ("He said the talks had failed.", "He", "He"),
+    ],
+)
+def test_source_phrase_is_the_whole_noun_phrase(text, name, phrase):
+    from stance.statements import find_attributions, load_extraction_nlp
+
+    doc = load_extraction_nlp()(text)
+    att = next(a for a in find_attributions(doc, Watchlist(()), None, profile="broad") if a.source is not None)
+    assert text[att.source[0]:att.source[1]] == name
+    a, b = source_phrase(doc, att)
+    assert text[a:b].rstrip(",") == phrase
 
 
 def test_read_brat_discontinuous_and_relations(tmp_path):
@@ -156,3 +222,17 @@ def test_gold_scoring_penalises_wrong_actor(tmp_path):
     path.write_text(json.dumps(item) + "\n", encoding="utf-8")
     metrics = evaluate_gold(path, GOLD_WATCHLIST)
     assert metrics["actor_precision"] == 0.0 and metrics["actor_recall"] == 0.0
+
+
+def test_format_polnear_table_prints_every_metric_in_columns():
+    import pandas as pd
+
+    row = {"exact_precision": 0.5, "exact_recall": 0.25, "exact_f1": 1 / 3,
+           "overlap_precision": 1.0, "overlap_recall": 0.5, "overlap_f1": 2 / 3,
+           "token_precision": 0.8, "token_recall": 0.8, "token_f1": 0.8}
+    table = pd.DataFrame([{"span": "source", **row}]).set_index("span")
+    assert format_polnear_table(table).splitlines() == [
+        "         exact              overlap (spans)    overlap (tokens, Citron)",
+        "span     P     R     F1     P     R     F1     P     R     F1",
+        "source   0.500 0.250 0.333  1.000 0.500 0.667  0.800 0.800 0.800",
+    ]

@@ -1,10 +1,18 @@
 """Attribution evaluation: PolNeAR spans (source, cue, content) and the diplomatic gold set.
 
-PolNeAR scoring counts spans, like BBC Citron's exact metric on PARC 3.0: a predicted span is an
-"exact" match when its characters equal a gold span of the same type, and an "overlap" match
-when it shares at least one character with one; matching is one-to-one (each gold span is used
-once), and precision/recall/F1 are computed over span counts. (Citron's own overlap metric sums
-overlapping tokens instead; span counts are stricter for long contents that are half found.)
+PolNeAR is scored three ways, per span type:
+
+- ``exact``: a predicted span matches when its characters equal a gold span of the same type
+  (one-to-one), as in BBC Citron's exact metric on PARC 3.0;
+- ``overlap``: a predicted span matches when it shares at least one character with a gold span,
+  in a maximum one-to-one matching; precision/recall are over span counts, so a long content
+  that is half found counts as found, and a missed one-token source counts as much as a missed
+  forty-token content;
+- ``token``: Citron's overlap metric (``citron/metrics.py``): the spaCy tokens inside predicted
+  spans that are also inside gold spans, over all predicted tokens (precision) and over all
+  gold tokens (recall). Citron sums overlaps over (predicted quote, gold quote) pairs; here the
+  tokens of each type are pooled per article, which is the same when no token is shared by two
+  quotes of one type and never counts a token twice.
 """
 from __future__ import annotations
 
@@ -152,19 +160,70 @@ def match_counts(pred: list[GoldSpan], gold: list[GoldSpan]) -> dict[str, int]:
     return {"exact": exact, "overlap": overlap}
 
 
+def token_overlap_counts(pred: list[GoldSpan], gold: list[GoldSpan], token_of_char) -> dict[str, int]:
+    """Citron-style token overlap of one span type in one article.
+
+    ``token_of_char[i]`` is the index of the token that character ``i`` belongs to (a token owns
+    its trailing whitespace, as in Citron's character index).
+    """
+    def tokens(spans):
+        return {token_of_char[i] for s in spans for a, b in s.pieces for i in range(a, b)}
+
+    p, g = tokens(pred), tokens(gold)
+    return {"token": len(p & g), "token_pred": len(p), "token_gold": len(g)}
+
+
+def char_token_index(doc) -> list[int]:
+    index = [0] * len(doc.text)
+    for tok in doc:
+        for i in range(tok.idx, tok.idx + len(tok.text_with_ws)):
+            index[i] = tok.i
+    return index
+
+
 def predicted_spans(text: str, *, nlp=None, watchlist: Watchlist | None = None) -> list[GoldSpan]:
     from ..statements import _default_nlp, find_attributions
 
     nlp = nlp if nlp is not None else _default_nlp()
     doc = nlp(text)
-    return _spans_from(find_attributions(doc, watchlist or Watchlist(()), None), text)
+    return _spans_from(find_attributions(doc, watchlist or Watchlist(()), None), doc)
 
 
-def _spans_from(atts, text: str) -> list[GoldSpan]:
+def source_phrase(doc, att) -> tuple[int, int] | None:
+    """The whole noun phrase around an attribution's source, as PolNeAR marks sources.
+
+    The extractor keeps the speaker's name ("Sen. Lindsey Graham"); PolNeAR's source is the
+    full phrase with appositions, parentheticals, relative clauses and coordinated holders
+    ("Sen. Lindsey Graham (R-S.C.), who chairs the panel,"). That is the parse subtree of the
+    name's head, cut to the contiguous run around the name that stays clear of the cue and
+    the content and inside the name's sentence (line breaks end it: datelines, headlines).
+    """
+    if att.source is None:
+        return None
+    a, b = att.source
+    name = [t for t in doc if a <= t.idx < b]
+    if not name:
+        return att.source
+    inside = {t.i for t in name}
+    root = next((t for t in name if t.head.i not in inside or t.head.i == t.i), name[0])
+    blocked = {i for lo, hi in (att.cue, *att.content) for i in range(lo, hi)}
+    keep = {t.i for t in root.subtree if t.idx not in blocked and "\n" not in t.text} | inside
+    sent = root.sent
+    lo, hi = min(inside), max(inside)
+    while lo - 1 in keep and lo - 1 >= sent.start:
+        lo -= 1
+    while hi + 1 in keep and hi + 1 < sent.end:
+        hi += 1
+    start, end = doc[lo].idx, doc[hi].idx + len(doc[hi].text)
+    return (min(start, a), max(end, b))
+
+
+def _spans_from(atts, doc) -> list[GoldSpan]:
+    text = doc.text
     out = []
     for a in atts:
         if a.source is not None:
-            out.append(GoldSpan("source", (_strip(text, *a.source),)))
+            out.append(GoldSpan("source", (_strip(text, *source_phrase(doc, a)),)))
         out.append(GoldSpan("cue", (_strip(text, *a.cue),)))
         out.append(GoldSpan("content", tuple(_strip(text, *p) for p in a.content)))
     return out
@@ -179,7 +238,7 @@ def evaluate_polnear(
     profile: str = "speech",
     speech_only: bool = False,
 ) -> pd.DataFrame:
-    """Precision/recall/F1 per span type (rows) for exact and overlap matching (columns).
+    """Precision/recall/F1 per span type (rows) for exact, overlap and token matching (columns; see the module doc).
 
     ``profile`` is passed to :func:`stance.statements.find_attributions`; PolNeAR annotates
     attitudes ("wants", "supports") and nested attributions too, which ``"broad"`` covers.
@@ -189,11 +248,12 @@ def evaluate_polnear(
     pairs = polnear_pairs(Path(split_dir))[:limit]
     nlp = nlp if nlp is not None else _default_nlp()
     empty = Watchlist(())
-    totals = {k: {"pred": 0, "gold": 0, "exact": 0, "overlap": 0} for k in SPAN_TYPES}
+    totals = {k: {"pred": 0, "gold": 0, "exact": 0, "overlap": 0, "token": 0, "token_pred": 0, "token_gold": 0}
+              for k in SPAN_TYPES}
     texts = [p.read_text(encoding="utf-8") for p, _ in pairs]
     for (txt_path, ann_path), text, doc in zip(pairs, texts, nlp.pipe(texts, batch_size=16, n_process=n_process)):
         gold = read_brat(ann_path, text)
-        pred = _spans_from(find_attributions(doc, empty, None, profile=profile), text)
+        pred = _spans_from(find_attributions(doc, empty, None, profile=profile), doc)
         if speech_only:
             # Score against speech attributions only; predictions that hit an attitude/evidential
             # attribution are set aside rather than counted as false positives.
@@ -202,25 +262,41 @@ def evaluate_polnear(
             pred = [p for p in pred if not any(o.kind == p.kind and o.chars() & p.chars() for o in other)
                     or any(g.kind == p.kind and g.chars() & p.chars() for g in speech)]
             gold = speech
+        token_of_char = char_token_index(doc)
         for kind in SPAN_TYPES:
             g = [s for s in gold if s.kind == kind and s.pieces]
             p = [s for s in pred if s.kind == kind and s.pieces]
-            counts = match_counts(p, g)
+            counts = {**match_counts(p, g), **token_overlap_counts(p, g, token_of_char)}
             totals[kind]["pred"] += len(p)
             totals[kind]["gold"] += len(g)
-            totals[kind]["exact"] += counts["exact"]
-            totals[kind]["overlap"] += counts["overlap"]
+            for key, value in counts.items():
+                totals[kind][key] += value
     rows = []
     for kind in SPAN_TYPES:
         t = totals[kind]
         row = {"span": kind, "n_pred": t["pred"], "n_gold": t["gold"]}
-        for mode in ("exact", "overlap"):
-            p = t[mode] / t["pred"] if t["pred"] else 0.0
-            r = t[mode] / t["gold"] if t["gold"] else 0.0
+        for mode, n_pred, n_gold in (("exact", "pred", "gold"), ("overlap", "pred", "gold"),
+                                     ("token", "token_pred", "token_gold")):
+            p = t[mode] / t[n_pred] if t[n_pred] else 0.0
+            r = t[mode] / t[n_gold] if t[n_gold] else 0.0
             f = 2 * p * r / (p + r) if p + r else 0.0
             row.update({f"{mode}_precision": p, f"{mode}_recall": r, f"{mode}_f1": f, f"{mode}_matched": t[mode]})
         rows.append(row)
-    return pd.DataFrame(rows).set_index("span")
+    table = pd.DataFrame(rows).set_index("span")
+    table.attrs["articles"] = len(pairs)
+    return table
+
+
+def format_polnear_table(table: pd.DataFrame) -> str:
+    """The table as analysts read it: P/R/F1 for each way of matching, a row per span type."""
+    modes = (("exact", "exact"), ("overlap", "overlap (spans)"), ("token", "overlap (tokens, Citron)"))
+    head1 = f"{'':9}" + "".join(f"{title:<19}" for _, title in modes)
+    head2 = f"{'span':9}" + "P     R     F1     " * len(modes)
+    lines = [head1.rstrip(), head2.rstrip()]
+    for kind, row in table.iterrows():
+        cells = "".join(f"{row[f'{m}_precision']:.3f} {row[f'{m}_recall']:.3f} {row[f'{m}_f1']:.3f}  " for m, _ in modes)
+        lines.append(f"{kind:9}{cells}".rstrip())
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------------------------------------
