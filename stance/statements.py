@@ -795,7 +795,7 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         if profile == "broad" and not content and not ccomp and base in _IT_SPEAKS \
                 and not (existing and existing.pieces):
             d = draft_for(verb, base)
-            pieces = _preceding_report(text, verb, d) if d is not None else []
+            pieces = _preceding_report(text, verb, d, quotes, consumed_quotes) if d is not None else []
             if pieces:
                 d.pieces.extend(pieces)
                 d.reported = True
@@ -1107,13 +1107,21 @@ def _share_repeated_sources(drafts: list[_Draft]) -> None:
         seen.add(span)
 
 
-def _preceding_report(text: str, verb: Token, d: _Draft) -> list[tuple[int, int]]:
+def _preceding_report(text: str, verb: Token, d: _Draft, quotes, consumed) -> list[tuple[int, int]]:
     """What a sentence-final report refers back to (broad profile).
 
     'Avery remains committed, his aide, Tom Reyes, told the Post.' (the parser coordinates the
-    report with the clause before it) and 'As Clyburn noted, voters will ...' (the host clause).
+    report with the clause before it), 'As Clyburn noted, voters will ...' (the host clause), and
+    '"Who knows?" Trump asked.' (the sentence splitter cut the quote off: the report is the quote
+    that ends just before its sentence).
     """
     doc = verb.doc
+    sent = _sents(doc).of(verb)
+    if d.source_toks and d.source_toks[0].i == sent.start and verb.dep_ == "ROOT":
+        before = [q for q in quotes if q[1] <= sent.start_char and q not in consumed
+                  and not re.sub(r"[\s\"“”'’.,?!]", "", text[q[1]:sent.start_char])]
+        if before:
+            return [before[-1]]
     if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children):
         own = {t.i for t in verb.subtree}
         host = [t for t in sorted(verb.head.subtree, key=lambda t: t.i) if t.i not in own]

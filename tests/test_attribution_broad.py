@@ -271,6 +271,10 @@ CASES = [
         "Kim continues to lead the race.",
         [],
         id="weak-form-continues-is-no-cue"),
+    pytest.param(
+        "The mayor spoke first. “Does he not understand what the new bridge will cost the town?” Ortiz said.",
+        [("said", "Ortiz", ["Does he not understand what the new bridge will cost the town?"])],
+        id="report-after-a-quote-cut-off-by-the-sentence-splitter"),
 ]
 
 
