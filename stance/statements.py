@@ -211,10 +211,25 @@ _ATTITUDE_VERBS = (
     "aim", "look", "read", "share", "paint", "care",
 )
 # Forms that are cues in under a third of their uses on PolNeAR train, unlike the lemma's other forms:
-# "speaking at a rally", "continues to lead in the polls" ("spoke", "continued" stay).
-_WEAK_FORMS = {"speak", "speaks", "speaking", "continue", "continues", "attack", "attacks"}
+# "speaking at a rally", "continues to lead in the polls", "a planned visit" ("spoke", "continued" stay).
+_WEAK_FORMS = {"speak", "speaks", "speaking", "continue", "continues", "attack", "attacks", "planned"}
+# Spelling rules _forms leaves out (its speech-verb forms stay as they are): "worried", "slammed", "discusses".
+_DOUBLING = {"plan", "prefer", "slam", "brag", "shrug", "regret", "concur"}
+
+
+def _spelled_forms(base: str) -> set[str]:
+    out = set()
+    if base.endswith("y") and base[-2:-1] not in ("a", "e", "i", "o", "u"):
+        out |= {base[:-1] + "ies", base[:-1] + "ied"}
+    if base.endswith(("s", "sh", "ch", "x", "z")):
+        out.add(base + "es")
+    if base in _DOUBLING:
+        out |= {base + base[-1] + "ed", base + base[-1] + "ing"}
+    return out
+
+
 _ATTITUDE_FORMS: dict[str, str] = {
-    f: b for b in _ATTITUDE_VERBS for f in _forms(b, {"see": ("saw", "seen", "sees", "seeing"), "know": ("knew", "known"),
+    f: b for b in _ATTITUDE_VERBS for f in _spelled_forms(b) | _forms(b, {"see": ("saw", "seen", "sees", "seeing"), "know": ("knew", "known"),
                                                       "feel": ("felt",), "hear": ("heard",), "seek": ("sought",),
                                                       "understand": ("understood",), "speak": ("spoke", "spoken"),
                                                       "choose": ("chose", "chosen"), "decry": ("decries", "decried"),

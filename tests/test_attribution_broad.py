@@ -275,6 +275,14 @@ CASES = [
         "The mayor spoke first. “Does he not understand what the new bridge will cost the town?” Ortiz said.",
         [("said", "Ortiz", ["Does he not understand what the new bridge will cost the town?"])],
         id="report-after-a-quote-cut-off-by-the-sentence-splitter"),
+    pytest.param(
+        "Ortiz slammed the new budget.",
+        [("slammed", "Ortiz", ["the new budget"])],
+        id="attitude-verb-with-doubled-consonant"),
+    pytest.param(
+        "The mayor worried that the bridge would close.",
+        [("worried", "The mayor", ["that the bridge would close"])],
+        id="attitude-verb-in-y-ied"),
 ]
 
 
