@@ -283,6 +283,10 @@ CASES = [
         "The mayor worried that the bridge would close.",
         [("worried", "The mayor", ["that the bridge would close"])],
         id="attitude-verb-in-y-ied"),
+    pytest.param(
+        "Ortiz compared the new plan to a tax hike.",
+        [("compared", "Ortiz", ["the new plan to a tax hike"])],
+        id="comparison-verb"),
 ]
 
 
