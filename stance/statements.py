@@ -1221,7 +1221,8 @@ def _evidential_draft(text: str, verb: Token, base: str) -> _Draft | None:
 def _agent_draft(text: str, verb: Token, base: str) -> _Draft | None:
     """Any cue in the passive with a by-phrase: 'Kasich, endorsed by the Globe', 'a plan opposed by unions'.
 
-    The holder is the agent; the content is the passive subject or, for a participle, the noun it modifies.
+    The holder is the agent; the content is the passive subject or, for a participle, the noun it modifies,
+    or, in 'As reported by the Globe, X ...', the clause the as-phrase frames.
     """
     agent = next((c for c in verb.children if c.dep_ == "agent"), None)
     holder = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
@@ -1231,6 +1232,9 @@ def _agent_draft(text: str, verb: Token, base: str) -> _Draft | None:
     if subj is not None:
         toks = list(subj.subtree)
     elif verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+        own = {t.i for t in verb.subtree}
+        toks = [t for t in verb.head.subtree if t.i not in own]
+    elif verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children):
         own = {t.i for t in verb.subtree}
         toks = [t for t in verb.head.subtree if t.i not in own]
     else:

@@ -287,6 +287,10 @@ CASES = [
         "Ortiz compared the new plan to a tax hike.",
         [("compared", "Ortiz", ["the new plan to a tax hike"])],
         id="comparison-verb"),
+    pytest.param(
+        "As first reported by the Globe, the mayor spent the money.",
+        [("reported", "the Globe", ["the mayor spent the money."])],
+        id="as-reported-by"),
 ]
 
 
