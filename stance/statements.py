@@ -462,6 +462,19 @@ def _participle_subject(verb: Token) -> Token | None:
     return _subject(host)
 
 
+# Verbs whose object is the subject of their infinitive: "led some to wonder", "forced X to admit".
+_OBJECT_CONTROL = {f for b in ("lead", "leave", "prompt", "force", "require", "cause", "spur", "compel", "drive")
+                   for f in _forms(b, {"lead": ("led",), "leave": ("left",), "drive": ("drove", "driven")}.get(b, ()))}
+
+
+def _controller(verb: Token) -> Token | None:
+    """The object of a causative verb, which holds the infinitive after it (broad profile)."""
+    if verb.dep_ != "xcomp" or verb.head.lower_ not in _OBJECT_CONTROL \
+            or any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+        return None
+    return next((c for c in verb.head.children if c.dep_ == "dobj" and c.i < verb.i), None)
+
+
 def _relative_subject(verb: Token) -> Token | None:
     """The "who" of "voters who want ...": the holder is resolved through the noun, the source span is the pronoun."""
     if verb.dep_ != "relcl":
@@ -608,6 +621,8 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         subj = _subject(verb)
         if subj is None and profile == "broad":
             subj = _participle_subject(verb)
+        elif profile == "broad":
+            subj = _controller(verb) or subj
         if subj is None or _in_spans(subj.idx, quotes) is not None and _in_spans(verb.idx, quotes) is None:
             return None
         if subj.lower_ in ("it", "that", "this", "which", "who", "what", "there") and subj.dep_ != "nsubjpass":

@@ -291,6 +291,10 @@ CASES = [
         "As first reported by the Globe, the mayor spent the money.",
         [("reported", "the Globe", ["the mayor spent the money."])],
         id="as-reported-by"),
+    pytest.param(
+        "The defeat led some donors to question whether Ortiz can win.",
+        [("to question", "some donors", ["whether Ortiz can win"])],
+        id="object-of-a-causative-holds-the-infinitive"),
 ]
 
 
