@@ -825,7 +825,9 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
                 c.dep_ in ("dobj", "xcomp") or c.dep_ == "advmod" and c.lower_ == "so"
                 or base == "ask" and c.dep_ == "prep" and c.lower_ in ("for", "about"))]
             content = sorted((t for c in objs for t in c.subtree if not (c.dep_ == "prep" and t.i == c.i)), key=lambda t: t.i)
-        if profile == "broad" and not content and not ccomp and base in _IT_SPEAKS \
+        as_clause = base in _AS_NOTED and verb.dep_ == "advcl" \
+            and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
+        if profile == "broad" and not content and not ccomp and (base in _IT_SPEAKS or as_clause) \
                 and not (existing and existing.pieces):
             d = draft_for(verb, base)
             pieces = _preceding_report(text, verb, d, quotes, consumed_quotes) if d is not None else []
@@ -942,6 +944,12 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         _share_repeated_sources(kept)
     kept.sort(key=lambda d: min(p[0] for p in d.pieces))
     return kept
+
+
+# Attitude verbs that frame their host clause in "as X pointed out, ...", like speech verbs do
+# (not "as we know it", "as the crowd cheered": there "as" is a manner or a time).
+_AS_NOTED = {"point", "learn", "speculate", "document", "hint", "highlight", "acknowledge", "recognize", "recount",
+             "detail", "outline", "forecast", "expect", "suspect", "fear", "hope", "assume", "imagine", "decide"}
 
 
 # Cue verbs whose subject "it" is an organisation or document ("it said", "it plans to raise rates")

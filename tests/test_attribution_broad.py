@@ -295,6 +295,14 @@ CASES = [
         "The defeat led some donors to question whether Ortiz can win.",
         [("to question", "some donors", ["whether Ortiz can win"])],
         id="object-of-a-causative-holds-the-infinitive"),
+    pytest.param(
+        "As Ortiz pointed out, the bridge is still closed.",
+        [("pointed out", "Ortiz", ["the bridge is still closed."])],
+        id="as-x-pointed-out"),
+    pytest.param(
+        "The fans cheered as the mayor spoke.",
+        [],
+        id="as-of-time-frames-nothing"),
 ]
 
 
