@@ -303,6 +303,18 @@ CASES = [
         "The fans cheered as the mayor spoke.",
         [],
         id="as-of-time-frames-nothing"),
+    pytest.param(
+        "Ortiz said: the city will pay for the new bridge.",
+        [("said", "Ortiz", ["the city will pay for the new bridge"])],
+        id="colon-after-a-speech-verb-is-no-headline"),
+    pytest.param(
+        "Avery, a senator who supports the levy, said the vote was close.",
+        [("said", "Avery", ["the vote was close"])],
+        id="attitude-describing-the-source-is-part-of-it"),
+    pytest.param(
+        "Avery, a senator who told reporters the levy would pass, said the vote was close.",
+        [("told", "who", ["the levy would pass"]), ("said", "Avery", ["the vote was close"])],
+        id="speech-describing-a-noun-is-kept"),
 ]
 
 
