@@ -475,6 +475,19 @@ def _controller(verb: Token) -> Token | None:
     return next((c for c in verb.head.children if c.dep_ == "dobj" and c.i < verb.i), None)
 
 
+def _reporting_participle_holder(verb: Token) -> Token | None:
+    """The speaker of a participle the parser hung far off inside a reported clause (broad profile).
+
+    "She said her father would back the plan if elected saying that ...": the participle is the
+    speaker's (on PolNeAR train 16 times out of 18 when no comma sets it off).
+    """
+    if verb.tag_ != "VBG" or verb.dep_ != "advcl" or verb.head.dep_ != "ccomp" or verb.i - verb.head.i <= 4 \
+            or verb.doc[verb.i - 1].text == "," or any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children) \
+            or verb.head.head.pos_ not in ("VERB", "AUX"):
+        return None
+    return _subject(verb.head.head)
+
+
 def _relative_subject(verb: Token) -> Token | None:
     """The "who" of "voters who want ...": the holder is resolved through the noun, the source span is the pronoun."""
     if verb.dep_ != "relcl":
@@ -622,7 +635,7 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         if subj is None and profile == "broad":
             subj = _participle_subject(verb)
         elif profile == "broad":
-            subj = _controller(verb) or subj
+            subj = _controller(verb) or _reporting_participle_holder(verb) or subj
         if subj is None or _in_spans(subj.idx, quotes) is not None and _in_spans(verb.idx, quotes) is None:
             return None
         if subj.lower_ in ("it", "that", "this", "which", "who", "what", "there") and subj.dep_ != "nsubjpass":

@@ -315,6 +315,12 @@ CASES = [
         "Avery, a senator who told reporters the levy would pass, said the vote was close.",
         [("told", "who", ["the levy would pass"]), ("said", "Avery", ["the vote was close"])],
         id="speech-describing-a-noun-is-kept"),
+    pytest.param(
+        "In an interview Monday, Ortiz said the process of writing the budget could be “messy,” adding, "
+        "“Democracy is messy.”",
+        [("said", "Ortiz", ["the process of writing the budget could be “messy,” adding, “Democracy is messy"]),
+         ("adding", None, ["Democracy is messy."])],
+        id="participle-inside-a-reported-clause-is-the-speaker-s"),
 ]
 
 
