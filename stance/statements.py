@@ -441,6 +441,12 @@ def _subject(verb: Token) -> Token | None:
     return None
 
 
+# Plural nouns for things people put out: "released statements deploring ...", "ran ads attacking ..." are
+# held by whoever put them out, not by the things.
+_WRITINGS = {"statements", "ads", "editorials", "articles", "letters", "messages", "emails", "videos", "posts",
+             "tweets", "reports", "signs", "banners", "documents", "filings", "commercials", "mailers", "columns"}
+
+
 def _participle_subject(verb: Token) -> Token | None:
     """The holder of a participle the parser hung off a preposition or a noun (broad profile).
 
@@ -452,7 +458,8 @@ def _participle_subject(verb: Token) -> Token | None:
         return _subject(verb.head) if verb.head.pos_ in ("VERB", "AUX") else None  # "stood up to say ..."
     if verb.tag_ != "VBG" or verb.dep_ not in ("pcomp", "acl"):
         return None
-    people = verb.head.tag_ in ("NNS", "NNPS", "PROPN") or verb.head.lower_ in ("those", "many", "some")
+    people = (verb.head.tag_ in ("NNS", "NNPS", "PROPN") or verb.head.lower_ in ("those", "many", "some")) \
+        and verb.head.lower_ not in _WRITINGS
     if verb.dep_ == "acl" and people:
         return verb.head  # "pastors supporting Cruz", "those backing the plan": the people it describes
     host = verb.head.head

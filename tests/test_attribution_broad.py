@@ -321,6 +321,10 @@ CASES = [
         [("said", "Ortiz", ["the process of writing the budget could be “messy,” adding, “Democracy is messy"]),
          ("adding", None, ["Democracy is messy."])],
         id="participle-inside-a-reported-clause-is-the-speaker-s"),
+    pytest.param(
+        "The group ran ads attacking the mayor.",
+        [("attacking", "The group", ["the mayor"])],
+        id="participle-on-writings-is-held-by-who-put-them-out"),
 ]
 
 
