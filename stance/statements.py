@@ -1324,7 +1324,8 @@ def _plain_passive_draft(text: str, verb: Token, base: str, subj: Token | None) 
 
 # Holders that "in ..." introduces as the source of a clause ("in the poll, Kasich was at 25 percent");
 # with statements, interviews and reports it is mostly a circumstance, not annotated.
-_DOCUMENT_NOUNS = {"poll", "polls", "survey", "surveys"}
+# Plurals ("trails in the polls", "in national polls") are the polls in general and mostly not annotated.
+_DOCUMENT_NOUNS = {"poll", "survey"}
 
 
 # "in Forbes' words", "by the AP's tally": a possessor's view as the frame of a clause.

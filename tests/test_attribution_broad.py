@@ -325,6 +325,10 @@ CASES = [
         "The group ran ads attacking the mayor.",
         [("attacking", "The group", ["the mayor"])],
         id="participle-on-writings-is-held-by-who-put-them-out"),
+    pytest.param(
+        "Lopez still trails Avery in the polls.",
+        [],
+        id="in-the-polls-in-general-holds-nothing"),
 ]
 
 
