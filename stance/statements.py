@@ -796,7 +796,11 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         if ccomp:
             content = sorted(ccomp[0].subtree, key=lambda t: t.i)
         elif profile == "broad" and base in ("show", "find", "see"):
-            content = _right_content(verb, set())  # "a poll showed a one-point race" (PolNeAR's evidentials)
+            # "a poll showed a one-point race" (PolNeAR's evidentials); a person who "found jobs" or "helped
+            # found the network" is no evidence (under a third of those are cues on PolNeAR train)
+            subj = _subject(verb)
+            if not (base == "find" and subj is not None and subj.pos_ in ("PROPN", "PRON")):
+                content = _right_content(verb, set())
         elif profile == "broad" and base in _OBJECT_ATTITUDES:
             # "agreed to debate", "would like to see", "thinks about", "believes in": no clause needed
             content = sorted((t for c in verb.children if c.i > verb.i and (

@@ -329,6 +329,14 @@ CASES = [
         "Lopez still trails Avery in the polls.",
         [],
         id="in-the-polls-in-general-holds-nothing"),
+    pytest.param(
+        "Ortiz found a new job in May.",
+        [],
+        id="person-finding-an-object-is-no-evidence"),
+    pytest.param(
+        "The survey found a close race in Ohio.",
+        [("found", "The survey", ["a close race in Ohio"])],
+        id="survey-finding-an-object"),
 ]
 
 
