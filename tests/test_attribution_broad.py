@@ -337,6 +337,10 @@ CASES = [
         "The survey found a close race in Ohio.",
         [("found", "The survey", ["a close race in Ohio"])],
         id="survey-finding-an-object"),
+    pytest.param(
+        "It is fair to say that the mayor lost the vote.",
+        [],
+        id="inherited-it-is-no-speaker"),
 ]
 
 
