@@ -674,11 +674,11 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         base = _cue_base(tok)
         if base is None and profile == "broad" and tok.pos_ == "VERB":
             base = _ATTITUDE_FORMS.get(tok.lower_)
-            if base is None and tok.lower_ not in _AUX_FORMS and _named_subject(tok) and any(
-                c.dep_ == "ccomp" and c.i > tok.i for c in tok.children
-            ):
+            if base is None and tok.lower_ not in _AUX_FORMS and tok.tag_ != "VBG" and tok.dep_ != "xcomp" \
+                    and _named_subject(tok) and any(c.dep_ == "ccomp" and c.i > tok.i for c in tok.children):
                 # Any verb with a clausal complement and a person as subject ("Trump doubts that ...",
                 # "Clinton insisted ..."): PolNeAR counts these as attributions. Clause-only, like "believe".
+                # Participles and infinitives ("making it too heavy", "helping it recover") mostly are not.
                 base = "believe"
         # Cues inside quotes ("I think ...") are left out in both profiles: on PolNeAR train they
         # cost more precision than they gave recall.

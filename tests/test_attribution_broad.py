@@ -341,6 +341,10 @@ CASES = [
         "It is fair to say that the mayor lost the vote.",
         [],
         id="inherited-it-is-no-speaker"),
+    pytest.param(
+        "Ortiz is doing what he can to win the vote.",
+        [],
+        id="participle-with-a-clause-is-no-cue-by-itself"),
 ]
 
 
