@@ -345,6 +345,11 @@ CASES = [
         "Ortiz is doing what he can to win the vote.",
         [],
         id="participle-with-a-clause-is-no-cue-by-itself"),
+    pytest.param(
+        "Ortiz said the new plan would cost the city millions of dollars and warned that taxes would rise.",
+        [("said", "Ortiz", ["the new plan would cost the city millions of dollars and warned that taxes would rise"]),
+         ("warned", None, ["that taxes would rise"])],
+        id="coordinated-cue-inside-a-reported-clause-is-the-speaker-s"),
 ]
 
 
