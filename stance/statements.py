@@ -508,12 +508,14 @@ _CLOCK = {"a.m.", "p.m.", "am", "pm", "a.m", "p.m"}
 
 
 def _broad_source(verb: Token, subj: Token, src: list[Token]) -> tuple[Token, list[Token]]:
-    """Undo two parse errors around live-blog timestamps ("9:30 p.m.<newline>Trump says ...").
+    """Undo parse errors around live-blog timestamps ("9:30 p.m.<newline>Trump says ...") and datelines.
 
-    The time can be a second subject of the verb, or run into the subject's phrase across the line break;
-    PolNeAR's source is the name after it.
+    The time or the dateline ("MYRTLE BEACH, S.C. - Sen. Cruz continued ...") can be a second subject of
+    the verb, or the time run into the subject's phrase across the line break; PolNeAR's source is the
+    name after it.
     """
-    if subj.lower_ in _CLOCK:
+    dateline = subj.is_upper and len(subj) > 1 and src and src[0].i == _sents(subj.doc).of(subj).start
+    if subj.lower_ in _CLOCK or dateline:  # "MYRTLE BEACH, S.C. - Sen. Cruz continued ...": two subjects too
         later = [c for c in verb.children if c.dep_ == "nsubj" and subj.i < c.i < verb.i]
         if later:
             subj = later[-1]

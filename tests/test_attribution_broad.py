@@ -350,6 +350,14 @@ CASES = [
         [("said", "Ortiz", ["the new plan would cost the city millions of dollars and warned that taxes would rise"]),
          ("warned", None, ["that taxes would rise"])],
         id="coordinated-cue-inside-a-reported-clause-is-the-speaker-s"),
+    pytest.param(
+        "MYRTLE BEACH, S.C. - Sen. Maria Lopez continued her attacks on the mayor on Saturday.",
+        [("continued", "Sen. Maria Lopez", ["her attacks on the mayor"])],
+        id="dateline-parsed-as-a-second-subject"),
+    pytest.param(
+        "NASA said the launch would slip.",
+        [("said", "NASA", ["the launch would slip"])],
+        id="upper-case-name-is-no-dateline"),
 ]
 
 
