@@ -358,6 +358,10 @@ CASES = [
         "NASA said the launch would slip.",
         [("said", "NASA", ["the launch would slip"])],
         id="upper-case-name-is-no-dateline"),
+    pytest.param(
+        "Ortiz was forced to face the criticism of the council.",
+        [],
+        id="light-verb-infinitive-under-another-verb"),
 ]
 
 
