@@ -362,6 +362,14 @@ CASES = [
         "Ortiz was forced to face the criticism of the council.",
         [],
         id="light-verb-infinitive-under-another-verb"),
+    pytest.param(
+        "Ortiz has maintained a lead in the race.",
+        [],
+        id="maintain-with-an-object-is-no-report"),
+    pytest.param(
+        "Ortiz maintained that the bridge was safe.",
+        [("maintained", "Ortiz", ["that the bridge was safe"])],
+        id="maintain-with-a-clause"),
 ]
 
 
