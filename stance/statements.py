@@ -609,6 +609,11 @@ def _right_content(verb: Token, skip: set[int]) -> list[Token]:
     return out
 
 
+# Attitude verbs whose "on"/"at" phrase is a place or an occasion ("appeared on Fox", "spoke at a rally").
+_PLACE_VERBS = {"appear", "seem", "sound", "speak", "vote", "look"}
+_TIME_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "night", "day",
+               "morning", "afternoon", "evening", "weekend", "time", "times", "point", "once", "twitter", "television",
+               "tv", "stage", "rally", "event", "campaign", "trail", "behalf", "condition", "record", "air"}
 _CIRCUMSTANCE_HEADS = {
     "on", "in", "at", "during", "after", "before", "while", "when", "since", "via", "through", "from",
 }
@@ -867,6 +872,14 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
                 d.pieces.extend(pieces)
                 d.reported = True
                 continue
+        if profile == "broad" and not content and not ccomp and base not in _BASE_VERBS \
+                and base not in _CLAUSE_ONLY_ATTITUDE and base not in _PLACE_VERBS:
+            # "commented on the ruling", "lashed out at the press": for an attitude verb the "on"/"at"
+            # phrase is the topic, not a circumstance as in "said on Sunday"
+            topic = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("on", "at") and c.i > verb.i
+                          and not any(g.dep_ == "pobj" and g.lower_ in _TIME_WORDS for g in c.children)), None)
+            if topic is not None:
+                content = [t for t in sorted(topic.subtree, key=lambda t: t.i) if t.i != topic.i]
         if not content and verb.dep_ == "parataxis" and verb.head.i != verb.i and not (existing and existing.pieces):
             # "Survival, Mr. VandeHei says, depends on ...": the host clause around the aside is the content.
             d = draft_for(verb, base)

@@ -370,6 +370,18 @@ CASES = [
         "Ortiz maintained that the bridge was safe.",
         [("maintained", "Ortiz", ["that the bridge was safe"])],
         id="maintain-with-a-clause"),
+    pytest.param(
+        "Ortiz lashed out at the council over the budget.",
+        [("lashed out", "Ortiz", ["the council over the budget"])],
+        id="attitude-verb-with-an-at-topic"),
+    pytest.param(
+        "Ortiz appeared on television on Sunday.",
+        [],
+        id="appear-on-is-a-place"),
+    pytest.param(
+        "Ortiz commented on Sunday.",
+        [],
+        id="on-a-day-is-no-topic"),
 ]
 
 
