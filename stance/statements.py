@@ -819,6 +819,9 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
             content = sorted((t for c in verb.children if c.i > verb.i and (
                 c.dep_ == "xcomp" or c.dep_ == "dobj" and base == "believe"
                 or c.dep_ == "prep" and c.lower_ in _OBJECT_ATTITUDES[base]) for t in c.subtree), key=lambda t: t.i)
+        elif profile == "broad" and base == "look" and any(
+                c.dep_ == "acomp" or c.dep_ == "prep" and c.lower_ == "like" for c in verb.children):
+            pass  # "Clinton looks weaker", "looks like a two-person race": mostly not annotated
         elif (base not in _CLAUSE_ONLY and base not in _CLAUSE_ONLY_ATTITUDE and base not in _NO_OBJECT_CONTENT
               and base not in _DESIGNATION_VERBS and not (profile == "broad" and base in _CLAUSE_ONLY_BROAD)):
             content = _right_content(verb, set())
@@ -1290,7 +1293,8 @@ _HEARSAY_ADVERBS = {"reportedly", "allegedly", "purportedly", "reputedly", "seem
 
 def _evidential_draft(text: str, verb: Token, base: str) -> _Draft | None:
     """'Carson seems to recognize his problem': no source (an evidential); subject and complement are content."""
-    comp = [c for c in verb.children if c.i > verb.i and c.dep_ in ("xcomp", "ccomp", "acomp", "attr", "oprd")]
+    comp = [c for c in verb.children if c.i > verb.i and (c.dep_ in ("xcomp", "ccomp", "acomp", "attr", "oprd")
+                                                      or c.dep_ == "prep" and c.lower_ == "like")]
     if not comp:
         return None
     subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)

@@ -382,6 +382,14 @@ CASES = [
         "Ortiz commented on Sunday.",
         [],
         id="on-a-day-is-no-topic"),
+    pytest.param(
+        "The race seems like a contest between two people.",
+        [("seems", None, ["The race", "like a contest between two people"])],
+        id="seems-like-is-an-evidential"),
+    pytest.param(
+        "Lopez looks much weaker than she did last year.",
+        [],
+        id="looks-with-an-adjective-is-no-cue"),
 ]
 
 
