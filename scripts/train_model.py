@@ -14,6 +14,7 @@ import json
 import logging
 from pathlib import Path
 
+from stance.classifier import HEADS
 from stance.training import DataSpec, TrainConfig, shipped_data_specs, train
 
 def main() -> None:
@@ -41,7 +42,7 @@ def main() -> None:
     ap.add_argument("--mark-target", action="store_true", help="wrap the target mention in << >> in the text")
     ap.add_argument("--unmarked-fraction", type=float, default=0.0,
                     help="share of training rows left unmarked (teaches targets absent from the text)")
-    ap.add_argument("--head", choices=("cls", "target"), default="cls",
+    ap.add_argument("--head", choices=HEADS, default="cls",
                     help="target: classify [CLS] + the output at the target marker (needs --mark-target)")
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")

@@ -865,8 +865,7 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
                 c.dep_ in ("dobj", "xcomp") or c.dep_ == "advmod" and c.lower_ == "so"
                 or base == "ask" and c.dep_ == "prep" and c.lower_ in ("for", "about"))]
             content = sorted((t for c in objs for t in c.subtree if not (c.dep_ == "prep" and t.i == c.i)), key=lambda t: t.i)
-        as_clause = base in _AS_NOTED and verb.dep_ == "advcl" \
-            and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
+        as_clause = base in _AS_NOTED and _as_clause(verb)
         if profile == "broad" and not content and not ccomp and (base in _IT_SPEAKS or as_clause) \
                 and not (existing and existing.pieces):
             d = draft_for(verb, base)
@@ -1228,13 +1227,12 @@ def _preceding_report(text: str, verb: Token, d: _Draft, quotes, consumed) -> li
                   and not re.sub(r"[\s\"“”'’.,?!]", "", text[q[1]:sent.start_char])]
         if before:
             return [before[-1]]
-    if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children):
+    if _as_clause(verb):
         own = {t.i for t in verb.subtree}
         host = [t for t in sorted(verb.head.subtree, key=lambda t: t.i) if t.i not in own]
         return [p for p in _pieces_around(text, host, set()) if len(text[p[0]:p[1]].split()) >= 3]
     if not d.source_toks or verb.dep_ not in ("conj", "ROOT"):
         return []
-    sent = _sents(doc).of(verb)
     first = d.source_toks[0].i
     if first - 1 <= sent.start or doc[first - 1].text != "," or any(c.dep_ == "cc" for c in verb.children):
         return []
@@ -1307,6 +1305,15 @@ def _evidential_draft(text: str, verb: Token, base: str) -> _Draft | None:
     return _Draft(verb, base, None, [], pieces, False, True)
 
 
+# Passive subjects that stand for something else ("it was reported that ...", "a plan which was opposed").
+_PLACEHOLDER_SUBJECTS = {"it", "this", "that", "there", "which", "who"}
+
+
+def _as_clause(verb: Token) -> bool:
+    """'as X noted', 'as reported by X': a subordinate verb that frames its host clause."""
+    return verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
+
+
 def _agent_draft(text: str, verb: Token, base: str) -> _Draft | None:
     """Any cue in the passive with a by-phrase: 'Kasich, endorsed by the Globe', 'a plan opposed by unions'.
 
@@ -1320,15 +1327,12 @@ def _agent_draft(text: str, verb: Token, base: str) -> _Draft | None:
     subj = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
     if subj is not None:
         toks = list(subj.subtree)
-    elif verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+    elif verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON") or _as_clause(verb):
         own = {t.i for t in verb.subtree}
-        toks = [t for t in verb.head.subtree if t.i not in own]
-    elif verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children):
-        own = {t.i for t in verb.subtree}
-        toks = [t for t in verb.head.subtree if t.i not in own]
+        toks = [t for t in verb.head.subtree if t.i not in own]  # the noun it modifies, or the framed clause
     else:
         return None
-    if subj is not None and subj.lower_ in ("it", "this", "that", "there", "which", "who"):
+    if subj is not None and subj.lower_ in _PLACEHOLDER_SUBJECTS:
         return None
     pieces = _pieces_around(text, sorted(toks, key=lambda t: t.i), set())
     if not pieces:
@@ -1338,7 +1342,7 @@ def _agent_draft(text: str, verb: Token, base: str) -> _Draft | None:
 
 def _plain_passive_draft(text: str, verb: Token, base: str, subj: Token | None) -> _Draft | None:
     """'Clinton was booed', 'the plan was criticized as reckless': the passive subject (and any clause) is content."""
-    if subj is None or subj.lower_ in ("it", "this", "that", "there", "which", "who") \
+    if subj is None or subj.lower_ in _PLACEHOLDER_SUBJECTS \
             or any(c.dep_ == "agent" for c in verb.children):
         return None  # with a by-phrase, the agent is the source (see _agent_draft)
     clauses = {t.i for c in subj.subtree if c.dep_ in ("relcl", "acl") for t in c.subtree}
@@ -1446,7 +1450,7 @@ def _adjective_draft(text: str, adj: Token) -> _Draft | None:
 _EMOTION_VERBS = ("anger", "rattle", "alarm", "horrify", "infuriate", "startle", "thrill", "trouble", "puzzle",
                   "dismay", "disappoint", "exasperate", "intrigue", "impress", "unsettle", "mystify", "frustrate",
                   "outrage", "delight", "irritate", "annoy", "offend", "stun", "enrage", "bother", "embarrass",
-                  "baffle", "disgust", "appal", "appall", "scare", "frighten", "anger", "excite", "inspire",
+                  "baffle", "disgust", "appal", "appall", "scare", "frighten", "excite", "inspire",
                   "energize", "energise", "alienate", "reassure")
 _EMOTION_FORMS = {f: b for b in _EMOTION_VERBS for f in _forms(b, {
     "horrify": ("horrifies", "horrified"), "mystify": ("mystifies", "mystified"), "appal": ("appals", "appalled"),
@@ -1577,7 +1581,7 @@ _NOMINAL_CUES = {
     "inclination", "passion", "embrace", "assurance", "assurances", "blame", "disagreement", "disagreements",
     "reluctance", "reference", "references", "pledges", "condolences", "admiration", "implication", "reply",
     "query", "queries", "worry", "worries", "decision", "request", "requests", "refusal", "desire", "intention",
-    "insistence", "suggestions", "predictions", "promises", "vows", "threats", "warnings", "denials",
+    "suggestions", "predictions", "promises", "vows", "threats", "warnings", "denials",
 }
 # Headline rubrics that end in a colon but name no speaker.
 _HEADLINE_LABELS = {

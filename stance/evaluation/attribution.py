@@ -201,7 +201,7 @@ def source_phrase(doc, att) -> tuple[int, int] | None:
     if att.source is None:
         return None
     a, b = att.source
-    name = [t for t in doc if a <= t.idx < b]
+    name = doc.char_span(a, b, alignment_mode="expand")
     if not name:
         return att.source
     inside = {t.i for t in name}
