@@ -8,13 +8,16 @@ import pytest
 
 from stance.evaluation.attribution import (
     GoldSpan,
+    QuoteSpans,
     char_token_index,
+    citron_overlap_counts,
     evaluate_gold,
     evaluate_polnear,
     format_polnear_table,
     match_counts,
     polnear_pairs,
     read_brat,
+    read_brat_quotes,
     read_gold,
     shared_data_dir,
     source_phrase,
@@ -90,6 +93,76 @@ def test_token_overlap_counts(pred, gold, expected):
 
     counts = token_overlap_counts(spans(pred), spans(gold), char_token_index(doc))
     assert (counts["token"], counts["token_pred"], counts["token_gold"]) == expected
+
+
+CITRON_TEXT = "Iran's foreign minister said the rebels were terrorists and added that talks were over ."
+
+
+def quote(source="", cue="", content=""):
+    """QuoteSpans over phrases of CITRON_TEXT (first occurrence); an empty phrase is no span."""
+    def pieces(words):
+        if not words:
+            return ()
+        start = CITRON_TEXT.index(words)
+        return ((start, start + len(words)),)
+
+    return QuoteSpans(pieces(source), pieces(cue), pieces(content))
+
+
+SAID = dict(source="Iran's foreign minister", cue="said", content="the rebels were terrorists")
+ADDED = dict(source="Iran's foreign minister", cue="added", content="talks were over")
+
+
+@pytest.mark.parametrize(
+    "pred, gold, expected_source, expected_content",
+    [
+        # (overlap, predicted length, gold length) in tokens, summed as citron/metrics.py sums them.
+        pytest.param([quote(**SAID)], [quote(**SAID)], (4, 4, 4), (4, 4, 4), id="identical"),
+        pytest.param([quote(source="foreign minister", cue="said", content="rebels")], [quote(**SAID)],
+                     (2, 2, 4), (1, 1, 4), id="partial"),
+        pytest.param([], [quote(**SAID)], (0, 0, 4), (0, 0, 4), id="nothing-predicted"),
+        # Two gold quotes share one source: its tokens count once per quote in the gold length, and
+        # a prediction that names the source once overlaps both (Citron sums over quote pairs).
+        pytest.param([quote(**SAID), quote(cue="added", content="talks were over")], [quote(**SAID), quote(**ADDED)],
+                     (8, 4, 8), (7, 7, 7), id="shared-source-counts-per-pair"),
+        # A source predicted for a quote that is not in the gold still costs its length.
+        pytest.param([quote(source="the rebels", cue="were", content="terrorists")], [quote(**SAID)],
+                     (0, 2, 4), (1, 1, 4), id="unannotated-quote"),
+    ],
+)
+def test_citron_overlap_counts(pred, gold, expected_source, expected_content):
+    import spacy
+
+    doc = spacy.blank("en")(CITRON_TEXT)
+    counts = citron_overlap_counts(pred, gold, char_token_index(doc))
+    for kind, expected in (("source", expected_source), ("content", expected_content)):
+        got = (counts[f"citron_{kind}"], counts[f"citron_{kind}_pred"], counts[f"citron_{kind}_gold"])
+        assert got == expected, kind
+
+
+def test_read_brat_quotes_gives_a_shared_source_to_each_event(tmp_path):
+    text = "The minister said talks failed and added that he would resign."
+    ann = tmp_path / "c_1234.ann"
+    ann.write_text(
+        "T1\tSource 0 12\tThe minister\n"
+        "T2\tCue 13 17\tsaid\n"
+        "T3\tContent 18 30\ttalks failed\n"
+        "T4\tCue 35 40\tadded\n"
+        "T5\tContent 41 61\tthat he would resign\n"
+        "T6\tAttribution 13 17\tsaid\n"
+        "T7\tAttribution 35 40\tadded\n"
+        "E1\tAttribution:T6 Source:T1 Cue:T2 Content:T3\n"
+        "E2\tAttribution:T7 Cue:T4 Content:T5 Source:T1\n"
+        "E3\tAttribution:T7 Cue:T4\n",
+        encoding="utf-8",
+    )
+    assert read_brat_quotes(ann, text) == [
+        QuoteSpans(((0, 12),), ((13, 17),), ((18, 30),)),
+        QuoteSpans(((0, 12),), ((35, 40),), ((41, 61),)),
+        QuoteSpans((), ((35, 40),), ()),
+    ]
+    # read_brat lists the shared source once: the span-count metrics score distinct spans.
+    assert [s.kind for s in read_brat(ann, text)] == ["source", "cue", "content", "cue", "content"]
 
 
 @pytest.mark.parametrize(
@@ -229,10 +302,11 @@ def test_format_polnear_table_prints_every_metric_in_columns():
 
     row = {"exact_precision": 0.5, "exact_recall": 0.25, "exact_f1": 1 / 3,
            "overlap_precision": 1.0, "overlap_recall": 0.5, "overlap_f1": 2 / 3,
-           "token_precision": 0.8, "token_recall": 0.8, "token_f1": 0.8}
+           "token_precision": 0.8, "token_recall": 0.8, "token_f1": 0.8,
+           "citron_precision": 0.9, "citron_recall": 0.6, "citron_f1": 0.72}
     table = pd.DataFrame([{"span": "source", **row}]).set_index("span")
     assert format_polnear_table(table).splitlines() == [
-        "         exact              overlap (spans)    overlap (tokens, Citron)",
-        "span     P     R     F1     P     R     F1     P     R     F1",
-        "source   0.500 0.250 0.333  1.000 0.500 0.667  0.800 0.800 0.800",
+        "         exact              overlap (spans)    overlap (tokens)   overlap (Citron)",
+        "span     P     R     F1     P     R     F1     P     R     F1     P     R     F1",
+        "source   0.500 0.250 0.333  1.000 0.500 0.667  0.800 0.800 0.800  0.900 0.600 0.720",
     ]

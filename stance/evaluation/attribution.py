@@ -8,11 +8,16 @@ PolNeAR is scored three ways, per span type:
   in a maximum one-to-one matching; precision/recall are over span counts, so a long content
   that is half found counts as found, and a missed one-token source counts as much as a missed
   forty-token content;
-- ``token``: Citron's overlap metric (``citron/metrics.py``): the spaCy tokens inside predicted
-  spans that are also inside gold spans, over all predicted tokens (precision) and over all
-  gold tokens (recall). Citron sums overlaps over (predicted quote, gold quote) pairs; here the
-  tokens of each type are pooled per article, which is the same when no token is shared by two
-  quotes of one type and never counts a token twice.
+- ``token``: token overlap: the spaCy tokens inside predicted spans that are also inside gold
+  spans, over all predicted tokens (precision) and over all gold tokens (recall), with the tokens
+  of each type pooled per article, so no token counts twice;
+- ``citron``: BBC Citron's overlap metric exactly as ``citron/metrics.py`` computes it, the
+  figure its published scores use: per quote (one attribution: source, cue and content), the
+  token lengths of predicted and of gold spans are summed, and the overlap is summed over every
+  (predicted quote, gold quote) pair. It differs from ``token`` only where quotes share tokens:
+  a source that two gold attributions share ("X said ... and added ...", annotated once)
+  counts twice in the gold length and twice in the overlap of a prediction that finds it once,
+  which raises precision above the pooled figure.
 """
 from __future__ import annotations
 
@@ -52,16 +57,9 @@ class GoldSpan:
         return frozenset(i for a, b in self.pieces for i in range(a, b))
 
 
-def read_brat(path: Path, text: str, *, speech_only: bool = False) -> list[GoldSpan]:
-    """Source/Cue/Content text-bound annotations of one brat ``.ann`` file.
-
-    ``speech_only`` keeps only the spans of attributions whose cue holds a reporting verb
-    (or is "according to" / a colon), a diagnostic for how much of PolNeAR's wider notion of
-    attribution (attitudes, evidentials such as "seems") a speech extractor can reach.
-    """
-    if speech_only:
-        keep = _speech_ids(path, text)
-    spans = []
+def _brat_entities(path: Path, text: str) -> dict[str, tuple[str, tuple[tuple[int, int], ...]]]:
+    """Source/Cue/Content text-bound annotations by id: (span type, stripped pieces)."""
+    entities = {}
     for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not _TEXT_BOUND.match(line):
             continue  # relations, notes, and continuation lines of an annotation text with a line break
@@ -71,14 +69,54 @@ def read_brat(path: Path, text: str, *, speech_only: bool = False) -> list[GoldS
         label, _, offsets = parts[1].partition(" ")
         if label not in _BRAT_TYPES:
             continue
-        if speech_only and parts[0] not in keep:
-            continue
         pieces = []
         for piece in offsets.split(";"):
             a, b = piece.split()
             pieces.append(_strip(text, int(a), int(b)))
-        spans.append(GoldSpan(_BRAT_TYPES[label], tuple(p for p in pieces if p[1] > p[0])))
-    return spans
+        entities[parts[0]] = (_BRAT_TYPES[label], tuple(p for p in pieces if p[1] > p[0]))
+    return entities
+
+
+def read_brat(path: Path, text: str, *, speech_only: bool = False) -> list[GoldSpan]:
+    """Source/Cue/Content text-bound annotations of one brat ``.ann`` file.
+
+    ``speech_only`` keeps only the spans of attributions whose cue holds a reporting verb
+    (or is "according to" / a colon), a diagnostic for how much of PolNeAR's wider notion of
+    attribution (attitudes, evidentials such as "seems") a speech extractor can reach.
+    """
+    keep = _speech_ids(path, text) if speech_only else None
+    return [GoldSpan(kind, pieces) for tid, (kind, pieces) in _brat_entities(path, text).items()
+            if keep is None or tid in keep]
+
+
+@dataclass(frozen=True)
+class QuoteSpans:
+    """The spans of one attribution (a brat event, or a prediction); Citron scores these per quote."""
+
+    source: tuple[tuple[int, int], ...]
+    cue: tuple[tuple[int, int], ...]
+    content: tuple[tuple[int, int], ...]
+
+
+def read_brat_quotes(path: Path, text: str, *, speech_only: bool = False) -> list[QuoteSpans]:
+    """One :class:`QuoteSpans` per attribution event (``E`` line) of a brat ``.ann`` file.
+
+    A span two events share (one source for "said ... and added ...") belongs to both quotes.
+    """
+    entities = _brat_entities(path, text)
+    keep = _speech_ids(path, text) if speech_only else None
+    quotes = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if not (line.startswith("E") and len(parts) >= 2):
+            continue
+        args = dict(arg.split(":", 1) for arg in parts[1].split()[1:] if ":" in arg)
+        if keep is not None and args.get("Cue") not in keep:
+            continue
+        spans = {kind: entities[args[label]][1] if args.get(label) in entities else ()
+                 for label, kind in _BRAT_TYPES.items()}
+        quotes.append(QuoteSpans(**spans))
+    return quotes
 
 
 def _speech_ids(path: Path, text: str) -> set[str]:
@@ -173,6 +211,26 @@ def token_overlap_counts(pred: list[GoldSpan], gold: list[GoldSpan], token_of_ch
     return {"token": len(p & g), "token_pred": len(p), "token_gold": len(g)}
 
 
+def citron_overlap_counts(pred: list[QuoteSpans], gold: list[QuoteSpans], token_of_char) -> dict[str, int]:
+    """Citron's overlap counts for one article, per span type: ``citron_<kind>`` (overlap summed
+    over every predicted x gold quote pair), ``citron_<kind>_pred`` and ``citron_<kind>_gold``
+    (token lengths summed per quote). A span covers the tokens from the one holding its first
+    character to the one holding its last, as in Citron's ``CitronParser._get_span``.
+    """
+    def ranges(pieces):
+        return [(token_of_char[a], token_of_char[b - 1] + 1) for a, b in pieces if b > a]
+
+    counts = {}
+    for kind in SPAN_TYPES:
+        p = [ranges(getattr(q, kind)) for q in pred]
+        g = [ranges(getattr(q, kind)) for q in gold]
+        counts[f"citron_{kind}_pred"] = sum(b - a for q in p for a, b in q)
+        counts[f"citron_{kind}_gold"] = sum(b - a for q in g for a, b in q)
+        counts[f"citron_{kind}"] = sum(max(0, min(b1, b2) - max(a1, a2))
+                                       for qp in p for qg in g for a1, b1 in qp for a2, b2 in qg)
+    return counts
+
+
 def char_token_index(doc) -> list[int]:
     index = [0] * len(doc.text)
     for tok in doc:
@@ -218,14 +276,25 @@ def source_phrase(doc, att) -> tuple[int, int] | None:
     return (min(start, a), max(end, b))
 
 
-def _spans_from(atts, doc) -> list[GoldSpan]:
+def _quotes_from(atts, doc) -> list[QuoteSpans]:
     text = doc.text
+    return [QuoteSpans(source=(_strip(text, *source_phrase(doc, a)),) if a.source is not None else (),
+                       cue=(_strip(text, *a.cue),),
+                       content=tuple(_strip(text, *p) for p in a.content))
+            for a in atts]
+
+
+def _spans_from(atts, doc) -> list[GoldSpan]:
+    return _flatten(_quotes_from(atts, doc))
+
+
+def _flatten(quotes: list[QuoteSpans]) -> list[GoldSpan]:
     out = []
-    for a in atts:
-        if a.source is not None:
-            out.append(GoldSpan("source", (_strip(text, *source_phrase(doc, a)),)))
-        out.append(GoldSpan("cue", (_strip(text, *a.cue),)))
-        out.append(GoldSpan("content", tuple(_strip(text, *p) for p in a.content)))
+    for q in quotes:
+        if q.source:
+            out.append(GoldSpan("source", q.source))
+        out.append(GoldSpan("cue", q.cue))
+        out.append(GoldSpan("content", q.content))
     return out
 
 
@@ -238,7 +307,7 @@ def evaluate_polnear(
     profile: str = "speech",
     speech_only: bool = False,
 ) -> pd.DataFrame:
-    """Precision/recall/F1 per span type (rows) for exact, overlap and token matching (columns; see the module doc).
+    """Precision/recall/F1 per span type (rows) for exact, overlap, token and Citron matching (columns; see the module doc).
 
     ``profile`` is passed to :func:`stance.statements.find_attributions`; PolNeAR annotates
     attitudes ("wants", "supports") and nested attributions too, which ``"broad"`` covers.
@@ -248,25 +317,33 @@ def evaluate_polnear(
     pairs = polnear_pairs(Path(split_dir))[:limit]
     nlp = nlp if nlp is not None else _default_nlp()
     empty = Watchlist(())
-    totals = {k: {"pred": 0, "gold": 0, "exact": 0, "overlap": 0, "token": 0, "token_pred": 0, "token_gold": 0}
+    totals = {k: {"pred": 0, "gold": 0, "exact": 0, "overlap": 0, "token": 0, "token_pred": 0, "token_gold": 0,
+                  "citron": 0, "citron_pred": 0, "citron_gold": 0}
               for k in SPAN_TYPES}
     texts = [p.read_text(encoding="utf-8") for p, _ in pairs]
     for (txt_path, ann_path), text, doc in zip(pairs, texts, nlp.pipe(texts, batch_size=16, n_process=n_process)):
+        gold_quotes = read_brat_quotes(ann_path, text, speech_only=speech_only)
+        pred_quotes = _quotes_from(find_attributions(doc, empty, None, profile=profile), doc)
         gold = read_brat(ann_path, text)
-        pred = _spans_from(find_attributions(doc, empty, None, profile=profile), doc)
         if speech_only:
-            # Score against speech attributions only; predictions that hit an attitude/evidential
-            # attribution are set aside rather than counted as false positives.
+            # Score against speech attributions only; predictions whose cue hits an attitude or
+            # evidential attribution are set aside rather than counted as false positives.
             speech = read_brat(ann_path, text, speech_only=True)
-            other = [g for g in gold if g not in speech]
-            pred = [p for p in pred if not any(o.kind == p.kind and o.chars() & p.chars() for o in other)
-                    or any(g.kind == p.kind and g.chars() & p.chars() for g in speech)]
+            other_cues = [g.chars() for g in gold if g.kind == "cue" and g not in speech]
+            speech_cues = [g.chars() for g in speech if g.kind == "cue"]
+            cue_chars = [GoldSpan("cue", q.cue).chars() for q in pred_quotes]
+            pred_quotes = [q for q, c in zip(pred_quotes, cue_chars)
+                           if not any(c & o for o in other_cues) or any(c & s for s in speech_cues)]
             gold = speech
+        pred = _flatten(pred_quotes)
         token_of_char = char_token_index(doc)
+        citron = citron_overlap_counts(pred_quotes, gold_quotes, token_of_char)
         for kind in SPAN_TYPES:
             g = [s for s in gold if s.kind == kind and s.pieces]
             p = [s for s in pred if s.kind == kind and s.pieces]
-            counts = {**match_counts(p, g), **token_overlap_counts(p, g, token_of_char)}
+            counts = {**match_counts(p, g), **token_overlap_counts(p, g, token_of_char),
+                      "citron": citron[f"citron_{kind}"], "citron_pred": citron[f"citron_{kind}_pred"],
+                      "citron_gold": citron[f"citron_{kind}_gold"]}
             totals[kind]["pred"] += len(p)
             totals[kind]["gold"] += len(g)
             for key, value in counts.items():
@@ -276,7 +353,7 @@ def evaluate_polnear(
         t = totals[kind]
         row = {"span": kind, "n_pred": t["pred"], "n_gold": t["gold"]}
         for mode, n_pred, n_gold in (("exact", "pred", "gold"), ("overlap", "pred", "gold"),
-                                     ("token", "token_pred", "token_gold")):
+                                     ("token", "token_pred", "token_gold"), ("citron", "citron_pred", "citron_gold")):
             p = t[mode] / t[n_pred] if t[n_pred] else 0.0
             r = t[mode] / t[n_gold] if t[n_gold] else 0.0
             f = 2 * p * r / (p + r) if p + r else 0.0
@@ -289,7 +366,8 @@ def evaluate_polnear(
 
 def format_polnear_table(table: pd.DataFrame) -> str:
     """The table as analysts read it: P/R/F1 for each way of matching, a row per span type."""
-    modes = (("exact", "exact"), ("overlap", "overlap (spans)"), ("token", "overlap (tokens, Citron)"))
+    modes = (("exact", "exact"), ("overlap", "overlap (spans)"), ("token", "overlap (tokens)"),
+             ("citron", "overlap (Citron)"))
     head1 = f"{'':9}" + "".join(f"{title:<19}" for _, title in modes)
     head2 = f"{'span':9}" + "P     R     F1     " * len(modes)
     lines = [head1.rstrip(), head2.rstrip()]
