@@ -444,6 +444,54 @@ def _subject(verb: Token) -> Token | None:
     return None
 
 
+def _tagged_quote(doc: Doc, quote: tuple[int, int], cue_ids: set[int]) -> bool:
+    """'"Not even one," he said.': a short quote that opens its sentence, closed by a comma and
+    followed by its speech tag (not a scare quote mid-sentence: 'the so-called "experts," he said, ...')."""
+    text = doc.text
+    if not text[quote[0]:quote[1]].rstrip().endswith(","):
+        return False
+    first = next((t for t in doc if t.idx >= quote[0]), None)
+    if first is None or re.sub(r"[\s\"“”‘’'`]", "", text[_sents(doc).of(first).start_char:quote[0]]):
+        return False
+    after = [t for t in doc if quote[1] <= t.idx < quote[1] + 60][:6]
+    for tok in after:
+        if tok.i in cue_ids:
+            return True
+        if not (tok.is_punct or tok.pos_ in ("PROPN", "PRON", "NOUN", "DET", "ADJ")):
+            return False
+    return False
+
+
+def _misattached_subject(verb: Token) -> Token | None:
+    """The speaker of a finite speech verb that the small parser hung on another word.
+
+    - After a quote or clause: '"It's a battle," said David Brock, a Clinton confidant who ...'
+      (the name parsed as the subject of a later verb): the noun phrase right after the verb.
+    - Before an aside: 'Sanders, who sits at zero endorsements, said ...' (the name parsed as the
+      subject of the relative clause, that clause as the verb's complement): the subject of the
+      clause on the verb's left, when a comma follows it.
+    """
+    doc = verb.doc
+    if verb.tag_ not in ("VBD", "VBZ", "VBP") or verb.dep_ not in ("ROOT", "parataxis") or verb.lower_ not in _VERB_FORMS:
+        return None
+    before = doc.text[:verb.idx].rstrip()
+    if before.endswith((",", ",\"", ",”", ",''", ",’", "”,", "\",")):
+        j = verb.i + 1
+        while j < len(doc) and (doc[j].pos_ in ("DET", "ADJ", "PROPN", "NOUN") or doc[j].dep_ in ("amod", "compound")) \
+                and doc[j].lower_ not in _TIME_WORDS:
+            j += 1
+        if j > verb.i + 1 and doc[j - 1].pos_ in ("PROPN", "NOUN") and (j == len(doc) or doc[j].is_punct):
+            return doc[j - 1]
+    if verb.i > 0 and doc[verb.i - 1].text == ",":
+        for clause in (c for c in verb.children if c.i < verb.i and c.dep_ in ("ccomp", "advcl", "parataxis")):
+            subj = next((c for c in clause.children if c.dep_ == "nsubj" and c.pos_ in ("PROPN", "NOUN")), None)
+            after = subj.right_edge.i + 1 if subj is not None else None
+            if after is not None and after < verb.i and (doc[after].text == "," or any(
+                    c.dep_ in ("relcl", "appos") for c in subj.children)):
+                return subj
+    return None
+
+
 # Plural nouns for things people put out: "released statements deploring ...", "ran ads attacking ..." are
 # held by whoever put them out, not by the things.
 _WRITINGS = {"statements", "ads", "editorials", "articles", "letters", "messages", "emails", "videos", "posts",
@@ -655,6 +703,8 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
             subj = _participle_subject(verb)
         elif profile == "broad":
             subj = _controller(verb) or _reporting_participle_holder(verb) or subj
+        if subj is None:
+            subj = _misattached_subject(verb)
         if subj is None or _in_spans(subj.idx, quotes) is not None and _in_spans(verb.idx, quotes) is None:
             return None
         if subj.lower_ in ("it", "that", "this", "which", "who", "what", "there") and subj.dep_ != "nsubjpass":
@@ -769,8 +819,10 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         return [s for (x, y, s) in sent_spans if x < b and y > a]
 
     consumed_quotes: set[tuple[int, int]] = set()
+    cue_ids = {verb.i for verb, _ in cues}
     for q in quotes:
-        if len(text[q[0]:q[1]].split()) < 4 and not re.search(r"[.!?]$", text[q[0]:q[1]].strip(" ,")):
+        if len(text[q[0]:q[1]].split()) < 4 and not re.search(r"[.!?]$", text[q[0]:q[1]].strip(" ,")) \
+                and not _tagged_quote(doc, q, cue_ids):
             continue  # short scare quotes belong to the sentence around them
         candidates = []
         for sent in sents_overlapping(*q):
@@ -805,6 +857,7 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
             continue
         ccomp = [c for c in verb.children if c.dep_ in ("ccomp",) and _in_spans(c.idx, quotes) is None
                  or c.dep_ == "ccomp" and not existing]
+        ccomp.sort(key=lambda c: c.i < verb.i)  # the clause after the verb, before an aside parsed as one
         content: list[Token] = []
         if ccomp:
             content = sorted(ccomp[0].subtree, key=lambda t: t.i)

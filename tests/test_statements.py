@@ -74,6 +74,20 @@ CASES = [
                  [("Charles Lister", "", "direct", "said", "save its bases")], id="analyst-unattributed"),
     pytest.param(DEC, 'Rania Haddad, who teaches politics in Beirut, said Tehran had misread the situation.',
                  [("Rania Haddad", "", "indirect", "said", "misread")], id="academic-unattributed"),
+    # The small parser hangs the speaker on the aside ("who flew ...", "whose latest book ...").
+    pytest.param(DEC, "Araghchi, meanwhile, who flew to Damascus on Sunday, said that the visit showed Iran's commitment.",
+                 [("Araghchi", "Iran", "indirect", "said", "the visit showed")], id="subject-before-relative-aside"),
+    pytest.param(DEC, "One diplomat, who like others spoke on the condition of anonymity, said the message was that "
+                      "Moscow would not give up its bases.",
+                 [("One diplomat", "", "indirect", "said", "Moscow would not give up")], id="subject-before-anonymity-aside"),
+    pytest.param(DEC, "Mr. Haddad, whose latest book, Empire of Sand, maps the proxy networks, said Tehran was a power "
+                      "very much in retreat.",
+                 [("Haddad", "", "indirect", "said", "power very much in retreat")], id="subject-before-apposition"),
+    # A short quote is a statement when its speech tag follows; mid-sentence it is a scare quote.
+    pytest.param(DEC, '“Not even one,” Lavrov said.', [("Lavrov", "Russia", "direct", "said", "Not even one")],
+                 id="short-quote-with-tag"),
+    pytest.param(DEC, 'The so-called "moderates," Lavrov said, were terrorists.',
+                 [("Lavrov", "Russia", "indirect", "said", "were terrorists")], id="short-scare-quote-mid-sentence"),
     pytest.param(DEC, 'UN officials said aid convoys had been blocked for days.',
                  [("UN officials", "", "indirect", "said", "convoys")], id="non-watchlist-officials"),
     pytest.param(DEC, 'A former Iranian ambassador said Tehran had ignored the warning signs.',
