@@ -23,6 +23,7 @@ from __future__ import annotations
 import bisect
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
@@ -976,6 +977,10 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
     if profile == "broad":
         _add_broad_drafts(doc, quotes, cues, drafts)
 
+    # 4. Transcripts: "LAVROV: We are talking with ...", "QUESTION: ...", one turn per line.
+    for d in _transcript_drafts(doc, quotes):
+        drafts[d.verb.i] = d
+
     # 4k. 'according to X, ...'
     for tok in doc:
         if tok.lower_ != "according" or _in_spans(tok.idx, quotes) is not None:
@@ -1058,6 +1063,49 @@ _AS_NOTED = {"point", "learn", "speculate", "document", "hint", "highlight", "ac
 _IT_SPEAKS = {b for b in _BASE_VERBS if b not in _CLAUSE_ONLY and b not in _DESIGNATION_VERBS} | {
     "show", "find", "plan", "want", "seek", "hope", "expect", "support", "oppose", "endorse", "propose", "decline",
     "refuse", "recommend", "issue", "cite"}
+
+
+# "LAVROV: ...", "KATE BOULDUAN: ...", "Q: ...": a speaker label opening a line of a transcript.
+_TURN_LABEL = re.compile(r"^[ \t]*((?:[A-Z][A-Za-z.'’-]*[ \t]+){0,3}[A-Z][A-Za-z.'’-]*)[ \t]*:[ \t]+\S", re.MULTILINE)
+_INTERVIEWER_LABELS = {"q", "a", "question", "answer"}
+
+
+def _transcript_drafts(doc: Doc, quotes) -> list[_Draft]:
+    """Turns of an interview or press-conference transcript: each line a speaker label opens is that
+    speaker's words ("LAVROV: ...", "Sergey Lavrov: ...").
+
+    A document is read as a transcript only when its labels repeat a speaker, or come with
+    "Q:"/"Question:" lines, or three are in capitals, so that a dateline ("MOSCOW: ...") or a
+    headline ("Milbank: ...") stays what it is. "Q:"/"A:" turns themselves are not attributed:
+    who answers is named elsewhere, and PolNeAR leaves most of them unannotated.
+    """
+    text = doc.text
+    turns, interviewer = [], 0
+    for m in _TURN_LABEL.finditer(text):
+        label = m.group(1)
+        if any(w.strip(".'’") in _HEADLINE_LABELS for w in label.lower().split()) \
+                or _in_spans(m.start(1), quotes) is not None:
+            continue
+        if label.lower() in _INTERVIEWER_LABELS:
+            interviewer += 1
+        elif len(label) > 1:
+            turns.append(m)
+    surnames = Counter(m.group(1).split()[-1].lower() for m in turns)
+    capitals = sum(m.group(1).isupper() for m in turns)
+    if not turns or not (max(surnames.values()) >= 2 or interviewer >= 1 or capitals >= 3):
+        return []
+    drafts = []
+    for m in turns:
+        colon = doc.char_span(m.end(1), text.index(":", m.end(1)) + 1, alignment_mode="expand")
+        label = doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
+        if colon is None or label is None or colon[0].text != ":":
+            continue
+        line_end = text.find("\n", colon.end_char)
+        content = _trim(text, colon.end_char, len(text) if line_end < 0 else line_end)
+        if sum(w.isalpha() for w in re.findall(r"[^\W\d_]+|\d+", text[content[0]:content[1]])) < 2:
+            continue  # "Hillary Clinton: 1,769." is a tally, not a turn
+        drafts.append(_Draft(colon[0], "turn", label[-1], list(label), [content], True, False, kind="direct"))
+    return drafts
 
 
 def _colon_draft(text: str, sent: Span, quotes) -> _Draft | None:
@@ -1891,6 +1939,21 @@ class _SpeakerResolver:
             self.groups.append((pos, speaker, actor))
         return speaker, actor
 
+    def resolve_label(self, toks: list[Token]) -> tuple[str, str]:
+        """A transcript's speaker label ("SERGEY LAVROV", "LAVROV", "QUESTION"): the tagger reads
+        capitals poorly, so the label is matched as text, in title case, then by surname."""
+        label = self.text[toks[0].idx: toks[-1].idx + len(toks[-1].text)]
+        name = label.title() if label.isupper() else label
+        listed = self._listed(name) or self._listed_surname(name.split()[-1])
+        if listed is None and len(name.split()) == 1:
+            full = self._earlier_full_name(name, toks[0].idx)
+            if full is not None and full[1]:
+                return full[0], full[1]
+        if listed is None:
+            return label, ""
+        self._remember_person(toks[0].idx, label, listed[1], listed[0])
+        return label, listed[0]
+
     def _remember_person(self, pos: int, speaker: str, full_name: str, actor: str) -> None:
         self.people.append((pos, full_name, actor))
 
@@ -2006,7 +2069,10 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
     # Speakers are resolved in text order so that a pronoun sees every earlier speaker.
     resolved: dict[int, tuple[str, str]] = {}
     for k, d in sorted(enumerate(drafts), key=lambda kd: kd[1].source_toks[0].i if kd[1].source_toks else -1):
-        resolved[k] = resolver.resolve(d.subj, _naming_tokens(d)) if d.subj is not None and d.source_toks else ("", "")
+        if d.base == "turn":
+            resolved[k] = resolver.resolve_label(d.source_toks)
+        else:
+            resolved[k] = resolver.resolve(d.subj, _naming_tokens(d)) if d.subj is not None and d.source_toks else ("", "")
     for k, d in enumerate(drafts):
         speaker, actor = resolved[k]
         pieces = sorted(set(d.pieces))

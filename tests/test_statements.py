@@ -88,6 +88,19 @@ CASES = [
                  id="short-quote-with-tag"),
     pytest.param(DEC, 'The so-called "moderates," Lavrov said, were terrorists.',
                  [("Lavrov", "Russia", "indirect", "said", "were terrorists")], id="short-scare-quote-mid-sentence"),
+    # Transcripts: a speaker label opening a line is a turn; interviewer lines only mark the transcript.
+    pytest.param(DEC, "Question: Will Russia keep its bases in Syria?\n\n"
+                      "Sergey Lavrov: We are talking with the new authorities in Damascus about our bases.\n\n"
+                      "Question: And the airbase?\n\nSergey Lavrov: Nothing has been decided.",
+                 [("Sergey Lavrov", "Russia", "direct", ":", "talking with the new authorities"),
+                  ("Sergey Lavrov", "Russia", "direct", ":", "Nothing has been decided")], id="transcript-title-case"),
+    pytest.param(DEC, "TAPPER: Is Moscow ready to talk?\n\nLAVROV: We are ready to talk to everyone in Damascus.\n\n"
+                      "TAPPER: Even the rebels?",
+                 [("TAPPER", "", "direct", ":", "ready to talk?"),
+                  ("LAVROV", "Russia", "direct", ":", "ready to talk to everyone"),
+                  ("TAPPER", "", "direct", ":", "Even the rebels")], id="transcript-capitals"),
+    pytest.param(DEC, "MOSCOW: Russia said on Monday that it would keep its bases.",
+                 [("Russia", "Russia", "indirect", "said", "keep its bases")], id="dateline-is-no-turn"),
     pytest.param(DEC, 'UN officials said aid convoys had been blocked for days.',
                  [("UN officials", "", "indirect", "said", "convoys")], id="non-watchlist-officials"),
     pytest.param(DEC, 'A former Iranian ambassador said Tehran had ignored the warning signs.',
