@@ -95,3 +95,42 @@ def test_train_passes_the_shipped_recipe_options(tmp_path, capsys):
     meta = json.loads((out / "config.json").read_text())
     assert (meta["head"], meta["mark_target"]) == ("target", True)
     assert next(iter(meta["data_counts"].values()))["contrast_repeat"] == 2
+
+
+def test_eval_attribution_prints_each_measure(tmp_path, capsys):
+    # Two attributions in the text, one of them annotated: every measure's precision halves.
+    text = 'The minister said the talks had failed. "We will go on," Lavrov said.'
+    (tmp_path / "text").mkdir()
+    (tmp_path / "attributions").mkdir()
+    (tmp_path / "text" / "doc-a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "attributions" / "doc-a_1234.ann").write_text(
+        "T1\tSource 0 12\tThe minister\nT2\tCue 13 17\tsaid\nT3\tContent 18 38\tthe talks had failed\n"
+        "T4\tAttribution 13 17\tsaid\nE1\tAttribution:T4 Source:T1 Cue:T2 Content:T3\n", encoding="utf-8")
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({
+        "id": "g1", "split": "dev", "date": "2024-12-05", "text": "Lavrov said Moscow would keep its bases.",
+        "statements": [{"speaker": "Lavrov", "actor": "Russia", "targets": [], "kind": "indirect",
+                        "content": "Moscow would keep its bases"}]}) + "\n", encoding="utf-8")
+    watchlist = Path(__file__).resolve().parents[1] / "data" / "attribution" / "watchlist.yaml"
+    assert main(["eval", "attribution", "--polnear", str(tmp_path), "--profile", "broad",
+                 "--gold", str(gold), "--gold-watchlist", str(watchlist)]) == 0
+    # Tokens: predicted sources "The minister" + "Lavrov" (3) against 2 gold; contents 4 + 4 against 4.
+    assert capsys.readouterr().out.splitlines() == [
+        f"PolNeAR {tmp_path} (profile broad, 1 articles):",
+        "         exact              overlap (spans)    overlap (tokens)   overlap (Citron)",
+        "span     P     R     F1     P     R     F1     P     R     F1     P     R     F1",
+        "source   0.500 1.000 0.667  0.500 1.000 0.667  0.667 1.000 0.800  0.667 1.000 0.800",
+        "cue      0.500 1.000 0.667  0.500 1.000 0.667  0.500 1.000 0.667  0.500 1.000 0.667",
+        "content  0.500 1.000 0.667  0.500 1.000 0.667  0.500 1.000 0.667  0.500 1.000 0.667",
+        f"Gold set ({gold}):",
+        "  items: 1",
+        "  gold_statements: 1",
+        "  statement_recall: 1.000",
+        "  kind_accuracy: 1.000",
+        "  actor_precision: 1.000",
+        "  actor_recall: 1.000",
+        "  target_accuracy: 1.000",
+        "  dev_actor_precision: 1.000",
+        "  dev_actor_recall: 1.000",
+        "  dev_target_accuracy: 1.000",
+    ]
