@@ -316,3 +316,17 @@ def test_unmarked_fraction_leaves_that_share_of_training_rows_unmarked(tmp_path,
 def test_unmarked_fraction_is_checked(tmp_path):
     with pytest.raises(ValueError, match="unmarked_fraction must be in"):
         _config(tmp_path, "x", mark_target=True, unmarked_fraction=1.0)
+
+
+def test_train_script_defaults_are_the_shipped_recipe():
+    """A bare `scripts/train_model.py --output DIR` must retrain the model we ship."""
+    import importlib.util
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("train_model", root / "scripts" / "train_model.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    shipped = json.loads((root / "models" / "stance-minilm" / "config.json").read_text())["config"]
+    recipe = dict(script.SHIPPED_RECIPE)
+    assert recipe.pop("contrast_repeat") == shipped["data"][0]["contrast_repeat"]
+    assert recipe == {key: shipped[key] for key in recipe}
