@@ -19,7 +19,7 @@ from stance.training import DataSpec, TrainConfig, shipped_data_specs, train
 
 # The recipe of models/stance-minilm, so that a bare run reproduces it.
 SHIPPED_RECIPE = {"epochs": 2, "lr": 5e-5, "seed": 14, "split_seed": 13, "contrast_repeat": 3,
-                  "mark_target": True, "head": "target"}
+                  "mark_target": True, "head": "target", "multitarget": False}
 
 
 def main() -> None:
@@ -32,6 +32,8 @@ def main() -> None:
     ap.add_argument("--no-newsmtsc", action="store_true")
     ap.add_argument("--no-diplomatic", action="store_true")
     ap.add_argument("--diplomatic-repeat", type=int, default=2)
+    ap.add_argument("--multitarget", action=argparse.BooleanOptionalAction, default=SHIPPED_RECIPE["multitarget"],
+                    help="add our multi-target news sentences (data/multitarget/), training-only")
     ap.add_argument("--contrast-repeat", type=int, default=SHIPPED_RECIPE["contrast_repeat"],
                     help="extra copies of sentences whose targets have different labels (multi-target contrast)")
     ap.add_argument("--epochs", type=int, default=SHIPPED_RECIPE["epochs"])
@@ -55,7 +57,8 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
 
     data = list(shipped_data_specs(diplomatic_repeat=args.diplomatic_repeat, contrast_repeat=args.contrast_repeat,
-                                   newsmtsc=not args.no_newsmtsc, diplomatic=not args.no_diplomatic))
+                                   newsmtsc=not args.no_newsmtsc, diplomatic=not args.no_diplomatic,
+                                   multitarget=args.multitarget))
     for path in args.data or []:
         data.append(DataSpec(path, text_field=args.text_field, target_field=args.target_field,
                              label_field=args.label_field))

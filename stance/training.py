@@ -60,7 +60,9 @@ class DataSpec:
     (``start_field``/``end_field``). ``repeat`` > 1 oversamples a small in-domain set.
     ``contrast_repeat`` > 1 oversamples *contrastive* rows: sentences whose targets carry different
     labels, the only rows that teach the model to tell targets apart (9% of NewsMTSC train, 38% of
-    its multi-target dev set).
+    its multi-target dev set). ``holdout=False`` keeps a file out of the held-out calibration split
+    (training-only augmentation such as our multi-target sentences), so temperature, ECE and the
+    held-out score stay measured on the same real-data sentences whether or not the file is used.
     """
 
     path: Path
@@ -71,6 +73,7 @@ class DataSpec:
     end_field: str | None = None
     repeat: int = 1
     contrast_repeat: int = 1
+    holdout: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "path", Path(self.path))
@@ -183,8 +186,10 @@ class Example:
 
 
 def shipped_data_specs(*, diplomatic_repeat: int = 2, contrast_repeat: int = 1, newsmtsc: bool = True,
-                       diplomatic: bool = True) -> tuple[DataSpec, ...]:
-    """The shipped model's training files: NewsMTSC train (shared data) + our diplomatic train files.
+                       diplomatic: bool = True, multitarget: bool = False) -> tuple[DataSpec, ...]:
+    """The shipped model's training files: NewsMTSC train (shared data) + our diplomatic train files,
+    and with ``multitarget`` our multi-target news sentences (``data/multitarget/train_*.jsonl``,
+    training-only: they are never held out, and not oversampled since most of them are contrastive).
 
     Files that are absent are left out (logged), so the recipe also runs without ``../shared``.
     """
@@ -205,6 +210,11 @@ def shipped_data_specs(*, diplomatic_repeat: int = 2, contrast_repeat: int = 1, 
                 specs.append(DataSpec(path, repeat=diplomatic_repeat, contrast_repeat=contrast_repeat))
             else:
                 logger.warning("diplomatic train file %s not found; skipped", path)
+    if multitarget:
+        paths = sorted((repo / "data" / "multitarget").glob("train_*.jsonl"))
+        if not paths:
+            logger.warning("no multi-target train files in %s; skipped", repo / "data" / "multitarget")
+        specs.extend(DataSpec(path, holdout=False) for path in paths)
     return tuple(specs)
 
 
@@ -377,8 +387,10 @@ def _load_split(config: TrainConfig) -> tuple[list[Example], list[Example], dict
         counts[str(spec.path)] = {"examples": len(rows), "repeat": spec.repeat,
                                   **({"contrast_repeat": spec.contrast_repeat} if spec.contrast_repeat > 1 else {})}
         examples.extend(rows)
-    train_rows, dev_rows = split_dev(examples, fraction=config.dev_fraction, seed=_split_seed(config))
     specs = {str(s.path): s for s in config.data}
+    train_rows, dev_rows = split_dev([e for e in examples if specs[e.source].holdout],
+                                     fraction=config.dev_fraction, seed=_split_seed(config))
+    train_rows += [e for e in examples if not specs[e.source].holdout]
     contrastive = contrastive_texts(train_rows)
     copies = [specs[e.source].repeat * (specs[e.source].contrast_repeat if e.text in contrastive else 1) for e in train_rows]
     if config.mark_target:  # after the split, which holds out whole sentences

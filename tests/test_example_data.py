@@ -85,12 +85,52 @@ def test_strong_shift_series_have_statements_on_both_sides(articles, expected, a
             assert all((d < SHIFT_DAY) == (side == "before") for d in days), (quote, days)
 
 
-def test_dev_set_passes_the_checker():
+def _checker():
     spec = importlib.util.spec_from_file_location("check_set", ROOT / "scripts" / "check_diplomatic_set.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+def test_dev_set_passes_the_checker():
+    module = _checker()
     rows, errors = module.read_rows(DEV)
     assert not errors
     assert len(rows) >= 350
     assert module.check(rows) == []
     assert all(json.loads(line)["id"].startswith("dipdev-") for line in DEV.read_text().splitlines())
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "data" / "multitarget").glob("train_*.jsonl")), ids=lambda p: p.name)
+def test_multitarget_files_pass_the_checker(path):
+    module = _checker()
+    rows, errors = module.read_rows(path, module.MULTI_TARGET_KEYS)
+    assert not errors
+    assert len(rows) >= 400
+    assert module.check(rows, module.MULTI_TARGET_PHENOMENA) == []
+    assert module.check_multi_target(rows) == []
+    dev_texts = {json.loads(line)["text"] for line in DEV.read_text().splitlines()}
+    assert not dev_texts & {r["text"] for r in rows}
+
+
+def _rows(*triples):
+    return [{"text": t, "target": g, "label": y, "_where": f"x:{n}"} for n, (t, g, y) in enumerate(triples, 1)]
+
+
+@pytest.mark.parametrize(
+    "rows,problem",
+    [
+        (_rows(("A backed B but C scolded D.", "B", "favor"), ("A backed B but C scolded D.", "D", "against")), None),
+        (_rows(("A backed B; B thanked D.", "B", "favor"), ("A backed B; B thanked D.", "D", "neutral")),
+         "occurs 2 times"),
+        (_rows(("A backed B but C scolded D.", "B", "favor")), "single target"),
+        (_rows(("A met B and D.", "B", "neutral"), ("A met B and D.", "D", "neutral")), "contrastive"),
+    ],
+    ids=["ok", "repeated-target", "single-target", "no-contrast"],
+)
+def test_multi_target_check_names_the_problem(rows, problem):
+    errors = _checker().check_multi_target(rows)
+    if problem is None:
+        assert errors == []
+    else:
+        assert any(problem in e for e in errors), errors

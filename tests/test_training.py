@@ -256,6 +256,25 @@ def test_contrast_repeat_oversamples_only_sentences_whose_targets_disagree(tmp_p
         DataSpec(path, contrast_repeat=0)
 
 
+def test_files_without_holdout_train_but_never_change_the_calibration_split(tmp_path):
+    real, extra = tmp_path / "real.jsonl", tmp_path / "extra.jsonl"
+    real.write_text("".join(json.dumps({"text": f"Officials in city {i} praised the envoy.", "target": "the envoy",
+                                        "label": "favor"}) + "\n" for i in range(40)))
+    extra.write_text("".join(json.dumps({"text": f"Town {i} backed Paris but scolded Bonn.", "target": t, "label": y})
+                             + "\n" for i in range(30) for t, y in (("Paris", "favor"), ("Bonn", "against"))))
+
+    def split(*specs):
+        config = TrainConfig(data=specs, output_dir=tmp_path / "o", dev_fraction=0.2, progress=False)
+        return training._load_split(config)
+
+    alone_train, alone_dev, _ = split(DataSpec(real))
+    with_train, with_dev, _ = split(DataSpec(real), DataSpec(extra, holdout=False))
+    assert with_dev == alone_dev  # the same held-out sentences, none of them from the extra file
+    assert len(with_train) == len(alone_train) + 60  # every extra row trains
+    mixed_dev = split(DataSpec(real), DataSpec(extra))[1]
+    assert any("Town" in e.text for e in mixed_dev)  # by default a file is held out from like any other
+
+
 @pytest.mark.parametrize(
     "target,text,expected_token",
     [
@@ -329,4 +348,6 @@ def test_train_script_defaults_are_the_shipped_recipe():
     shipped = json.loads((root / "models" / "stance-minilm" / "config.json").read_text())["config"]
     recipe = dict(script.SHIPPED_RECIPE)
     assert recipe.pop("contrast_repeat") == shipped["data"][0]["contrast_repeat"]
+    multitarget_files = [d["path"] for d in shipped["data"] if "/data/multitarget/" in d["path"]]
+    assert recipe.pop("multitarget") == bool(multitarget_files)
     assert recipe == {key: shipped[key] for key in recipe}
