@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import multiprocessing
 
 import pandas as pd
 import pytest
@@ -56,6 +57,30 @@ def test_cache_refuses_a_file_that_is_not_sqlite(tmp_path):
 
 def _config(folder, out, cache, **kw):
     return BatchConfig(inputs=(folder,), out_dir=out, watchlist=folder / "watchlist.yaml", cache=cache, **kw)
+
+
+def _open_and_put(path, number, barrier):
+    barrier.wait()  # all processes open the new file at the same moment, as pool workers do
+    cache = ScoreCache(path)
+    cache.put_many([(f"key{number}", [{"score": number}])])
+    cache.close()
+
+
+def test_processes_opening_a_new_cache_together_all_succeed(tmp_path):
+    # Once failed: switching the new file to WAL answered "database is locked" to all but one opener.
+    context = multiprocessing.get_context("fork")
+    for trial in range(10):
+        path = tmp_path / f"cache{trial}.sqlite"
+        barrier = context.Barrier(6)
+        workers = [context.Process(target=_open_and_put, args=(path, n, barrier)) for n in range(6)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=60)
+        assert [w.exitcode for w in workers] == [0] * 6
+        cache = ScoreCache(path)
+        assert len(cache) == 6
+        cache.close()
 
 
 def test_unchanged_articles_are_not_rescored_and_grown_corpus_scores_only_new(tmp_path):

@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import sqlite3
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -36,13 +37,19 @@ class ScoreCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._db = sqlite3.connect(self.path, timeout=timeout_s, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("CREATE TABLE IF NOT EXISTS scores (key TEXT PRIMARY KEY, rows TEXT NOT NULL)")
+            _retry_while_locked(self._set_up, timeout_s=timeout_s)
         except sqlite3.DatabaseError as exc:
             raise sqlite3.DatabaseError(
                 f"{self.path}: cannot use this file as a score cache ({exc}); delete it or pass another --cache"
             ) from exc
+
+    def _set_up(self) -> None:
+        # Switching to WAL takes an exclusive lock and SQLite answers "database is locked" at once,
+        # without waiting out the busy timeout, when several workers open a new cache together.
+        if self._db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("CREATE TABLE IF NOT EXISTS scores (key TEXT PRIMARY KEY, rows TEXT NOT NULL)")
 
     def get_many(self, keys: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
         found: dict[str, list[dict[str, Any]]] = {}
@@ -67,6 +74,20 @@ class ScoreCache:
 
     def close(self) -> None:
         self._db.close()
+
+
+def _retry_while_locked(action, *, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    delay = 0.01
+    while True:
+        try:
+            return action()
+        except sqlite3.OperationalError as exc:
+            locked = "locked" in str(exc) or "busy" in str(exc)
+            if not locked or time.monotonic() + delay > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
 
 
 def _strip(row: dict[str, Any]) -> dict[str, Any]:
