@@ -51,6 +51,8 @@ def main() -> None:
                     help="wrap the target mention in << >> in the text")
     ap.add_argument("--unmarked-fraction", type=float, default=0.0,
                     help="share of training rows left unmarked (teaches targets absent from the text)")
+    ap.add_argument("--layer-lr-decay", type=float, default=1.0,
+                    help="each layer below the head trains at this factor of the lr of the one above (1 = off)")
     ap.add_argument("--head", choices=HEADS, default=SHIPPED_RECIPE["head"],
                     help="target: classify [CLS] + the output at the target marker (needs --mark-target)")
     args = ap.parse_args()
@@ -66,7 +68,7 @@ def main() -> None:
                          batch_size=args.batch_size, max_length=args.max_length, seed=args.seed, split_seed=args.split_seed,
                          dev_fraction=args.dev_fraction, max_steps=args.max_steps, num_threads=args.threads,
                          freeze_embeddings=not args.unfreeze_embeddings, mark_target=args.mark_target, head=args.head,
-                         unmarked_fraction=args.unmarked_fraction)
+                         unmarked_fraction=args.unmarked_fraction, layer_lr_decay=args.layer_lr_decay)
     out = train(config)
     meta = json.loads((out / "config.json").read_text())
     print(json.dumps({k: meta[k] for k in ("temperature", "calibration", "data_counts", "train")}, indent=2))

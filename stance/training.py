@@ -15,6 +15,7 @@ import logging
 import math
 import os
 import random
+import re
 import shutil
 import time
 from dataclasses import dataclass
@@ -134,6 +135,8 @@ class TrainConfig:
     head: str = "cls"  # "target": classify [CLS] + the output at the target marker (needs mark_target)
     # share of training rows left unmarked, so the model also learns targets that are not in the text
     unmarked_fraction: float = 0.0
+    # layer-wise lr decay (Sun et al. 2019): each layer below the head trains at this factor of the one above
+    layer_lr_decay: float = 1.0
     progress: bool = True
     keep_checkpoint: bool = False
 
@@ -157,6 +160,7 @@ class TrainConfig:
             (self.num_threads is None or self.num_threads >= 1, "num_threads must be >= 1 or None"),
             (self.head in HEADS, f"head must be one of {HEADS}"),
             (0 <= self.unmarked_fraction < 1, "unmarked_fraction must be in [0, 1)"),
+            (0 < self.layer_lr_decay <= 1, "layer_lr_decay must be in (0, 1]; 1 trains every layer at lr"),
             (self.head != "target" or self.mark_target,
              'head="target" reads the output at the target marker: set mark_target=True'),
         ]
@@ -315,6 +319,29 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
     # refine around the best grid point
     fine = np.exp(np.linspace(np.log(best) - 0.03, np.log(best) + 0.03, 61))
     return float(min(fine, key=nll))
+
+
+def layer_depth(name: str, *, num_layers: int) -> int:
+    """0 for the embeddings, i + 1 for encoder layer i, num_layers + 1 for the pooler and classifier."""
+    found = re.search(r"encoder\.layer\.(\d+)\.", name)
+    if found:
+        return int(found.group(1)) + 1
+    return 0 if ".embeddings." in f".{name}" else num_layers + 1
+
+
+def parameter_groups(model, *, weight_decay: float, layer_lr_decay: float = 1.0) -> list[dict]:
+    """AdamW groups: no weight decay on biases and LayerNorm; ``lr_scale`` = decay ** (layers above)."""
+    top = model.config.num_hidden_layers + 1
+    groups: dict[tuple[bool, int], dict] = {}
+    for name, param in model.named_parameters():
+        if not param.requires_grad:
+            continue
+        decays = not (name.endswith("bias") or "LayerNorm" in name)
+        depth = layer_depth(name, num_layers=top - 1) if layer_lr_decay != 1.0 else top
+        group = groups.setdefault((decays, depth), {"params": [], "weight_decay": weight_decay if decays else 0.0,
+                                                    "lr_scale": layer_lr_decay ** (top - depth)})
+        group["params"].append(param)
+    return [groups[key] for key in sorted(groups, key=lambda k: (not k[0], k[1]))]
 
 
 def _save_tensors(tensors: dict, path: Path) -> None:
@@ -566,10 +593,8 @@ def _train(config: TrainConfig, *, out: Path, fingerprint: str) -> Path:
     if config.freeze_embeddings:
         model.get_parameter(FROZEN_KEY).requires_grad_(False)
     params = [p for p in model.parameters() if p.requires_grad]
-    decay = [p for n, p in model.named_parameters() if p.requires_grad and not (n.endswith("bias") or "LayerNorm" in n)]
-    no_decay = [p for n, p in model.named_parameters() if p.requires_grad and (n.endswith("bias") or "LayerNorm" in n)]
-    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": config.weight_decay},
-                                   {"params": no_decay, "weight_decay": 0.0}], lr=config.lr)
+    optimizer = torch.optim.AdamW(parameter_groups(model, weight_decay=config.weight_decay,
+                                                   layer_lr_decay=config.layer_lr_decay), lr=config.lr)
 
     lengths = [len(e.text) + len(e.target) for e in train_rows]
     steps_per_epoch = math.ceil(len(train_rows) / config.batch_size)
@@ -607,7 +632,7 @@ def _train(config: TrainConfig, *, out: Path, fingerprint: str) -> Path:
             enc = encode_pairs(tokenizer, [train_rows[i].target for i in batch], [train_rows[i].text for i in batch],
                                max_length=config.max_length, return_tensors="pt")
             for group in optimizer.param_groups:
-                group["lr"] = config.lr * lr_factor(step)
+                group["lr"] = config.lr * lr_factor(step) * group["lr_scale"]
             loss = torch.nn.functional.cross_entropy(model(**enc).logits, labels_t[batch])
             optimizer.zero_grad(set_to_none=True)
             loss.backward()

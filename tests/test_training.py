@@ -54,7 +54,8 @@ def test_unknown_label_names_the_line():
 @pytest.mark.parametrize(
     "kwargs,match",
     [({"epochs": 0}, "epochs"), ({"lr": 0}, "lr"), ({"dev_fraction": 0.7}, "dev_fraction"),
-     ({"max_length": 4}, "max_length"), ({"data": ()}, "empty")],
+     ({"max_length": 4}, "max_length"), ({"data": ()}, "empty"),
+     ({"layer_lr_decay": 0}, "layer_lr_decay"), ({"layer_lr_decay": 1.5}, "layer_lr_decay")],
 )
 def test_config_validation(tmp_path, kwargs, match):
     with pytest.raises(ValueError, match=match):
@@ -335,6 +336,36 @@ def test_unmarked_fraction_leaves_that_share_of_training_rows_unmarked(tmp_path,
 def test_unmarked_fraction_is_checked(tmp_path):
     with pytest.raises(ValueError, match="unmarked_fraction must be in"):
         _config(tmp_path, "x", mark_target=True, unmarked_fraction=1.0)
+
+
+@pytest.mark.parametrize("name, depth", [
+    ("bert.embeddings.word_embeddings.weight", 0),
+    ("bert.embeddings.LayerNorm.bias", 0),
+    ("bert.encoder.layer.0.attention.self.query.weight", 1),
+    ("bert.encoder.layer.5.output.dense.bias", 6),
+    ("bert.pooler.dense.weight", 7),
+    ("classifier.weight", 7),
+])
+def test_layer_depth_counts_from_the_embeddings(name, depth):
+    assert training.layer_depth(name, num_layers=6) == depth
+
+
+@pytest.mark.parametrize("decay", [1.0, 0.5])
+def test_parameter_groups_scale_lr_by_depth_and_keep_weight_decay_off_biases(decay):
+    from stance.classifier import build_torch_model
+
+    model = build_torch_model(init_from_backbone=False, head="target")
+    model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
+    groups = training.parameter_groups(model, weight_decay=0.01, layer_lr_decay=decay)
+    names = {id(p): n for n, p in model.named_parameters()}
+    seen = [names[id(p)] for g in groups for p in g["params"]]
+    assert sorted(seen) == sorted(n for n, p in model.named_parameters() if p.requires_grad)
+    for group in groups:
+        for param in group["params"]:
+            name = names[id(param)]
+            assert group["weight_decay"] == (0.0 if name.endswith("bias") or "LayerNorm" in name else 0.01)
+            assert group["lr_scale"] == pytest.approx(decay ** (7 - training.layer_depth(name, num_layers=6)))
+    assert len(groups) == (2 if decay == 1.0 else 16)  # off: the two groups the shipped model was trained with
 
 
 def test_train_script_defaults_are_the_shipped_recipe():
