@@ -331,13 +331,15 @@ def layer_depth(name: str, *, num_layers: int) -> int:
 
 def parameter_groups(model, *, weight_decay: float, layer_lr_decay: float = 1.0) -> list[dict]:
     """AdamW groups: no weight decay on biases and LayerNorm; ``lr_scale`` = decay ** (layers above)."""
-    top = model.config.num_hidden_layers + 1
+    num_layers = model.config.num_hidden_layers
+    top = num_layers + 1  # depth of the pooler and classifier
     groups: dict[tuple[bool, int], dict] = {}
     for name, param in model.named_parameters():
         if not param.requires_grad:
             continue
         decays = not (name.endswith("bias") or "LayerNorm" in name)
-        depth = layer_depth(name, num_layers=top - 1) if layer_lr_decay != 1.0 else top
+        # decay off: one depth for all, so the optimizer keeps the two groups older models trained with
+        depth = layer_depth(name, num_layers=num_layers) if layer_lr_decay != 1.0 else top
         group = groups.setdefault((decays, depth), {"params": [], "weight_decay": weight_decay if decays else 0.0,
                                                     "lr_scale": layer_lr_decay ** (top - depth)})
         group["params"].append(param)
