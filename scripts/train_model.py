@@ -18,8 +18,8 @@ from stance.classifier import HEADS
 from stance.training import DataSpec, TrainConfig, shipped_data_specs, train
 
 # The recipe of models/stance-minilm, so that a bare run reproduces it.
-SHIPPED_RECIPE = {"epochs": 2, "lr": 5e-5, "seed": 14, "split_seed": 13, "contrast_repeat": 3,
-                  "mark_target": True, "head": "target", "multitarget": False}
+SHIPPED_RECIPE = {"epochs": 2, "lr": 5e-5, "seed": 15, "split_seed": 13, "contrast_repeat": 3,
+                  "mark_target": True, "head": "target", "rdrop_alpha": 0.5, "multitarget": False}
 
 
 def main() -> None:
@@ -53,6 +53,10 @@ def main() -> None:
                     help="share of training rows left unmarked (teaches targets absent from the text)")
     ap.add_argument("--layer-lr-decay", type=float, default=1.0,
                     help="each layer below the head trains at this factor of the lr of the one above (1 = off)")
+    ap.add_argument("--rdrop-alpha", type=float, default=SHIPPED_RECIPE["rdrop_alpha"],
+                    help="R-Drop: weight of the KL between two dropout passes (0 = off; doubles training time)")
+    ap.add_argument("--name-swap-fraction", type=float, default=0.0,
+                    help="share of training rows whose named target is swapped for another training mention")
     ap.add_argument("--head", choices=HEADS, default=SHIPPED_RECIPE["head"],
                     help="target: classify [CLS] + the output at the target marker (needs --mark-target)")
     args = ap.parse_args()
@@ -68,7 +72,8 @@ def main() -> None:
                          batch_size=args.batch_size, max_length=args.max_length, seed=args.seed, split_seed=args.split_seed,
                          dev_fraction=args.dev_fraction, max_steps=args.max_steps, num_threads=args.threads,
                          freeze_embeddings=not args.unfreeze_embeddings, mark_target=args.mark_target, head=args.head,
-                         unmarked_fraction=args.unmarked_fraction, layer_lr_decay=args.layer_lr_decay)
+                         unmarked_fraction=args.unmarked_fraction, layer_lr_decay=args.layer_lr_decay,
+                         rdrop_alpha=args.rdrop_alpha, name_swap_fraction=args.name_swap_fraction)
     out = train(config)
     meta = json.loads((out / "config.json").read_text())
     print(json.dumps({k: meta[k] for k in ("temperature", "calibration", "data_counts", "train")}, indent=2))

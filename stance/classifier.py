@@ -35,7 +35,7 @@ REQUIRED_FILES = (CONFIG_FILE, WEIGHTS_FILE) + TOKENIZER_FILES
 FROZEN_KEY = "bert.embeddings.word_embeddings.weight"
 ONNX_FILE = "model.int8.onnx"
 # Bump when the export/quantization recipe changes: it is part of the ONNX cache key.
-ONNX_RECIPE = "q3"
+ONNX_RECIPE = "q4"
 # Pairs per forward pass. With batches of equal token length, small batches are fastest on a
 # CPU (activations stay in cache): scripts/bench_classifier.py, 2 threads, ONNX int8 texts/s
 # 470 at 8-16, 417 at 64, 354 at 128; torch fp32 197 at 16, 188 at 64.
@@ -259,10 +259,11 @@ def load_torch_model(path: Path):
     return model
 
 
-# Left in fp32: the first layer's FFN down-projection, whose post-GELU inputs carry the
-# outliers that per-tensor activation quantization clips. On the 1,141 dev pairs it lifts
-# int8/fp32 label agreement from 97.8% to 98.3% with no speed change beyond run-to-run noise.
-FP32_NODE_PATTERNS = ("layer.0/output/dense/",)
+# Left in fp32: the first two layers' FFN down-projections, whose post-GELU inputs carry the
+# outliers that per-tensor activation quantization clips. On the 1,141 dev pairs, layer 0 alone
+# lifted int8/fp32 label agreement from 97.8% to 98.3% for the seed-14 model; for the R-Drop
+# model it gives 98.1%, and adding layer 1 98.3%, with no speed change beyond run-to-run noise.
+FP32_NODE_PATTERNS = ("layer.0/output/dense/", "layer.1/output/dense/")
 
 
 def export_int8_onnx(model, tokenizer, dest: Path) -> Path:

@@ -67,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="target: classify [CLS] + the output at the target marker (needs --mark-target)")
     p.add_argument("--contrast-repeat", type=int, default=1,
                    help="copies of sentences whose targets have different labels (the shipped model uses 3)")
+    p.add_argument("--rdrop-alpha", type=float, default=0.0,
+                   help="R-Drop: weight of the KL between two dropout passes (0 = off; doubles training time)")
 
     p = sub.add_parser("eval", help="evaluate attribution or stance")
     ev = p.add_subparsers(dest="what", required=True)
@@ -164,7 +166,8 @@ def _cmd_train(args) -> int:
     data = tuple(dataclasses.replace(DataSpec.auto(path), contrast_repeat=args.contrast_repeat) for path in args.data)
     out = train(TrainConfig(data=data, output_dir=Path(args.out), epochs=args.epochs, lr=args.lr,
                             batch_size=args.batch_size, max_length=args.max_length, seed=args.seed,
-                            mark_target=args.mark_target, head=args.head))
+                            mark_target=args.mark_target, head=args.head,
+                            rdrop_alpha=args.rdrop_alpha))
     print(f"Model written to {out}")
     return 0
 

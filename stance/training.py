@@ -137,6 +137,12 @@ class TrainConfig:
     unmarked_fraction: float = 0.0
     # layer-wise lr decay (Sun et al. 2019): each layer below the head trains at this factor of the one above
     layer_lr_decay: float = 1.0
+    # R-Drop (Liang et al. 2021): weight of the symmetric KL between two dropout passes of each batch; 0 = off.
+    # Costs a second forward/backward pass per step.
+    rdrop_alpha: float = 0.0
+    # share of training rows whose named target (a span-labelled mention such as "Trump") is swapped for
+    # another training mention, so the label must come from the sentence, not from who the target is
+    name_swap_fraction: float = 0.0
     progress: bool = True
     keep_checkpoint: bool = False
 
@@ -161,6 +167,8 @@ class TrainConfig:
             (self.head in HEADS, f"head must be one of {HEADS}"),
             (0 <= self.unmarked_fraction < 1, "unmarked_fraction must be in [0, 1)"),
             (0 < self.layer_lr_decay <= 1, "layer_lr_decay must be in (0, 1]; 1 trains every layer at lr"),
+            (self.rdrop_alpha >= 0, "rdrop_alpha must be >= 0; 0 turns R-Drop off"),
+            (0 <= self.name_swap_fraction < 1, "name_swap_fraction must be in [0, 1)"),
             (self.head != "target" or self.mark_target,
              'head="target" reads the output at the target marker: set mark_target=True'),
         ]
@@ -430,7 +438,38 @@ def _load_split(config: TrainConfig) -> tuple[list[Example], list[Example], dict
         train_rows = [e if rng.random() < config.unmarked_fraction else marked(e) for e in train_rows]
         dev_rows = [marked(e) for e in dev_rows]
     train_rows = [e for e, n in zip(train_rows, copies) for _ in range(n)]
+    if config.name_swap_fraction > 0:  # per copy, so the repeats of one sentence get different names
+        names = sorted({e.target for e in train_rows if e.span is not None and is_swappable_name(e.target)})
+        rng = random.Random(f"name-swap-{config.seed}")
+        train_rows = [_maybe_swap(e, rng, names, config.name_swap_fraction) for e in train_rows]
     return train_rows, dev_rows, counts
+
+
+# Mentions that are not names: swapping them would change the grammar, not who is meant.
+_NOT_NAMES = {"he", "she", "him", "her", "his", "hers", "they", "them", "their", "it", "its", "i", "me", "my",
+              "we", "us", "our", "you", "your", "himself", "herself", "themselves"}
+
+
+def _maybe_swap(example: Example, rng: random.Random, names: Sequence[str], fraction: float) -> Example:
+    if example.span is None or not is_swappable_name(example.target) or rng.random() >= fraction:
+        return example
+    name = rng.choice(names)
+    if name.lower() in example.text.lower():  # already someone else in this sentence: keep the row as it is
+        return example
+    return swap_name(example, name)
+
+
+def is_swappable_name(mention: str) -> bool:
+    """A capitalised mention that is not a pronoun ("Trump", "Mr. Obama", not "He" or "the senator")."""
+    return mention[:1].isupper() and mention.strip().lower() not in _NOT_NAMES
+
+
+def swap_name(example: Example, name: str) -> Example:
+    """The example with its target mention, and every other whole-word occurrence of the same string in the
+    sentence, replaced by ``name``; the target becomes ``name``. Works on marked and unmarked text."""
+    old = example.target
+    pattern = re.compile(rf"(?<!\w){re.escape(old)}(?!\w)")
+    return dataclasses.replace(example, target=name, text=pattern.sub(lambda _: name, example.text), span=None)
 
 
 def contrastive_texts(examples: Sequence[Example]) -> set[str]:
@@ -580,6 +619,21 @@ def train(config: TrainConfig) -> Path:
         torch.use_deterministic_algorithms(saved_deterministic)
 
 
+def training_loss(model, enc: dict, labels, *, rdrop_alpha: float = 0.0):
+    """Cross-entropy; with ``rdrop_alpha`` > 0, the R-Drop loss: the mean cross-entropy of two passes
+    (different dropout masks) plus ``rdrop_alpha`` times their symmetric KL divergence, averaged over the batch."""
+    import torch.nn.functional as F
+
+    logits = model(**enc).logits
+    if rdrop_alpha == 0:
+        return F.cross_entropy(logits, labels)
+    logits2 = model(**enc).logits
+    log_p, log_q = F.log_softmax(logits, dim=-1), F.log_softmax(logits2, dim=-1)
+    kl = 0.5 * (F.kl_div(log_p, log_q, log_target=True, reduction="batchmean")
+                + F.kl_div(log_q, log_p, log_target=True, reduction="batchmean"))
+    return 0.5 * (F.cross_entropy(logits, labels) + F.cross_entropy(logits2, labels)) + rdrop_alpha * kl
+
+
 def _train(config: TrainConfig, *, out: Path, fingerprint: str) -> Path:
     import torch
     from tqdm.auto import tqdm
@@ -635,7 +689,7 @@ def _train(config: TrainConfig, *, out: Path, fingerprint: str) -> Path:
                                max_length=config.max_length, return_tensors="pt")
             for group in optimizer.param_groups:
                 group["lr"] = config.lr * lr_factor(step) * group["lr_scale"]
-            loss = torch.nn.functional.cross_entropy(model(**enc).logits, labels_t[batch])
+            loss = training_loss(model, enc, labels_t[batch], rdrop_alpha=config.rdrop_alpha)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)

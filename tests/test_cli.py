@@ -89,12 +89,13 @@ def test_train_refuses_the_target_head_without_marked_text(tmp_path, capsys):
 def test_train_passes_the_shipped_recipe_options(tmp_path, capsys):
     out = tmp_path / "m"
     argv = ["train", str(_tiny_training_file(tmp_path)), "--out", str(out), "--epochs", "1", "--batch-size", "4",
-            "--max-length", "32", "--mark-target", "--head", "target", "--contrast-repeat", "2"]
+            "--max-length", "32", "--mark-target", "--head", "target", "--contrast-repeat", "2", "--rdrop-alpha", "0.5"]
     assert main(argv) == 0
     assert capsys.readouterr().out.splitlines()[-1] == f"Model written to {out}"
     meta = json.loads((out / "config.json").read_text())
     assert (meta["head"], meta["mark_target"]) == ("target", True)
     assert next(iter(meta["data_counts"].values()))["contrast_repeat"] == 2
+    assert meta["config"]["rdrop_alpha"] == 0.5
 
 
 def test_eval_attribution_prints_each_measure(tmp_path, capsys):

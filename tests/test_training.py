@@ -55,7 +55,8 @@ def test_unknown_label_names_the_line():
     "kwargs,match",
     [({"epochs": 0}, "epochs"), ({"lr": 0}, "lr"), ({"dev_fraction": 0.7}, "dev_fraction"),
      ({"max_length": 4}, "max_length"), ({"data": ()}, "empty"),
-     ({"layer_lr_decay": 0}, "layer_lr_decay"), ({"layer_lr_decay": 1.5}, "layer_lr_decay")],
+     ({"layer_lr_decay": 0}, "layer_lr_decay"), ({"layer_lr_decay": 1.5}, "layer_lr_decay"),
+     ({"rdrop_alpha": -0.5}, "rdrop_alpha"), ({"name_swap_fraction": 1.0}, "name_swap_fraction")],
 )
 def test_config_validation(tmp_path, kwargs, match):
     with pytest.raises(ValueError, match=match):
@@ -338,6 +339,47 @@ def test_unmarked_fraction_is_checked(tmp_path):
         _config(tmp_path, "x", mark_target=True, unmarked_fraction=1.0)
 
 
+@pytest.mark.parametrize("mention, swappable", [
+    ("Trump", True), ("Mr. Obama", True), ("Hillary Clinton", True),
+    ("He", False), ("she", False), ("Him", False), ("the senator", False),
+])
+def test_only_names_are_swapped(mention, swappable):
+    assert training.is_swappable_name(mention) is swappable
+
+
+@pytest.mark.parametrize("text, target, expected", [
+    ("<< Trump >> said Trump’s plan works.", "Trump", "<< Cruz >> said Cruz’s plan works."),
+    ("<< Trump >> played the trumpet and Trumpism.", "Trump", "<< Cruz >> played the trumpet and Trumpism."),
+    ("Critics mocked << Trump >>.", "Trump", "Critics mocked << Cruz >>."),
+    ("Trump praised Pence.", "Trump", "Cruz praised Pence."),  # unmarked rows too
+])
+def test_swap_name_replaces_every_whole_word_occurrence(text, target, expected):
+    swapped = training.swap_name(training.Example(target=target, text=text, label=2, source="x", span=(0, 5)), "Cruz")
+    assert (swapped.text, swapped.target, swapped.label) == (expected, "Cruz", 2)
+
+
+def test_name_swap_fraction_swaps_that_share_of_named_training_rows_only(tmp_path):
+    rows = [{"sentence": f"In city {i} {name} praised the envoy.", "from": len(f"In city {i} "),
+             "to": len(f"In city {i} {name}"), "polarity": 1}
+            for i in range(300) for name in ("Merkel", "He", "Putin")]
+    path = tmp_path / "spans.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    spec = DataSpec(path, text_field="sentence", target_field=None, start_field="from", end_field="to",
+                    label_field="polarity")
+    base = TrainConfig(data=(spec,), output_dir=tmp_path / "o", mark_target=True, progress=False)
+    plain_train, plain_dev, _ = training._load_split(base)
+    swapped_train, swapped_dev, _ = training._load_split(TrainConfig(**{**base.__dict__, "name_swap_fraction": 0.5}))
+    assert swapped_dev == plain_dev  # the held-out calibration rows are never changed
+    assert len(swapped_train) == len(plain_train)
+    changed = [(a, b) for a, b in zip(plain_train, swapped_train) if a != b]
+    assert all(a.target != "He" for a, _ in changed)  # pronouns keep their rows
+    assert all(b.target in ("Merkel", "Putin") and f"<< {b.target} >>" in b.text and a.target != b.target
+               for a, b in changed)
+    named = sum(a.target != "He" for a in plain_train)
+    # half are drawn; a draw of the row's own name leaves it as it was (1 in 2 with two names)
+    assert abs(len(changed) / named - 0.25) < 0.06
+
+
 @pytest.mark.parametrize("name, depth", [
     ("bert.embeddings.word_embeddings.weight", 0),
     ("bert.embeddings.LayerNorm.bias", 0),
@@ -366,6 +408,53 @@ def test_parameter_groups_scale_lr_by_depth_and_keep_weight_decay_off_biases(dec
             assert group["weight_decay"] == (0.0 if name.endswith("bias") or "LayerNorm" in name else 0.01)
             assert group["lr_scale"] == pytest.approx(decay ** (7 - training.layer_depth(name, num_layers=6)))
     assert len(groups) == (2 if decay == 1.0 else 16)  # off: the two groups the shipped model was trained with
+
+
+class _DropoutLogits(__import__("torch").nn.Module):
+    """A 3-class model whose output depends on its dropout mask, as the transformer's does."""
+
+    def __init__(self):
+        import torch
+
+        super().__init__()
+        self.linear = torch.nn.Linear(4, 3)
+        self.dropout = torch.nn.Dropout(0.5)
+
+    def forward(self, x):
+        from types import SimpleNamespace
+
+        return SimpleNamespace(logits=self.linear(self.dropout(x)))
+
+
+def test_rdrop_loss_is_cross_entropy_plus_symmetric_kl_of_two_dropout_passes():
+    import torch
+    import torch.nn.functional as F
+
+    torch.manual_seed(0)
+    model, x, y = _DropoutLogits(), torch.randn(8, 4), torch.tensor([0, 1, 2, 0, 1, 2, 0, 1])
+    torch.manual_seed(1)
+    got = training.training_loss(model, {"x": x}, y, rdrop_alpha=2.0)
+    torch.manual_seed(1)
+    a, b = model(x).logits, model(x).logits
+    assert not torch.allclose(a, b)  # the two passes really differ
+    pa, pb = a.softmax(-1), b.softmax(-1)
+    kl = 0.5 * ((pa * (pa / pb).log()).sum(-1) + (pb * (pb / pa).log()).sum(-1)).mean()
+    expected = 0.5 * (F.cross_entropy(a, y) + F.cross_entropy(b, y)) + 2.0 * kl
+    assert float(kl.detach()) > 0.01
+    assert float(got.detach()) == pytest.approx(float(expected.detach()), rel=1e-5)
+    torch.manual_seed(1)
+    plain = training.training_loss(model, {"x": x}, y)
+    assert float(plain.detach()) == pytest.approx(float(F.cross_entropy(a, y).detach()), rel=1e-5)
+
+
+def test_rdrop_adds_nothing_without_dropout():
+    import torch
+    import torch.nn.functional as F
+
+    torch.manual_seed(0)
+    model, x, y = _DropoutLogits().eval(), torch.randn(8, 4), torch.tensor([0, 1, 2, 0, 1, 2, 0, 1])
+    assert float(training.training_loss(model, {"x": x}, y, rdrop_alpha=5.0).detach()) == pytest.approx(
+        float(F.cross_entropy(model(x).logits, y).detach()), rel=1e-6)
 
 
 def test_train_script_defaults_are_the_shipped_recipe():
