@@ -439,7 +439,7 @@ def _load_split(config: TrainConfig) -> tuple[list[Example], list[Example], dict
         dev_rows = [marked(e) for e in dev_rows]
     train_rows = [e for e, n in zip(train_rows, copies) for _ in range(n)]
     if config.name_swap_fraction > 0:  # per copy, so the repeats of one sentence get different names
-        names = sorted({e.target for e in train_rows if e.span is not None and is_swappable_name(e.target)})
+        names = sorted({e.target for e in train_rows if _has_swappable_name(e)})
         rng = random.Random(f"name-swap-{config.seed}")
         train_rows = [_maybe_swap(e, rng, names, config.name_swap_fraction) for e in train_rows]
     return train_rows, dev_rows, counts
@@ -450,8 +450,13 @@ _NOT_NAMES = {"he", "she", "him", "her", "his", "hers", "they", "them", "their",
               "we", "us", "our", "you", "your", "himself", "herself", "themselves"}
 
 
+def _has_swappable_name(example: Example) -> bool:
+    # a span-labelled (news) mention: free-text targets such as our diplomatic ones name countries, not people
+    return example.span is not None and is_swappable_name(example.target)
+
+
 def _maybe_swap(example: Example, rng: random.Random, names: Sequence[str], fraction: float) -> Example:
-    if example.span is None or not is_swappable_name(example.target) or rng.random() >= fraction:
+    if not _has_swappable_name(example) or rng.random() >= fraction:
         return example
     name = rng.choice(names)
     if name.lower() in example.text.lower():  # already someone else in this sentence: keep the row as it is

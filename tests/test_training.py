@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -368,7 +369,7 @@ def test_name_swap_fraction_swaps_that_share_of_named_training_rows_only(tmp_pat
                     label_field="polarity")
     base = TrainConfig(data=(spec,), output_dir=tmp_path / "o", mark_target=True, progress=False)
     plain_train, plain_dev, _ = training._load_split(base)
-    swapped_train, swapped_dev, _ = training._load_split(TrainConfig(**{**base.__dict__, "name_swap_fraction": 0.5}))
+    swapped_train, swapped_dev, _ = training._load_split(dataclasses.replace(base, name_swap_fraction=0.5))
     assert swapped_dev == plain_dev  # the held-out calibration rows are never changed
     assert len(swapped_train) == len(plain_train)
     changed = [(a, b) for a, b in zip(plain_train, swapped_train) if a != b]
