@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import platform
 import resource
 import subprocess
 import sys
@@ -42,8 +44,6 @@ def run_mode(mode: str, n: int, threads: int, batch_size: int) -> dict:
     import torch
 
     torch.set_num_threads(threads)
-    import os
-
     os.environ["STANCE_NUM_THREADS"] = str(threads)
     from stance.classifier import LABELS, StanceClassifier
 
@@ -68,6 +68,25 @@ def run_mode(mode: str, n: int, threads: int, batch_size: int) -> dict:
     rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {"mode": mode, "n": len(texts), "seconds": elapsed, "texts_per_s": len(texts) / elapsed,
             "peak_rss_mb": rss_kb / 1024, "labels": labels}
+
+
+def machine_line() -> str:
+    """CPU and library versions: the ratios depend on both (see the model card), so print them with the figures."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), cpu)
+    except OSError:
+        pass
+    versions = []
+    for package in ("torch", "transformers", "onnxruntime"):
+        try:
+            versions.append(f"{package} {version(package)}")
+        except PackageNotFoundError:
+            versions.append(f"{package} missing")
+    return f"machine: {cpu}, {os.cpu_count()} logical CPUs; {', '.join(versions)}"
 
 
 def main() -> None:
@@ -106,6 +125,7 @@ def main() -> None:
               f"{r['peak_rss_mb']:>13.0f}{agree:>12.3f}")
     print(f"n={results['onnx']['n']} pairs, threads={args.threads}, batch_size={args.batch_size}, "
           f"best of {args.rounds} interleaved rounds")
+    print(machine_line())
 
 
 if __name__ == "__main__":
