@@ -472,3 +472,12 @@ def test_train_script_defaults_are_the_shipped_recipe():
     multitarget_files = [d["path"] for d in shipped["data"] if "/data/multitarget/" in d["path"]]
     assert recipe.pop("multitarget") == bool(multitarget_files)
     assert recipe == {key: shipped[key] for key in recipe}
+
+
+def test_the_shipped_models_fingerprint_matches_its_recorded_config():
+    """A rerun of the shipped recipe into the model's folder must be a no-op, so options added to TrainConfig
+    after the model was trained must leave its fingerprint as recorded."""
+    meta = json.loads((Path(__file__).resolve().parents[1] / "models" / "stance-minilm" / "config.json").read_text())
+    fields = dict(meta["config"])
+    fields["data"] = tuple(DataSpec(**d) for d in fields["data"])
+    assert TrainConfig(**fields).fingerprint() == meta["fingerprint"]
