@@ -13,6 +13,8 @@ import stance.training as training
 from stance.classifier import StanceClassifier
 from stance.training import DataSpec, TrainConfig, normalize_label, read_examples, split_dev, train
 
+# the model we ship, not $STANCE_MODEL: these tests are about the repository's own files
+SHIPPED_CONFIG = Path(__file__).resolve().parents[1] / "models" / "stance-minilm" / "config.json"
 SUBJECTS = ["the council", "the envoy", "the treaty", "the regime", "the mission"]
 TEMPLATES = [
     ("{t} was praised warmly by the minister.", "favor"),
@@ -466,7 +468,7 @@ def test_train_script_defaults_are_the_shipped_recipe():
     spec = importlib.util.spec_from_file_location("train_model", root / "scripts" / "train_model.py")
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
-    shipped = json.loads((root / "models" / "stance-minilm" / "config.json").read_text())["config"]
+    shipped = json.loads(SHIPPED_CONFIG.read_text())["config"]
     recipe = dict(script.SHIPPED_RECIPE)
     assert recipe.pop("contrast_repeat") == shipped["data"][0]["contrast_repeat"]
     multitarget_files = [d["path"] for d in shipped["data"] if "/data/multitarget/" in d["path"]]
@@ -477,7 +479,7 @@ def test_train_script_defaults_are_the_shipped_recipe():
 def test_the_shipped_models_fingerprint_matches_its_recorded_config():
     """A rerun of the shipped recipe into the model's folder must be a no-op, so options added to TrainConfig
     after the model was trained must leave its fingerprint as recorded."""
-    meta = json.loads((Path(__file__).resolve().parents[1] / "models" / "stance-minilm" / "config.json").read_text())
+    meta = json.loads(SHIPPED_CONFIG.read_text())
     fields = dict(meta["config"])
     fields["data"] = tuple(DataSpec(**d) for d in fields["data"])
     assert TrainConfig(**fields).fingerprint() == meta["fingerprint"]
