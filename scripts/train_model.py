@@ -57,6 +57,10 @@ def main() -> None:
                     help="R-Drop: weight of the KL between two dropout passes (0 = off; doubles training time)")
     ap.add_argument("--name-swap-fraction", type=float, default=0.0,
                     help="share of training rows whose named target is swapped for another training mention")
+    ap.add_argument("--adversarial-epsilon", type=float, default=0.0,
+                    help="FGM adversarial training: L2 size of the embedding perturbation (0 = off; +50%% time with R-Drop)")
+    ap.add_argument("--ema-decay", type=float, default=0.0,
+                    help="save an exponential moving average of the weights with this decay (0 = off)")
     ap.add_argument("--head", choices=HEADS, default=SHIPPED_RECIPE["head"],
                     help="target: classify [CLS] + the output at the target marker (needs --mark-target)")
     args = ap.parse_args()
@@ -73,7 +77,8 @@ def main() -> None:
                          dev_fraction=args.dev_fraction, max_steps=args.max_steps, num_threads=args.threads,
                          freeze_embeddings=not args.unfreeze_embeddings, mark_target=args.mark_target, head=args.head,
                          unmarked_fraction=args.unmarked_fraction, layer_lr_decay=args.layer_lr_decay,
-                         rdrop_alpha=args.rdrop_alpha, name_swap_fraction=args.name_swap_fraction)
+                         rdrop_alpha=args.rdrop_alpha, name_swap_fraction=args.name_swap_fraction,
+                         adversarial_epsilon=args.adversarial_epsilon, ema_decay=args.ema_decay)
     out = train(config)
     meta = json.loads((out / "config.json").read_text())
     print(json.dumps({k: meta[k] for k in ("temperature", "calibration", "data_counts", "train")}, indent=2))

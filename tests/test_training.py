@@ -59,7 +59,8 @@ def test_unknown_label_names_the_line():
     [({"epochs": 0}, "epochs"), ({"lr": 0}, "lr"), ({"dev_fraction": 0.7}, "dev_fraction"),
      ({"max_length": 4}, "max_length"), ({"data": ()}, "empty"),
      ({"layer_lr_decay": 0}, "layer_lr_decay"), ({"layer_lr_decay": 1.5}, "layer_lr_decay"),
-     ({"rdrop_alpha": -0.5}, "rdrop_alpha"), ({"name_swap_fraction": 1.0}, "name_swap_fraction")],
+     ({"rdrop_alpha": -0.5}, "rdrop_alpha"), ({"name_swap_fraction": 1.0}, "name_swap_fraction"),
+     ({"adversarial_epsilon": -1.0}, "adversarial_epsilon"), ({"ema_decay": 1.0}, "ema_decay")],
 )
 def test_config_validation(tmp_path, kwargs, match):
     with pytest.raises(ValueError, match=match):
@@ -117,22 +118,23 @@ def test_same_seed_same_weights_other_seed_differs(tmp_path):
     assert not (a[key] == c[key]).all()
 
 
-def test_interrupted_run_resumes_to_the_same_weights(tmp_path, monkeypatch):
-    full = load_file(str(train(_config(tmp_path, "full", max_steps=3)) / "model.safetensors"))
+@pytest.mark.parametrize("options", [{}, {"ema_decay": 0.8, "adversarial_epsilon": 1.0}])
+def test_interrupted_run_resumes_to_the_same_weights(tmp_path, monkeypatch, options):
+    full = load_file(str(train(_config(tmp_path, "full", max_steps=3, **options)) / "model.safetensors"))
     real_save = training._save_checkpoint
 
-    def save_then_crash(ckpt, *, model, optimizer, state):
-        real_save(ckpt, model=model, optimizer=optimizer, state=state)
+    def save_then_crash(ckpt, *, model, optimizer, state, **kw):
+        real_save(ckpt, model=model, optimizer=optimizer, state=state, **kw)
         if state["step"] == 2:
             raise KeyboardInterrupt
 
     monkeypatch.setattr(training, "_save_checkpoint", save_then_crash)
     with pytest.raises(KeyboardInterrupt):
-        train(_config(tmp_path, "resumed", max_steps=3))
+        train(_config(tmp_path, "resumed", max_steps=3, **options))
     state = json.loads((tmp_path / "resumed" / "checkpoint" / "state.json").read_text())
     assert state["step"] == 2
     monkeypatch.setattr(training, "_save_checkpoint", real_save)
-    resumed = load_file(str(train(_config(tmp_path, "resumed", max_steps=3)) / "model.safetensors"))
+    resumed = load_file(str(train(_config(tmp_path, "resumed", max_steps=3, **options)) / "model.safetensors"))
     assert json.loads((tmp_path / "resumed" / "config.json").read_text())["train"]["steps"] == 3
     for key in ("classifier.weight", "bert.encoder.layer.5.output.dense.weight"):
         assert (full[key] == resumed[key]).all(), key
@@ -141,8 +143,8 @@ def test_interrupted_run_resumes_to_the_same_weights(tmp_path, monkeypatch):
 def test_resume_refuses_changed_data(tmp_path, monkeypatch):
     real_save = training._save_checkpoint
 
-    def save_then_crash(ckpt, *, model, optimizer, state):
-        real_save(ckpt, model=model, optimizer=optimizer, state=state)
+    def save_then_crash(ckpt, *, model, optimizer, state, **kw):
+        real_save(ckpt, model=model, optimizer=optimizer, state=state, **kw)
         raise KeyboardInterrupt
 
     monkeypatch.setattr(training, "_save_checkpoint", save_then_crash)
@@ -460,6 +462,83 @@ def test_rdrop_adds_nothing_without_dropout():
         float(F.cross_entropy(model(x).logits, y).detach()), rel=1e-6)
 
 
+class _EmbeddingLogits(__import__("torch").nn.Module):
+    """Frozen word embeddings, mean-pooled, then a linear layer: the gradient path FGM perturbs."""
+
+    def __init__(self):
+        import torch
+
+        super().__init__()
+        self.embeddings = torch.nn.Embedding(10, 4)
+        self.embeddings.weight.requires_grad_(False)
+        self.linear = torch.nn.Linear(4, 3)
+
+    def get_input_embeddings(self):
+        return self.embeddings
+
+    def forward(self, input_ids):
+        from types import SimpleNamespace
+
+        return SimpleNamespace(logits=self.linear(self.embeddings(input_ids).mean(dim=1)))
+
+
+def test_fgm_adds_the_loss_at_embeddings_pushed_epsilon_along_the_gradient():
+    import torch
+    import torch.nn.functional as F
+
+    torch.manual_seed(0)
+    model = _EmbeddingLogits()
+    ids, y = torch.tensor([[1, 2, 3], [4, 5, 6]]), torch.tensor([0, 2])
+    perturbation = training.EmbeddingPerturbation()
+    model.get_input_embeddings().register_forward_hook(perturbation)
+
+    # by hand: the gradient at the embedding output, scaled to norm 0.5 per example
+    embedded = model.embeddings(ids).detach().requires_grad_(True)
+    F.cross_entropy(model.linear(embedded.mean(dim=1)), y).backward()
+    delta = 0.5 * embedded.grad / embedded.grad.flatten(1).norm(dim=1)[:, None, None]
+    clean = F.cross_entropy(model.linear(embedded.mean(dim=1)), y)
+    pushed = F.cross_entropy(model.linear((embedded + delta).mean(dim=1)), y)
+    assert float(pushed.detach()) > float(clean.detach())  # the push raises the loss
+    model.zero_grad()
+    (clean + pushed).backward()
+    expected = model.linear.weight.grad.clone()
+
+    model.zero_grad()
+    loss = training.training_step(model, {"input_ids": ids}, y, adversarial_epsilon=0.5, perturbation=perturbation)
+    assert float(loss.detach()) == pytest.approx(float(clean.detach()), rel=1e-6)  # the clean loss is what gets logged
+    assert torch.allclose(model.linear.weight.grad, expected, atol=1e-6)
+    assert perturbation.delta is None and not perturbation.captured  # the hook is a no-op again
+    model.zero_grad()
+    training.training_step(model, {"input_ids": ids}, y)  # off: plain cross-entropy
+    assert not torch.allclose(model.linear.weight.grad, expected, atol=1e-6)
+
+
+def test_ema_with_decay_near_zero_saves_the_last_weights_and_with_high_decay_stays_near_the_start(tmp_path):
+    def run(name, **kw):  # a large lr, so that three steps move the weights far beyond fp16 rounding
+        config = _config(tmp_path, name, **{"max_steps": 3, "lr": 5e-3, "warmup_fraction": 0.0, **kw})
+        return {k: v.float() for k, v in load_file(str(train(config) / "model.safetensors")).items()}
+
+    plain, last, slow = run("plain"), run("last", ema_decay=1e-9), run("slow", ema_decay=0.99)
+    start = run("start", max_steps=1, lr=1e-9)
+    key = "bert.encoder.layer.5.output.dense.weight"
+    assert (plain[key] - start[key]).abs().max() > 5e-3
+    assert (plain[key] - last[key]).abs().max() < 1e-4  # fp16 rounding
+    # 0.99 ** 3 = 97% of the initial weights: far closer to the start than the trained model is
+    assert (slow[key] - start[key]).abs().max() < 0.1 * (plain[key] - start[key]).abs().max()
+
+
+def test_update_ema_moves_each_average_by_one_minus_decay():
+    import torch
+
+    model = torch.nn.Linear(2, 1)
+    with torch.no_grad():
+        model.weight.copy_(torch.tensor([[1.0, 3.0]]))
+    ema = {"weight": torch.zeros(1, 2)}
+    training.update_ema(ema, model, decay=0.75)
+    assert ema["weight"].tolist() == [[0.25, 0.75]]
+    assert set(ema) == {"weight"}  # only the parameters it was given
+
+
 def test_train_script_defaults_are_the_shipped_recipe():
     """A bare `scripts/train_model.py --output DIR` must retrain the model we ship."""
     import importlib.util
@@ -483,3 +562,5 @@ def test_the_shipped_models_fingerprint_matches_its_recorded_config():
     fields = dict(meta["config"])
     fields["data"] = tuple(DataSpec(**d) for d in fields["data"])
     assert TrainConfig(**fields).fingerprint() == meta["fingerprint"]
+    for option in ({"adversarial_epsilon": 1.0}, {"ema_decay": 0.99}):  # on, they are a different recipe
+        assert TrainConfig(**{**fields, **option}).fingerprint() != meta["fingerprint"]
