@@ -113,9 +113,9 @@ class DataSpec:
         return cls(path, text_field=text, target_field=target, label_field=label, repeat=repeat)
 
 
-# Options added after models were shipped, with their "off" value: off, they stay out of the fingerprint,
+# Options added after models were shipped: at their default (off), they stay out of the fingerprint,
 # so a rerun of an older recipe still finds its finished model.
-_ADDED_LATER = {"adversarial_epsilon": 0.0, "ema_decay": 0.0}
+_ADDED_LATER = ("adversarial_epsilon", "ema_decay")
 
 
 @dataclass(frozen=True)
@@ -196,9 +196,10 @@ class TrainConfig:
 
     def fingerprint(self) -> str:
         """Hash of everything that changes the trained weights (not paths to outputs or progress bars)."""
+        defaults = {f.name: f.default for f in dataclasses.fields(self)}
         relevant = {k: v for k, v in self.to_json().items()
                     if k not in ("output_dir", "progress", "keep_checkpoint", "num_threads", "checkpoint_every")
-                    and not (k in _ADDED_LATER and v == _ADDED_LATER[k])}
+                    and not (k in _ADDED_LATER and v == defaults[k])}
         return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -664,7 +665,10 @@ class EmbeddingPerturbation:
     the output is shifted by it.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, epsilon: float) -> None:
+        if epsilon <= 0:
+            raise ValueError(f"EmbeddingPerturbation: epsilon must be > 0, got {epsilon}")
+        self.epsilon = epsilon
         self.capturing = False
         self.captured: list = []
         self.delta = None
@@ -682,24 +686,24 @@ class EmbeddingPerturbation:
             return leaf
         return None
 
-    def adversarial_delta(self, epsilon: float):
+    def adversarial_delta(self):
         """``epsilon`` times the captured gradient, normalised to unit L2 norm per example."""
         grad = sum(t.grad for t in self.captured if t.grad is not None)
         self.captured = []
         norm = grad.flatten(1).norm(dim=1).clamp_min(1e-12)
-        return epsilon * grad / norm[:, None, None]
+        return self.epsilon * grad / norm[:, None, None]
 
 
-def training_step(model, enc: dict, labels, *, rdrop_alpha: float = 0.0, adversarial_epsilon: float = 0.0,
+def training_step(model, enc: dict, labels, *, rdrop_alpha: float = 0.0,
                   perturbation: EmbeddingPerturbation | None = None):
     """Backpropagate one batch's loss (gradients accumulate in the model); returns the clean loss.
 
-    With ``adversarial_epsilon`` > 0 (and the ``perturbation`` hook installed) a further pass on
+    With a ``perturbation`` (a hook installed on the model's word embeddings) a further pass on
     embeddings pushed along the loss gradient adds its cross-entropy (FGM).
     """
     import torch.nn.functional as F
 
-    adversarial = adversarial_epsilon > 0
+    adversarial = perturbation is not None
     if adversarial:
         perturbation.capturing = True
     try:
@@ -709,7 +713,7 @@ def training_step(model, enc: dict, labels, *, rdrop_alpha: float = 0.0, adversa
             perturbation.capturing = False
     loss.backward()
     if adversarial:
-        perturbation.delta = perturbation.adversarial_delta(adversarial_epsilon)
+        perturbation.delta = perturbation.adversarial_delta()
         try:
             F.cross_entropy(model(**enc).logits, labels).backward()
         finally:
@@ -769,7 +773,7 @@ def _train(config: TrainConfig, *, out: Path, fingerprint: str) -> Path:
 
     ema = ({n: p.detach().clone() for n, p in model.named_parameters() if p.requires_grad}
            if config.ema_decay > 0 else None)
-    perturbation = EmbeddingPerturbation() if config.adversarial_epsilon > 0 else None
+    perturbation = EmbeddingPerturbation(config.adversarial_epsilon) if config.adversarial_epsilon > 0 else None
     if perturbation is not None:
         model.get_input_embeddings().register_forward_hook(perturbation)
 
@@ -800,7 +804,7 @@ def _train(config: TrainConfig, *, out: Path, fingerprint: str) -> Path:
                 group["lr"] = config.lr * lr_factor(step) * group["lr_scale"]
             optimizer.zero_grad(set_to_none=True)
             loss = training_step(model, enc, labels_t[batch], rdrop_alpha=config.rdrop_alpha,
-                                 adversarial_epsilon=config.adversarial_epsilon, perturbation=perturbation)
+                                 perturbation=perturbation)
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             optimizer.step()
             if ema is not None:

@@ -489,7 +489,7 @@ def test_fgm_adds_the_loss_at_embeddings_pushed_epsilon_along_the_gradient():
     torch.manual_seed(0)
     model = _EmbeddingLogits()
     ids, y = torch.tensor([[1, 2, 3], [4, 5, 6]]), torch.tensor([0, 2])
-    perturbation = training.EmbeddingPerturbation()
+    perturbation = training.EmbeddingPerturbation(0.5)
     model.get_input_embeddings().register_forward_hook(perturbation)
 
     # by hand: the gradient at the embedding output, scaled to norm 0.5 per example
@@ -504,7 +504,7 @@ def test_fgm_adds_the_loss_at_embeddings_pushed_epsilon_along_the_gradient():
     expected = model.linear.weight.grad.clone()
 
     model.zero_grad()
-    loss = training.training_step(model, {"input_ids": ids}, y, adversarial_epsilon=0.5, perturbation=perturbation)
+    loss = training.training_step(model, {"input_ids": ids}, y, perturbation=perturbation)
     assert float(loss.detach()) == pytest.approx(float(clean.detach()), rel=1e-6)  # the clean loss is what gets logged
     assert torch.allclose(model.linear.weight.grad, expected, atol=1e-6)
     assert perturbation.delta is None and not perturbation.captured  # the hook is a no-op again
