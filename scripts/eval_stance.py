@@ -3,6 +3,7 @@
 
     python scripts/eval_stance.py                      # shipped model, auto backend
     python scripts/eval_stance.py --model /tmp/run --backend torch
+    python scripts/eval_stance.py --late-mentions      # also NewsMTSC dev with each target past 128 tokens
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import logging
 import pandas as pd
 
 from stance.classifier import StanceClassifier
-from stance.evaluation.stance_eval import evaluate_stance
+from stance.evaluation.stance_eval import default_datasets, evaluate_stance, late_mention_datasets
 
 
 def _markdown(table: pd.DataFrame) -> str:
@@ -26,10 +27,13 @@ def main() -> None:
     ap.add_argument("--model", default=None)
     ap.add_argument("--backend", default="auto", choices=["auto", "onnx", "torch"])
     ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("--late-mentions", action="store_true",
+                    help="add the NewsMTSC dev sets with ~130 words of other dev sentences before each sentence")
     args = ap.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s %(message)s")
     clf = StanceClassifier.from_pretrained(args.model, backend=args.backend)
-    table = evaluate_stance(clf)
+    datasets = {**default_datasets(), **(late_mention_datasets() if args.late_mentions else {})}
+    table = evaluate_stance(clf, datasets=datasets)
     print(f"model {clf.path} version {clf.version} backend {clf.backend}")
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         print(_markdown(table) if args.markdown else table.to_string(index=False))

@@ -143,6 +143,49 @@ def mark_target(text: str, target: str, *, span: tuple[int, int] | None = None) 
     return f"{text[:a]}{MARK_OPEN} {text[a:b]} {MARK_CLOSE}{text[b:]}"
 
 
+def _mark_end(text: str) -> int:
+    """Character offset just past the first ``<< ... >>`` mark (the text's end if unclosed); 0 if unmarked."""
+    start = text.find(MARK_OPEN)
+    if start < 0:
+        return 0
+    end = text.find(MARK_CLOSE, start)
+    return len(text) if end < 0 else end + len(MARK_CLOSE)
+
+
+def window_on_marker(tokenizer, targets: Sequence[str], texts: Sequence[str], *, max_length: int) -> list[str]:
+    """Marked texts too long for ``max_length``, cut to a window of whole tokens around the marked mention.
+
+    :func:`encode_pairs` truncates a long text from its end, so a mention late in a long sentence
+    would lose its marker and the target head would read [CLS] alone, as if the target were absent.
+    Texts that fit, or hold no marker, are returned unchanged.
+    """
+    out = list(texts)
+    mark_ends = [_mark_end(text) for text in out]
+    # A token covers at least one character, so a mark ending within max_length characters is never cut.
+    long_rows = [i for i, end in enumerate(mark_ends) if end > max_length]
+    if not long_rows:
+        return out
+    # verbose=False: these texts may exceed the model's 512 positions; they are cut below
+    text_enc = tokenizer([out[i] for i in long_rows], add_special_tokens=False, return_offsets_mapping=True, verbose=False)
+    target_ids = tokenizer([targets[i] for i in long_rows], add_special_tokens=False, verbose=False)["input_ids"]
+    for i, offsets, target in zip(long_rows, text_enc["offset_mapping"], target_ids):
+        # [CLS] target [SEP] text [SEP]; two tokens of slack because a cut text may tokenize differently at its edges
+        budget = max_length - len(target) - 3 - 2
+        if len(offsets) <= budget + 2 or budget < 8:
+            continue
+        text, start_char, end_char = out[i], out[i].find(MARK_OPEN), mark_ends[i]
+        first = next(k for k, (a, _) in enumerate(offsets) if a >= start_char)
+        last = max(k for k, (a, _) in enumerate(offsets) if a < end_char)
+        if last < budget + 2:
+            continue  # the end-truncation keeps the whole mark
+        # Centre the mention, so the words on both sides that carry its stance stay in.
+        lo = first - max(0, budget - (last - first + 1)) // 2
+        lo = max(0, min(lo, len(offsets) - budget))
+        hi = min(len(offsets), lo + budget) - 1
+        out[i] = text[offsets[lo][0] : offsets[hi][1]]
+    return out
+
+
 def encode_pairs(tokenizer, targets: Sequence[str], texts: Sequence[str], *, max_length: int,
                  return_tensors: str | None, padding: bool = True):
     """Tokenize as a sentence pair: [CLS] target [SEP] text [SEP]; only the text is truncated.
@@ -412,13 +455,15 @@ class StanceClassifier:
 
     def model_texts(self, targets: Sequence[str], texts: Sequence[str], *,
                     spans: Sequence[tuple[int, int] | None] | None = None) -> list[str]:
-        """The texts as the model reads them: targets marked ``<< >>`` for models trained that way."""
+        """The texts as the model reads them: targets marked ``<< >>`` for models trained that way,
+        and a text too long for the model cut to a window around its marked target."""
         spans = [None] * len(texts) if spans is None else list(spans)
         if len(spans) != len(texts):
             raise ValueError(f"spans and texts differ in length ({len(spans)} vs {len(texts)})")
         if not self.config.get("mark_target"):
             return list(texts)
-        return [mark_target(x, t, span=span) for t, x, span in zip(targets, texts, spans)]
+        marked = [mark_target(x, t, span=span) for t, x, span in zip(targets, texts, spans)]
+        return window_on_marker(self.tokenizer, targets, marked, max_length=self.max_length)
 
     def _run(self, batch: dict[str, np.ndarray]) -> np.ndarray:
         if self._session is not None:

@@ -82,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     s = ev.add_parser("stance", help="NewsMTSC, VAST and diplomatic dev sets with baselines")
     s.add_argument("--model", help="model folder (default: the shipped model)")
     s.add_argument("--backend", choices=["auto", "onnx", "torch"], default="auto")
+    s.add_argument("--late-mentions", action="store_true",
+                   help="add the NewsMTSC dev sets with ~130 words of other dev sentences before each sentence")
     return parser
 
 
@@ -191,10 +193,11 @@ def _cmd_eval(args) -> int:
                 print(f"  {key}: {value:.3f}" if isinstance(value, float) else f"  {key}: {value}")
         return 0
     from stance.classifier import StanceClassifier
-    from stance.evaluation.stance_eval import evaluate_stance
+    from stance.evaluation.stance_eval import default_datasets, evaluate_stance, late_mention_datasets
 
     classifier = StanceClassifier.from_pretrained(args.model, backend=args.backend)
-    print(evaluate_stance(classifier).to_string(index=False))
+    datasets = {**default_datasets(), **(late_mention_datasets() if args.late_mentions else {})}
+    print(evaluate_stance(classifier, datasets=datasets).to_string(index=False))
     return 0
 
 

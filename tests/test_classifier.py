@@ -206,3 +206,73 @@ def test_mark_target(text, target, span, expected):
     from stance.classifier import mark_target
 
     assert mark_target(text, target, span=span) == expected
+
+
+# Filler long enough (>128 tokens) to push a statement past the model's max_length when put before it.
+FILLER = " ".join(f"Delegates from region {n} met on day {n} to review the agenda." for n in range(12))
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    from transformers import AutoTokenizer
+
+    from stance.classifier import backbone_path
+
+    return AutoTokenizer.from_pretrained(str(backbone_path()))
+
+
+def _fits(tokenizer, target, text, max_length):
+    from stance.classifier import encode_pairs
+
+    full = encode_pairs(tokenizer, [target], [text], max_length=4096, return_tensors=None, padding=False)
+    return len(full["input_ids"][0]) <= max_length
+
+
+@pytest.mark.parametrize("text,changed", [
+    ("<< Iran >> praised the new authorities.", False),               # short
+    (FILLER + " Iran praised the new authorities.", False),           # long, no marker
+    ("<< Iran >> praised the new authorities. " + FILLER, False),     # long, marker kept by the end-cut
+    (FILLER + " << Iran >> praised the new authorities.", True),      # marker at the end
+    (FILLER + " << Iran >> praised the authorities. " + FILLER, True),  # marker in the middle
+])
+def test_window_on_marker(tokenizer, text, changed):
+    from stance.classifier import window_on_marker
+
+    (out,) = window_on_marker(tokenizer, ["Iran"], [text], max_length=128)
+    assert (out != text) == changed
+    if changed:
+        assert "<< Iran >> praised" in out and out in text
+        assert _fits(tokenizer, "Iran", out, 128)
+        assert len(out) > len("<< Iran >> praised the authorities.") + 200  # a window, not just the mention
+
+
+def test_window_centres_the_mention(tokenizer):
+    from stance.classifier import window_on_marker
+
+    text = FILLER + " << Iran >> praised the authorities. " + FILLER
+    (out,) = window_on_marker(tokenizer, ["Iran"], [text], max_length=128)
+    mark = out.index("<<")
+    assert 0.3 < mark / len(out) < 0.7
+
+
+def test_late_target_in_a_long_text_keeps_its_stance(torch_clf):
+    # Cut from the end, these texts lose the marked mention: the model would read only the filler.
+    cases = [c for c in _all_cases() if c[2] != "neutral"]
+    preds = torch_clf.predict([c[0] for c in cases], [FILLER + " " + c[1] for c in cases])
+    assert [p.label for p in preds] == [c[2] for c in cases]
+
+
+def test_with_late_mentions_moves_spans_with_the_text():
+    from stance.evaluation.stance_eval import StanceDataset, with_late_mentions
+
+    texts = ["Iran praised the new authorities.", "Russia called the takeover inadmissible.", "The talks ended."]
+    ds = StanceDataset("toy", ["Iran", "the takeover", "talks"], texts, np.array([2, 0, 1]),
+                       spans=[(0, 4), (14, 26), (4, 9)])
+    late = with_late_mentions(ds, min_prefix_words=40, seed=3)
+    assert late.name == "toy_late" and list(late.labels) == [2, 0, 1]
+    for text, target, original, (a, b) in zip(late.texts, late.targets, texts, late.spans):
+        assert text.endswith(" " + original)
+        assert text[a:b] == target
+        assert len(text[: -len(original)].split()) >= 40
+    with pytest.raises(ValueError, match="gold target spans"):
+        with_late_mentions(StanceDataset("plain", ["x"], ["x"], np.array([1])))

@@ -100,6 +100,37 @@ def default_datasets() -> dict[str, tuple[Path, Callable[[Path, str], StanceData
     }
 
 
+def with_late_mentions(dataset: StanceDataset, *, min_prefix_words: int = 130, seed: int = 0) -> StanceDataset:
+    """A stress test for long texts: each sentence after other sentences of the set, at least
+    ``min_prefix_words`` words (so past 128 tokens), so its target sits where an end-cut would drop it.
+
+    Needs the gold spans (NewsMTSC), which are shifted with the text.
+    """
+    import random
+
+    if dataset.spans is None:
+        raise ValueError(f"{dataset.name}: with_late_mentions needs gold target spans")
+    rng = random.Random(seed)
+    texts, spans = [], []
+    for text, (a, b) in zip(dataset.texts, dataset.spans):
+        prefix: list[str] = []
+        while sum(len(p.split()) for p in prefix) < min_prefix_words:
+            prefix.append(rng.choice(dataset.texts))
+        shift = len(" ".join(prefix)) + 1
+        texts.append(" ".join(prefix) + " " + text)
+        spans.append((a + shift, b + shift))
+    return StanceDataset(f"{dataset.name}_late", list(dataset.targets), texts, dataset.labels, spans=spans)
+
+
+def late_mention_datasets() -> dict[str, tuple[Path, Callable[[Path, str], StanceDataset]]]:
+    """The NewsMTSC dev sets as :func:`with_late_mentions` stress tests, in :func:`evaluate_stance`'s format."""
+    def loader(path: Path, name: str) -> StanceDataset:
+        return with_late_mentions(load_newsmtsc(path, name.removesuffix("_late")))
+
+    return {f"{name}_late": (path, loader) for name, (path, _) in default_datasets().items()
+            if name.startswith("newsmtsc_")}
+
+
 def default_training_files() -> list[tuple[Path, Callable[[Path, str], StanceDataset]]]:
     shared = shared_data_dir()
     return [
