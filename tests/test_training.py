@@ -463,14 +463,14 @@ def test_rdrop_adds_nothing_without_dropout():
 
 
 class _EmbeddingLogits(__import__("torch").nn.Module):
-    """Frozen word embeddings, mean-pooled, then a linear layer: the gradient path FGM perturbs."""
+    """Word embeddings (frozen unless ``trainable``), mean-pooled, then a linear layer: the gradient path FGM perturbs."""
 
-    def __init__(self):
+    def __init__(self, trainable: bool = False):
         import torch
 
         super().__init__()
         self.embeddings = torch.nn.Embedding(10, 4)
-        self.embeddings.weight.requires_grad_(False)
+        self.embeddings.weight.requires_grad_(trainable)
         self.linear = torch.nn.Linear(4, 3)
 
     def get_input_embeddings(self):
@@ -482,12 +482,13 @@ class _EmbeddingLogits(__import__("torch").nn.Module):
         return SimpleNamespace(logits=self.linear(self.embeddings(input_ids).mean(dim=1)))
 
 
-def test_fgm_adds_the_loss_at_embeddings_pushed_epsilon_along_the_gradient():
+@pytest.mark.parametrize("trainable", [False, True], ids=["frozen-embeddings", "trained-embeddings"])
+def test_fgm_adds_the_loss_at_embeddings_pushed_epsilon_along_the_gradient(trainable):
     import torch
     import torch.nn.functional as F
 
     torch.manual_seed(0)
-    model = _EmbeddingLogits()
+    model = _EmbeddingLogits(trainable=trainable)
     ids, y = torch.tensor([[1, 2, 3], [4, 5, 6]]), torch.tensor([0, 2])
     perturbation = training.EmbeddingPerturbation(0.5)
     model.get_input_embeddings().register_forward_hook(perturbation)
@@ -496,17 +497,23 @@ def test_fgm_adds_the_loss_at_embeddings_pushed_epsilon_along_the_gradient():
     embedded = model.embeddings(ids).detach().requires_grad_(True)
     F.cross_entropy(model.linear(embedded.mean(dim=1)), y).backward()
     delta = 0.5 * embedded.grad / embedded.grad.flatten(1).norm(dim=1)[:, None, None]
+    model.zero_grad()
+    embedded = model.embeddings(ids)  # a graph back to the embedding weights when they train
     clean = F.cross_entropy(model.linear(embedded.mean(dim=1)), y)
     pushed = F.cross_entropy(model.linear((embedded + delta).mean(dim=1)), y)
     assert float(pushed.detach()) > float(clean.detach())  # the push raises the loss
-    model.zero_grad()
     (clean + pushed).backward()
     expected = model.linear.weight.grad.clone()
+    expected_embedding = model.embeddings.weight.grad.clone() if trainable else None
 
     model.zero_grad()
     loss = training.training_step(model, {"input_ids": ids}, y, perturbation=perturbation)
     assert float(loss.detach()) == pytest.approx(float(clean.detach()), rel=1e-6)  # the clean loss is what gets logged
     assert torch.allclose(model.linear.weight.grad, expected, atol=1e-6)
+    if trainable:
+        assert torch.allclose(model.embeddings.weight.grad, expected_embedding, atol=1e-6)
+    else:
+        assert model.embeddings.weight.grad is None
     assert perturbation.delta is None and not perturbation.captured  # the hook is a no-op again
     model.zero_grad()
     training.training_step(model, {"input_ids": ids}, y)  # off: plain cross-entropy
