@@ -13,7 +13,7 @@ import logging
 import pandas as pd
 
 from stance.classifier import StanceClassifier
-from stance.evaluation.stance_eval import default_datasets, evaluate_stance, late_mention_datasets
+from stance.evaluation.stance_eval import default_datasets, evaluate_stance
 
 
 def _markdown(table: pd.DataFrame) -> str:
@@ -32,8 +32,7 @@ def main() -> None:
     args = ap.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s %(message)s")
     clf = StanceClassifier.from_pretrained(args.model, backend=args.backend)
-    datasets = {**default_datasets(), **(late_mention_datasets() if args.late_mentions else {})}
-    table = evaluate_stance(clf, datasets=datasets)
+    table = evaluate_stance(clf, datasets=default_datasets(late_mentions=args.late_mentions))
     print(f"model {clf.path} version {clf.version} backend {clf.backend}")
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         print(_markdown(table) if args.markdown else table.to_string(index=False))

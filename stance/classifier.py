@@ -143,13 +143,14 @@ def mark_target(text: str, target: str, *, span: tuple[int, int] | None = None) 
     return f"{text[:a]}{MARK_OPEN} {text[a:b]} {MARK_CLOSE}{text[b:]}"
 
 
-def _mark_end(text: str) -> int:
-    """Character offset just past the first ``<< ... >>`` mark (the text's end if unclosed); 0 if unmarked."""
+def _mark_bounds(text: str) -> tuple[int, int]:
+    """Character offsets of the first ``<< ... >>`` mark, its end taken as the text's end if unclosed;
+    (0, 0) if unmarked."""
     start = text.find(MARK_OPEN)
     if start < 0:
-        return 0
+        return 0, 0
     end = text.find(MARK_CLOSE, start)
-    return len(text) if end < 0 else end + len(MARK_CLOSE)
+    return start, len(text) if end < 0 else end + len(MARK_CLOSE)
 
 
 def window_on_marker(tokenizer, targets: Sequence[str], texts: Sequence[str], *, max_length: int) -> list[str]:
@@ -160,9 +161,9 @@ def window_on_marker(tokenizer, targets: Sequence[str], texts: Sequence[str], *,
     Texts that fit, or hold no marker, are returned unchanged.
     """
     out = list(texts)
-    mark_ends = [_mark_end(text) for text in out]
+    marks = [_mark_bounds(text) for text in out]
     # A token covers at least one character, so a mark ending within max_length characters is never cut.
-    long_rows = [i for i, end in enumerate(mark_ends) if end > max_length]
+    long_rows = [i for i, (_, end) in enumerate(marks) if end > max_length]
     if not long_rows:
         return out
     # verbose=False: these texts may exceed the model's 512 positions; they are cut below
@@ -173,7 +174,7 @@ def window_on_marker(tokenizer, targets: Sequence[str], texts: Sequence[str], *,
         budget = max_length - len(target) - 3 - 2
         if len(offsets) <= budget + 2 or budget < 8:
             continue
-        text, start_char, end_char = out[i], out[i].find(MARK_OPEN), mark_ends[i]
+        start_char, end_char = marks[i]
         first = next(k for k, (a, _) in enumerate(offsets) if a >= start_char)
         last = max(k for k, (a, _) in enumerate(offsets) if a < end_char)
         if last < budget + 2:
@@ -182,7 +183,7 @@ def window_on_marker(tokenizer, targets: Sequence[str], texts: Sequence[str], *,
         lo = first - max(0, budget - (last - first + 1)) // 2
         lo = max(0, min(lo, len(offsets) - budget))
         hi = min(len(offsets), lo + budget) - 1
-        out[i] = text[offsets[lo][0] : offsets[hi][1]]
+        out[i] = out[i][offsets[lo][0] : offsets[hi][1]]
     return out
 
 

@@ -193,11 +193,10 @@ def _cmd_eval(args) -> int:
                 print(f"  {key}: {value:.3f}" if isinstance(value, float) else f"  {key}: {value}")
         return 0
     from stance.classifier import StanceClassifier
-    from stance.evaluation.stance_eval import default_datasets, evaluate_stance, late_mention_datasets
+    from stance.evaluation.stance_eval import default_datasets, evaluate_stance
 
     classifier = StanceClassifier.from_pretrained(args.model, backend=args.backend)
-    datasets = {**default_datasets(), **(late_mention_datasets() if args.late_mentions else {})}
-    print(evaluate_stance(classifier, datasets=datasets).to_string(index=False))
+    print(evaluate_stance(classifier, datasets=default_datasets(late_mentions=args.late_mentions)).to_string(index=False))
     return 0
 
 

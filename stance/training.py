@@ -660,9 +660,9 @@ def training_loss(model, enc: dict, labels, *, rdrop_alpha: float = 0.0):
 class EmbeddingPerturbation:
     """A forward hook on the word-embedding layer for FGM adversarial training (Miyato et al., ICLR 2017).
 
-    The word embeddings are frozen, so the gradient is taken with respect to their *output*: while
-    ``capturing``, each output is returned as a fresh leaf that keeps its gradient; with ``delta`` set,
-    the output is shifted by it.
+    The gradient is taken with respect to the embeddings' *output*: while ``capturing``, a frozen
+    layer's output is returned as a fresh leaf that keeps its gradient (a trained layer's output keeps
+    it in place, so the weights still get theirs); with ``delta`` set, the output is shifted by it.
     """
 
     def __init__(self, epsilon: float) -> None:

@@ -276,3 +276,11 @@ def test_with_late_mentions_moves_spans_with_the_text():
         assert len(text[: -len(original)].split()) >= 40
     with pytest.raises(ValueError, match="gold target spans"):
         with_late_mentions(StanceDataset("plain", ["x"], ["x"], np.array([1])))
+
+
+def test_late_mention_sets_are_added_only_for_newsmtsc_and_only_when_asked():
+    from stance.evaluation.stance_eval import default_datasets
+
+    plain, late = default_datasets(), default_datasets(late_mentions=True)
+    assert set(late) - set(plain) == {"newsmtsc_dev_rw_late", "newsmtsc_dev_mt_late"}
+    assert late["newsmtsc_dev_mt_late"][0] == plain["newsmtsc_dev_mt"][0]

@@ -90,14 +90,20 @@ def load_diplomatic(path: Path, name: str = "diplomatic_dev") -> StanceDataset:
                          np.array([LABELS.index(r["label"]) for r in rows]))
 
 
-def default_datasets() -> dict[str, tuple[Path, Callable[[Path, str], StanceDataset]]]:
+def default_datasets(*, late_mentions: bool = False) -> dict[str, tuple[Path, Callable[[Path, str], StanceDataset]]]:
+    """The evaluation sets as ``name -> (path, loader)``; ``late_mentions`` adds the NewsMTSC dev sets
+    as :func:`with_late_mentions` stress tests (``<name>_late``)."""
     shared = shared_data_dir()
-    return {
+    datasets = {
         "newsmtsc_dev_rw": (shared / "newsmtsc" / "dev_rw.jsonl", load_newsmtsc),
         "newsmtsc_dev_mt": (shared / "newsmtsc" / "dev_mt.jsonl", load_newsmtsc),
         "vast_dev": (shared / "vast" / "vast_dev.csv", load_vast),
         "diplomatic_dev": (_REPO / "data" / "diplomatic" / "dev.jsonl", load_diplomatic),
     }
+    if late_mentions:
+        datasets.update({f"{name}_late": (path, _load_newsmtsc_late) for name, (path, loader) in datasets.items()
+                         if loader is load_newsmtsc})
+    return datasets
 
 
 def with_late_mentions(dataset: StanceDataset, *, min_prefix_words: int = 130, seed: int = 0) -> StanceDataset:
@@ -113,22 +119,18 @@ def with_late_mentions(dataset: StanceDataset, *, min_prefix_words: int = 130, s
     rng = random.Random(seed)
     texts, spans = [], []
     for text, (a, b) in zip(dataset.texts, dataset.spans):
-        prefix: list[str] = []
-        while sum(len(p.split()) for p in prefix) < min_prefix_words:
+        prefix, words = [], 0
+        while words < min_prefix_words:
             prefix.append(rng.choice(dataset.texts))
-        shift = len(" ".join(prefix)) + 1
-        texts.append(" ".join(prefix) + " " + text)
-        spans.append((a + shift, b + shift))
+            words += len(prefix[-1].split())
+        head = " ".join(prefix) + " "
+        texts.append(head + text)
+        spans.append((a + len(head), b + len(head)))
     return StanceDataset(f"{dataset.name}_late", list(dataset.targets), texts, dataset.labels, spans=spans)
 
 
-def late_mention_datasets() -> dict[str, tuple[Path, Callable[[Path, str], StanceDataset]]]:
-    """The NewsMTSC dev sets as :func:`with_late_mentions` stress tests, in :func:`evaluate_stance`'s format."""
-    def loader(path: Path, name: str) -> StanceDataset:
-        return with_late_mentions(load_newsmtsc(path, name.removesuffix("_late")))
-
-    return {f"{name}_late": (path, loader) for name, (path, _) in default_datasets().items()
-            if name.startswith("newsmtsc_")}
+def _load_newsmtsc_late(path: Path, name: str) -> StanceDataset:
+    return with_late_mentions(load_newsmtsc(path, name.removesuffix("_late")))
 
 
 def default_training_files() -> list[tuple[Path, Callable[[Path, str], StanceDataset]]]:
