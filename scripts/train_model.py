@@ -15,11 +15,7 @@ import logging
 from pathlib import Path
 
 from stance.classifier import HEADS
-from stance.training import DataSpec, TrainConfig, shipped_data_specs, train
-
-# The recipe of models/stance-minilm, so that a bare run reproduces it.
-SHIPPED_RECIPE = {"epochs": 2, "lr": 5e-5, "seed": 15, "split_seed": 13, "contrast_repeat": 3,
-                  "mark_target": True, "head": "target", "rdrop_alpha": 0.5, "multitarget": False}
+from stance.training import SHIPPED_RECIPE, DataSpec, TrainConfig, shipped_data_specs, train
 
 
 def main() -> None:
@@ -38,7 +34,7 @@ def main() -> None:
                     help="extra copies of sentences whose targets have different labels (multi-target contrast)")
     ap.add_argument("--epochs", type=int, default=SHIPPED_RECIPE["epochs"])
     ap.add_argument("--lr", type=float, default=SHIPPED_RECIPE["lr"])
-    ap.add_argument("--batch-size", type=int, default=16)
+    ap.add_argument("--batch-size", type=int, default=SHIPPED_RECIPE["batch_size"])
     ap.add_argument("--max-length", type=int, default=128)
     ap.add_argument("--seed", type=int, default=SHIPPED_RECIPE["seed"])
     ap.add_argument("--split-seed", type=int, default=SHIPPED_RECIPE["split_seed"],

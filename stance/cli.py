@@ -7,7 +7,9 @@ import logging
 import sys
 from pathlib import Path
 
+from stance.classifier import HEADS
 from stance.ingest import IngestError
+from stance.training import SHIPPED_RECIPE
 from stance.watchlist import Watchlist, WatchlistError
 
 
@@ -54,21 +56,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--period", default="auto", choices=["auto", "day", "week", "month", "year"])
 
-    p = sub.add_parser("train", help="fine-tune the stance classifier")
+    recipe = SHIPPED_RECIPE
+    p = sub.add_parser("train", help="fine-tune the stance classifier (defaults: the shipped model's recipe)")
     p.add_argument("data", nargs="+", help="CSV/JSONL files with text, target (or from/to span) and label")
-    p.add_argument("--out", required=True, help="model output folder")
-    p.add_argument("--epochs", type=int, default=3)
-    p.add_argument("--lr", type=float, default=4e-5)
-    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--out", required=True, help="model output folder (a rerun resumes from its checkpoint)")
+    p.add_argument("--epochs", type=int, default=recipe["epochs"])
+    p.add_argument("--lr", type=float, default=recipe["lr"])
+    p.add_argument("--batch-size", type=int, default=recipe["batch_size"])
     p.add_argument("--max-length", type=int, default=128)
-    p.add_argument("--seed", type=int, default=13)
-    p.add_argument("--mark-target", action="store_true", help="wrap the target mention in << >> in the text")
-    p.add_argument("--head", choices=["cls", "target"], default="cls",
+    p.add_argument("--seed", type=int, default=recipe["seed"])
+    p.add_argument("--split-seed", type=int, default=recipe["split_seed"], help="seed of the held-out calibration split")
+    p.add_argument("--max-steps", type=int, help="stop after this many steps (smoke runs)")
+    p.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
+    p.add_argument("--mark-target", action=argparse.BooleanOptionalAction, default=recipe["mark_target"],
+                   help="wrap the target mention in << >> in the text")
+    p.add_argument("--head", choices=HEADS, default=recipe["head"],
                    help="target: classify [CLS] + the output at the target marker (needs --mark-target)")
-    p.add_argument("--contrast-repeat", type=int, default=1,
-                   help="copies of sentences whose targets have different labels (the shipped model uses 3)")
-    p.add_argument("--rdrop-alpha", type=float, default=0.0,
+    p.add_argument("--contrast-repeat", type=int, default=recipe["contrast_repeat"],
+                   help="copies of sentences whose targets have different labels")
+    p.add_argument("--rdrop-alpha", type=float, default=recipe["rdrop_alpha"],
                    help="R-Drop: weight of the KL between two dropout passes (0 = off; doubles training time)")
+    p.add_argument("--adversarial-epsilon", type=float, default=0.0,
+                   help="FGM adversarial training: L2 size of the embedding perturbation (0 = off; +50%% time)")
+    p.add_argument("--ema-decay", type=float, default=0.0,
+                   help="save an exponential moving average of the weights with this decay (0 = off)")
 
     p = sub.add_parser("eval", help="evaluate attribution or stance")
     ev = p.add_subparsers(dest="what", required=True)
@@ -168,8 +179,9 @@ def _cmd_train(args) -> int:
     data = tuple(dataclasses.replace(DataSpec.auto(path), contrast_repeat=args.contrast_repeat) for path in args.data)
     out = train(TrainConfig(data=data, output_dir=Path(args.out), epochs=args.epochs, lr=args.lr,
                             batch_size=args.batch_size, max_length=args.max_length, seed=args.seed,
-                            mark_target=args.mark_target, head=args.head,
-                            rdrop_alpha=args.rdrop_alpha))
+                            split_seed=args.split_seed, max_steps=args.max_steps, num_threads=args.threads,
+                            mark_target=args.mark_target, head=args.head, rdrop_alpha=args.rdrop_alpha,
+                            adversarial_epsilon=args.adversarial_epsilon, ema_decay=args.ema_decay))
     print(f"Model written to {out}")
     return 0
 

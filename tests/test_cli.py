@@ -80,7 +80,7 @@ def _tiny_training_file(tmp_path):
 
 
 def test_train_refuses_the_target_head_without_marked_text(tmp_path, capsys):
-    argv = ["train", str(_tiny_training_file(tmp_path)), "--out", str(tmp_path / "m"), "--head", "target"]
+    argv = ["train", str(_tiny_training_file(tmp_path)), "--out", str(tmp_path / "m"), "--no-mark-target"]
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.startswith("stance: error: ") and "set mark_target=True" in err and len(err.splitlines()) == 1
@@ -96,6 +96,21 @@ def test_train_passes_the_shipped_recipe_options(tmp_path, capsys):
     assert (meta["head"], meta["mark_target"]) == ("target", True)
     assert next(iter(meta["data_counts"].values()))["contrast_repeat"] == 2
     assert meta["config"]["rdrop_alpha"] == 0.5
+
+
+RECIPE_KEYS = ("epochs", "lr", "batch_size", "max_length", "seed", "split_seed", "mark_target", "head", "rdrop_alpha",
+               "unmarked_fraction", "layer_lr_decay", "freeze_embeddings", "warmup_fraction", "weight_decay")
+
+
+def test_train_defaults_are_the_shipped_models_recipe(tmp_path, capsys):
+    # A bare `stance train` on one's own data must train as the shipped model was trained (its config.json says how).
+    out = tmp_path / "m"
+    assert main(["train", str(_tiny_training_file(tmp_path)), "--out", str(out), "--max-steps", "1"]) == 0
+    trained = json.loads((out / "config.json").read_text())["config"]
+    shipped = json.loads((Path(__file__).resolve().parents[1] / "models" / "stance-minilm" / "config.json").read_text())["config"]
+    assert {k: trained[k] for k in RECIPE_KEYS} == {k: shipped[k] for k in RECIPE_KEYS}
+    assert {d["contrast_repeat"] for d in trained["data"]} == {d["contrast_repeat"] for d in shipped["data"]} == {3}
+    assert trained["max_steps"] == 1 and "Model written to" in capsys.readouterr().out
 
 
 def test_eval_attribution_prints_each_measure(tmp_path, capsys):
