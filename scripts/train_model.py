@@ -14,8 +14,8 @@ import json
 import logging
 from pathlib import Path
 
-from stance.classifier import HEADS
-from stance.training import SHIPPED_RECIPE, DataSpec, TrainConfig, shipped_data_specs, train
+from stance.recipe import HEADS, SHIPPED_RECIPE
+from stance.training import DataSpec, TrainConfig, shipped_data_specs, train
 
 
 def main() -> None:

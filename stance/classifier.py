@@ -22,6 +22,8 @@ from typing import Sequence
 
 import numpy as np
 
+from stance.recipe import HEADS
+
 logger = logging.getLogger(__name__)
 
 LABELS: tuple[str, str, str] = ("against", "neutral", "favor")
@@ -243,9 +245,6 @@ def torch_logits(model, batch: dict[str, np.ndarray]) -> np.ndarray:
 
     with torch.inference_mode():
         return model(**{k: torch.from_numpy(v) for k, v in batch.items()}).logits.float().numpy()
-
-
-HEADS = ("cls", "target")  # classify [CLS] only, or [CLS] + the output at the target marker
 
 
 def build_torch_model(*, num_labels: int = 3, init_from_backbone: bool = True, head: str = "cls"):

@@ -7,9 +7,8 @@ import logging
 import sys
 from pathlib import Path
 
-from stance.classifier import HEADS
 from stance.ingest import IngestError
-from stance.training import SHIPPED_RECIPE
+from stance.recipe import HEADS, SHIPPED_RECIPE
 from stance.watchlist import Watchlist, WatchlistError
 
 

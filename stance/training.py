@@ -212,12 +212,6 @@ class Example:
     span: tuple[int, int] | None = None  # where the target is in the text, when the file says
 
 
-# The recipe of models/stance-minilm. `stance train` and scripts/train_model.py take their defaults from
-# it, so a bare run reproduces the shipped model's training (the model card explains each choice).
-SHIPPED_RECIPE = {"epochs": 2, "lr": 5e-5, "batch_size": 16, "seed": 15, "split_seed": 13, "contrast_repeat": 3,
-                  "mark_target": True, "head": "target", "rdrop_alpha": 0.5, "multitarget": False}
-
-
 def shipped_data_specs(*, diplomatic_repeat: int = 2, contrast_repeat: int = 1, newsmtsc: bool = True,
                        diplomatic: bool = True, multitarget: bool = False) -> tuple[DataSpec, ...]:
     """The shipped model's training files: NewsMTSC train (shared data) + our diplomatic train files,

@@ -1,6 +1,8 @@
 """The CLI prints exactly what an analyst reads, on data with a known answer."""
 import datetime as dt
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -150,3 +152,10 @@ def test_eval_attribution_prints_each_measure(tmp_path, capsys):
         "  dev_actor_recall: 1.000",
         "  dev_target_accuracy: 1.000",
     ]
+
+
+def test_the_cli_starts_without_numpy_or_torch():
+    # `stance --help` and argument errors should not pay for the model stack; commands import it when they run.
+    code = "import sys, stance.cli; print(sorted({'numpy', 'torch', 'pandas'} & set(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
