@@ -14,7 +14,7 @@ import json
 import logging
 from pathlib import Path
 
-from stance.recipe import HEADS, SHIPPED_RECIPE
+from stance.recipe import DISTILLATION, HEADS, SHIPPED_RECIPE
 from stance.training import DataSpec, TrainConfig, shipped_data_specs, train
 
 
@@ -57,6 +57,11 @@ def main() -> None:
                     help="FGM adversarial training: L2 size of the embedding perturbation (0 = off; +50%% time with R-Drop)")
     ap.add_argument("--ema-decay", type=float, default=0.0,
                     help="save an exponential moving average of the weights with this decay (0 = off)")
+    ap.add_argument("--teacher-logits", type=Path, default=None,
+                    help="distil from a larger teacher: its logits file, from scripts/train_teacher.py")
+    ap.add_argument("--distill-weight", type=float, default=DISTILLATION["distill_weight"],
+                    help="with --teacher-logits: weight of the teacher's KL term against the labels' cross-entropy")
+    ap.add_argument("--distill-temperature", type=float, default=DISTILLATION["distill_temperature"])
     ap.add_argument("--head", choices=HEADS, default=SHIPPED_RECIPE["head"],
                     help="target: classify [CLS] + the output at the target marker (needs --mark-target)")
     args = ap.parse_args()
@@ -74,7 +79,10 @@ def main() -> None:
                          freeze_embeddings=not args.unfreeze_embeddings, mark_target=args.mark_target, head=args.head,
                          unmarked_fraction=args.unmarked_fraction, layer_lr_decay=args.layer_lr_decay,
                          rdrop_alpha=args.rdrop_alpha, name_swap_fraction=args.name_swap_fraction,
-                         adversarial_epsilon=args.adversarial_epsilon, ema_decay=args.ema_decay)
+                         adversarial_epsilon=args.adversarial_epsilon, ema_decay=args.ema_decay,
+                         teacher_logits=args.teacher_logits,
+                         distill_weight=args.distill_weight if args.teacher_logits else 0.0,
+                         distill_temperature=args.distill_temperature)
     out = train(config)
     meta = json.loads((out / "config.json").read_text())
     print(json.dumps({k: meta[k] for k in ("temperature", "calibration", "data_counts", "train")}, indent=2))

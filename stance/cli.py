@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from stance.ingest import IngestError
-from stance.recipe import HEADS, SHIPPED_RECIPE
+from stance.recipe import DISTILLATION, HEADS, SHIPPED_RECIPE
 from stance.watchlist import Watchlist, WatchlistError
 
 
@@ -79,6 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="FGM adversarial training: L2 size of the embedding perturbation (0 = off; +50%% time)")
     p.add_argument("--ema-decay", type=float, default=0.0,
                    help="save an exponential moving average of the weights with this decay (0 = off)")
+    p.add_argument("--teacher-logits", help="distil from a larger teacher: its logits file (scripts/train_teacher.py)")
+    p.add_argument("--distill-weight", type=float, default=DISTILLATION["distill_weight"],
+                   help="with --teacher-logits: weight of the teacher's KL term against the labels' cross-entropy")
+    p.add_argument("--distill-temperature", type=float, default=DISTILLATION["distill_temperature"])
 
     p = sub.add_parser("eval", help="evaluate attribution or stance")
     ev = p.add_subparsers(dest="what", required=True)
@@ -180,7 +184,10 @@ def _cmd_train(args) -> int:
                             batch_size=args.batch_size, max_length=args.max_length, seed=args.seed,
                             split_seed=args.split_seed, max_steps=args.max_steps, num_threads=args.threads,
                             mark_target=args.mark_target, head=args.head, rdrop_alpha=args.rdrop_alpha,
-                            adversarial_epsilon=args.adversarial_epsilon, ema_decay=args.ema_decay))
+                            adversarial_epsilon=args.adversarial_epsilon, ema_decay=args.ema_decay,
+                            teacher_logits=args.teacher_logits,
+                            distill_weight=args.distill_weight if args.teacher_logits else 0.0,
+                            distill_temperature=args.distill_temperature))
     print(f"Model written to {out}")
     return 0
 

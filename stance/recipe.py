@@ -9,3 +9,6 @@ HEADS = ("cls", "target")  # classify [CLS] only, or [CLS] + the output at the t
 # it, so a bare run reproduces the shipped model's training (the model card explains each choice).
 SHIPPED_RECIPE = {"epochs": 2, "lr": 5e-5, "batch_size": 16, "seed": 15, "split_seed": 13, "contrast_repeat": 3,
                   "mark_target": True, "head": "target", "rdrop_alpha": 0.5, "multitarget": False}
+
+# Knowledge distillation, applied when a teacher's logits file is given (scripts/train_teacher.py writes one).
+DISTILLATION = {"distill_weight": 0.5, "distill_temperature": 2.0}

@@ -41,6 +41,7 @@ from stance.classifier import (
     torch_logits,
 )
 from stance.io import atomic_write_text, temp_path
+from stance.recipe import SHIPPED_RECIPE
 
 logger = logging.getLogger(__name__)
 
@@ -115,20 +116,22 @@ class DataSpec:
 
 # Options added after models were shipped: at their default (off), they stay out of the fingerprint,
 # so a rerun of an older recipe still finds its finished model.
-_ADDED_LATER = ("adversarial_epsilon", "ema_decay")
+_ADDED_LATER = ("adversarial_epsilon", "ema_decay", "teacher_logits", "teacher_logits_sha256", "distill_weight",
+                "distill_temperature")
 
 
 @dataclass(frozen=True)
 class TrainConfig:
     data: tuple[DataSpec, ...]
     output_dir: Path
-    epochs: int = 3
-    lr: float = 4e-5
-    batch_size: int = 16
+    # defaults: the shipped model's recipe (stance.recipe), as for `stance train` and scripts/train_model.py
+    epochs: int = SHIPPED_RECIPE["epochs"]
+    lr: float = SHIPPED_RECIPE["lr"]
+    batch_size: int = SHIPPED_RECIPE["batch_size"]
     max_length: int = 128
-    seed: int = 13
+    seed: int = SHIPPED_RECIPE["seed"]
     # held-out calibration split; None = ``seed``. Fix it across seeds so their soup calibrates on unseen data.
-    split_seed: int | None = None
+    split_seed: int | None = SHIPPED_RECIPE["split_seed"]
     dev_fraction: float = 0.1
     warmup_fraction: float = 0.1
     weight_decay: float = 0.01
@@ -136,15 +139,15 @@ class TrainConfig:
     checkpoint_every: int = 200
     num_threads: int | None = None
     max_steps: int | None = None  # stop early (tests, smoke runs); None = full epochs
-    mark_target: bool = False  # wrap the target mention in the text in << >> (classifier.mark_target)
-    head: str = "cls"  # "target": classify [CLS] + the output at the target marker (needs mark_target)
+    mark_target: bool = SHIPPED_RECIPE["mark_target"]  # wrap the target mention in the text in << >> (classifier.mark_target)
+    head: str = SHIPPED_RECIPE["head"]  # "target": classify [CLS] + the output at the target marker (needs mark_target)
     # share of training rows left unmarked, so the model also learns targets that are not in the text
     unmarked_fraction: float = 0.0
     # layer-wise lr decay (Sun et al. 2019): each layer below the head trains at this factor of the one above
     layer_lr_decay: float = 1.0
     # R-Drop (Liang et al. 2021): weight of the symmetric KL between two dropout passes of each batch; 0 = off.
     # Costs a second forward/backward pass per step.
-    rdrop_alpha: float = 0.0
+    rdrop_alpha: float = SHIPPED_RECIPE["rdrop_alpha"]
     # share of training rows whose named target (a span-labelled mention such as "Trump") is swapped for
     # another training mention, so the label must come from the sentence, not from who the target is
     name_swap_fraction: float = 0.0
@@ -153,6 +156,15 @@ class TrainConfig:
     adversarial_epsilon: float = 0.0
     # exponential moving average of the weights (Polyak averaging); the EMA weights are the ones saved. 0 = off.
     ema_decay: float = 0.0
+    # knowledge distillation (Hinton et al. 2015): a JSONL of {"target", "text", "logits"} from a larger teacher,
+    # one line per distinct training pair, the text as the model sees it (marked); see scripts/train_teacher.py.
+    # The loss is (1 - distill_weight) * cross-entropy + distill_weight * T^2 * KL(teacher_T || student_T).
+    teacher_logits: Path | None = None
+    # the teacher file's content hash, filled in from the file; recorded in config.json, so a saved config still
+    # names the teacher it was trained with after the (large, regenerable) file is gone
+    teacher_logits_sha256: str | None = None
+    distill_weight: float = 0.0
+    distill_temperature: float = 2.0
     progress: bool = True
     keep_checkpoint: bool = False
 
@@ -164,6 +176,17 @@ class TrainConfig:
             raise ValueError("TrainConfig.data is empty: give at least one training file")
         object.__setattr__(self, "data", data)
         object.__setattr__(self, "output_dir", Path(self.output_dir))
+        if self.teacher_logits is not None:
+            object.__setattr__(self, "teacher_logits", Path(self.teacher_logits))
+            if self.teacher_logits.is_file():
+                digest = hashlib.sha256(self.teacher_logits.read_bytes()).hexdigest()
+                if self.teacher_logits_sha256 not in (None, digest):
+                    raise ValueError(f"TrainConfig: {self.teacher_logits} is not the teacher file this config was "
+                                     "trained with (its content changed); train with a new config")
+                object.__setattr__(self, "teacher_logits_sha256", digest)
+            elif self.teacher_logits_sha256 is None:
+                raise ValueError(f"TrainConfig: teacher_logits file {self.teacher_logits} not found; "
+                                 "write it with scripts/train_teacher.py")
         checks = [
             (self.epochs >= 1, "epochs must be >= 1"),
             (0 < self.lr < 1, "lr must be in (0, 1)"),
@@ -181,6 +204,10 @@ class TrainConfig:
             (0 <= self.name_swap_fraction < 1, "name_swap_fraction must be in [0, 1)"),
             (self.adversarial_epsilon >= 0, "adversarial_epsilon must be >= 0; 0 turns adversarial training off"),
             (0 <= self.ema_decay < 1, "ema_decay must be in [0, 1); 0 turns weight averaging off"),
+            (0 <= self.distill_weight <= 1, "distill_weight must be in [0, 1]; 0 turns distillation off"),
+            (self.distill_temperature > 0, "distill_temperature must be > 0"),
+            ((self.distill_weight > 0) == (self.teacher_logits is not None),
+             "distillation needs both teacher_logits (a file) and distill_weight > 0"),
             (self.head != "target" or self.mark_target,
              'head="target" reads the output at the target marker: set mark_target=True'),
         ]
@@ -192,13 +219,16 @@ class TrainConfig:
         out = dataclasses.asdict(self)
         out["output_dir"] = str(self.output_dir)
         out["data"] = [{**dataclasses.asdict(d), "path": str(d.path)} for d in self.data]
+        out["teacher_logits"] = None if self.teacher_logits is None else str(self.teacher_logits)
         return out
 
     def fingerprint(self) -> str:
         """Hash of everything that changes the trained weights (not paths to outputs or progress bars)."""
         defaults = {f.name: f.default for f in dataclasses.fields(self)}
+        # the teacher's outputs change the weights, wherever its file lies: its hash counts, not its path
         relevant = {k: v for k, v in self.to_json().items()
-                    if k not in ("output_dir", "progress", "keep_checkpoint", "num_threads", "checkpoint_every")
+                    if k not in ("output_dir", "progress", "keep_checkpoint", "num_threads", "checkpoint_every",
+                                 "teacher_logits")
                     and not (k in _ADDED_LATER and v == defaults[k])}
         return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -503,6 +533,33 @@ def contrastive_texts(examples: Sequence[Example]) -> set[str]:
     return {text for text, seen in labels.items() if len(seen) > 1}
 
 
+def read_teacher_logits(path: Path) -> dict[tuple[str, str], list[float]]:
+    """``(target, text) -> logits`` from a teacher file (JSONL lines ``{"target", "text", "logits"}``)."""
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"teacher logits file {path} not found; write it with scripts/train_teacher.py")
+    table = {}
+    for line_no, row in _rows(Path(path)):
+        logits = row.get("logits")
+        if not (isinstance(logits, list) and len(logits) == len(LABELS)):
+            raise ValueError(f"{path}:{line_no}: 'logits' must be a list of {len(LABELS)} numbers "
+                             f"({', '.join(LABELS)}), got {logits!r}")
+        if not isinstance(row.get("target"), str) or not isinstance(row.get("text"), str):
+            raise ValueError(f"{path}:{line_no}: each line needs string fields 'target' and 'text'")
+        table[(row["target"], row["text"])] = [float(v) for v in logits]
+    return table
+
+
+def teacher_logits_for(rows: Sequence[Example], path: Path) -> np.ndarray:
+    """The teacher's logits for each training row, in order; every row must be in the file."""
+    table = read_teacher_logits(path)
+    missing = [e for e in rows if (e.target, e.text) not in table]
+    if missing:
+        raise ValueError(f"{path} has no teacher logits for {len(missing)} of {len(rows)} training rows "
+                         f"(first: {missing[0].target!r} in {missing[0].text[:80]!r}); the file was written for "
+                         "other data or options: rewrite it with scripts/train_teacher.py for this config")
+    return np.array([table[(e.target, e.text)] for e in rows], dtype=np.float32)
+
+
 def _calibrate_and_save(model, tokenizer, dev_rows: Sequence[Example], *, config: TrainConfig, out: Path,
                         fingerprint: str, extra: dict) -> None:
     """Fit the temperature on the held-out rows, then write weights, tokenizer and config.json (last)."""
@@ -642,19 +699,38 @@ def train(config: TrainConfig) -> Path:
         torch.use_deterministic_algorithms(saved_deterministic)
 
 
-def training_loss(model, enc: dict, labels, *, rdrop_alpha: float = 0.0):
-    """Cross-entropy; with ``rdrop_alpha`` > 0, the R-Drop loss: the mean cross-entropy of two passes
+def supervised_loss(logits, labels, *, teacher_logits=None, distill_weight: float = 0.0, temperature: float = 2.0):
+    """Cross-entropy with the gold labels; with a teacher, mixed with the distillation term
+    ``T^2 * KL(softmax(teacher / T) || softmax(student / T))`` (T^2 keeps its gradient on the scale of the
+    cross-entropy's, Hinton et al. 2015)."""
+    import torch.nn.functional as F
+
+    loss = F.cross_entropy(logits, labels)
+    if teacher_logits is None or distill_weight == 0:
+        return loss
+    kd = F.kl_div(F.log_softmax(logits / temperature, dim=-1), F.log_softmax(teacher_logits / temperature, dim=-1),
+                  log_target=True, reduction="batchmean") * temperature**2
+    return (1 - distill_weight) * loss + distill_weight * kd
+
+
+def training_loss(model, enc: dict, labels, *, rdrop_alpha: float = 0.0, teacher_logits=None,
+                  distill_weight: float = 0.0, temperature: float = 2.0):
+    """:func:`supervised_loss`; with ``rdrop_alpha`` > 0, the R-Drop loss: its mean over two passes
     (different dropout masks) plus ``rdrop_alpha`` times their symmetric KL divergence, averaged over the batch."""
     import torch.nn.functional as F
 
+    def supervised(logits):
+        return supervised_loss(logits, labels, teacher_logits=teacher_logits, distill_weight=distill_weight,
+                               temperature=temperature)
+
     logits = model(**enc).logits
     if rdrop_alpha == 0:
-        return F.cross_entropy(logits, labels)
+        return supervised(logits)
     logits2 = model(**enc).logits
     log_p, log_q = F.log_softmax(logits, dim=-1), F.log_softmax(logits2, dim=-1)
     kl = 0.5 * (F.kl_div(log_p, log_q, log_target=True, reduction="batchmean")
                 + F.kl_div(log_q, log_p, log_target=True, reduction="batchmean"))
-    return 0.5 * (F.cross_entropy(logits, labels) + F.cross_entropy(logits2, labels)) + rdrop_alpha * kl
+    return 0.5 * (supervised(logits) + supervised(logits2)) + rdrop_alpha * kl
 
 
 class EmbeddingPerturbation:
@@ -695,7 +771,7 @@ class EmbeddingPerturbation:
 
 
 def training_step(model, enc: dict, labels, *, rdrop_alpha: float = 0.0,
-                  perturbation: EmbeddingPerturbation | None = None):
+                  perturbation: EmbeddingPerturbation | None = None, **distillation):
     """Backpropagate one batch's loss (gradients accumulate in the model); returns the clean loss.
 
     With a ``perturbation`` (a hook installed on the model's word embeddings) a further pass on
@@ -707,7 +783,7 @@ def training_step(model, enc: dict, labels, *, rdrop_alpha: float = 0.0,
     if adversarial:
         perturbation.capturing = True
     try:
-        loss = training_loss(model, enc, labels, rdrop_alpha=rdrop_alpha)
+        loss = training_loss(model, enc, labels, rdrop_alpha=rdrop_alpha, **distillation)
     finally:
         if adversarial:
             perturbation.capturing = False
@@ -789,6 +865,8 @@ def _train(config: TrainConfig, *, out: Path, fingerprint: str) -> Path:
         logger.info("resuming from step %d (epoch %d)", state["step"], state["epoch"])
 
     labels_t = torch.tensor([e.label for e in train_rows])
+    teacher_t = (torch.from_numpy(teacher_logits_for(train_rows, config.teacher_logits))
+                 if config.teacher_logits is not None else None)
     step = state["step"]
     started = time.time()
     bar = tqdm(total=total_steps, initial=step, disable=not config.progress, desc="train", unit="step")
@@ -803,8 +881,10 @@ def _train(config: TrainConfig, *, out: Path, fingerprint: str) -> Path:
             for group in optimizer.param_groups:
                 group["lr"] = config.lr * lr_factor(step) * group["lr_scale"]
             optimizer.zero_grad(set_to_none=True)
+            distillation = ({"teacher_logits": teacher_t[batch], "distill_weight": config.distill_weight,
+                             "temperature": config.distill_temperature} if teacher_t is not None else {})
             loss = training_step(model, enc, labels_t[batch], rdrop_alpha=config.rdrop_alpha,
-                                 perturbation=perturbation)
+                                 perturbation=perturbation, **distillation)
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             optimizer.step()
             if ema is not None:

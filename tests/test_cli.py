@@ -115,6 +115,23 @@ def test_train_defaults_are_the_shipped_models_recipe(tmp_path, capsys):
     assert trained["max_steps"] == 1 and "Model written to" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("with_teacher", [False, True], ids=["no-teacher", "teacher"])
+def test_train_distils_only_when_given_a_teacher_file(tmp_path, with_teacher):
+    from stance.classifier import mark_target
+    from stance.recipe import DISTILLATION
+
+    data = _tiny_training_file(tmp_path)
+    teacher = tmp_path / "teacher.jsonl"
+    rows = [json.loads(line) for line in data.read_text().splitlines()]
+    teacher.write_text("".join(json.dumps({"target": r["target"], "text": mark_target(r["text"], r["target"]),
+                                           "logits": [0.0, 1.0, 0.0]}) + "\n" for r in rows))
+    argv = ["train", str(data), "--out", str(tmp_path / "m"), "--max-steps", "1"]
+    assert main(argv + (["--teacher-logits", str(teacher)] if with_teacher else [])) == 0
+    trained = json.loads((tmp_path / "m" / "config.json").read_text())["config"]
+    assert trained["teacher_logits"] == (str(teacher) if with_teacher else None)
+    assert trained["distill_weight"] == (DISTILLATION["distill_weight"] if with_teacher else 0.0)
+
+
 def test_eval_attribution_prints_each_measure(tmp_path, capsys):
     # Two attributions in the text, one of them annotated: every measure's precision halves.
     text = 'The minister said the talks had failed. "We will go on," Lavrov said.'

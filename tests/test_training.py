@@ -34,8 +34,10 @@ def _write_jsonl(path: Path) -> Path:
 
 def _config(tmp_path: Path, out: str, **kw) -> TrainConfig:
     data = _write_jsonl(tmp_path / "train.jsonl")
+    # the plainest recipe (no marking, [CLS] head, no R-Drop): each test turns on what it is about
     base = dict(data=(DataSpec(data),), output_dir=tmp_path / out, epochs=1, batch_size=4, max_length=32,
-                seed=7, dev_fraction=0.2, max_steps=2, checkpoint_every=1, progress=False, num_threads=1)
+                seed=7, split_seed=None, dev_fraction=0.2, max_steps=2, checkpoint_every=1, progress=False,
+                num_threads=1, lr=4e-5, mark_target=False, head="cls", rdrop_alpha=0.0)
     base.update(kw)
     return TrainConfig(**base)
 
@@ -249,7 +251,7 @@ def test_contrast_repeat_oversamples_only_sentences_whose_targets_disagree(tmp_p
     ]
     path.write_text("".join(json.dumps({"text": x, "target": t, "label": y}) + "\n" for x, t, y in rows))
     config = TrainConfig(data=(DataSpec(path, repeat=2, contrast_repeat=3),), output_dir=tmp_path / "o",
-                         dev_fraction=0.01, progress=False)  # dev_fraction rounds up to one held-out sentence
+                         dev_fraction=0.01, progress=False, mark_target=False, head="cls")  # dev_fraction rounds up to one held-out sentence
     train_rows, dev_rows, counts = training._load_split(config)
     held_out = {e.text for e in dev_rows}
     assert "Rome backed Paris but scolded Bonn." not in held_out  # else the check below proves nothing
@@ -571,3 +573,104 @@ def test_the_shipped_models_fingerprint_matches_its_recorded_config():
     assert TrainConfig(**fields).fingerprint() == meta["fingerprint"]
     for option in ({"adversarial_epsilon": 1.0}, {"ema_decay": 0.99}):  # on, they are a different recipe
         assert TrainConfig(**{**fields, **option}).fingerprint() != meta["fingerprint"]
+
+
+def test_distillation_loss_mixes_cross_entropy_with_the_tempered_kl_to_the_teacher():
+    import torch
+    import torch.nn.functional as F
+
+    torch.manual_seed(0)
+    student, teacher, y = torch.randn(6, 3), torch.randn(6, 3) * 3, torch.tensor([0, 1, 2, 2, 1, 0])
+    weight, temperature = 0.3, 2.0
+    p_t, p_s = (teacher / temperature).softmax(-1), (student / temperature).softmax(-1)
+    kd = temperature**2 * (p_t * (p_t / p_s).log()).sum(-1).mean()
+    expected = (1 - weight) * F.cross_entropy(student, y) + weight * kd
+    got = training.supervised_loss(student, y, teacher_logits=teacher, distill_weight=weight, temperature=temperature)
+    assert float(kd) > 0.05
+    assert float(got) == pytest.approx(float(expected), rel=1e-5)
+    # a teacher that agrees with the student adds nothing but takes its weight off the gold labels
+    same = training.supervised_loss(student, y, teacher_logits=student, distill_weight=weight, temperature=temperature)
+    assert float(same) == pytest.approx((1 - weight) * float(F.cross_entropy(student, y)), rel=1e-5)
+
+
+def _teacher_file(tmp_path: Path, config: TrainConfig, logits, *, drop: int = 0) -> Path:
+    rows, _, _ = training._load_split(config)
+    keys = sorted({(e.target, e.text) for e in rows})[drop:]
+    path = tmp_path / f"teacher-{'-'.join(map(str, logits))}-{drop}.jsonl"
+    path.write_text("".join(json.dumps({"target": t, "text": x, "logits": list(logits)}) + "\n" for t, x in keys))
+    return path
+
+
+def test_distillation_pulls_the_student_toward_its_teacher(tmp_path):
+    base = _config(tmp_path, "probe")
+
+    def favor_probability(name, teacher):
+        path = _teacher_file(tmp_path, base, teacher)
+        out = train(_config(tmp_path, name, teacher_logits=path, distill_weight=1.0, max_steps=3, lr=5e-3,
+                            warmup_fraction=0.0))
+        assert json.loads((out / "config.json").read_text())["config"]["distill_weight"] == 1.0
+        clf = StanceClassifier.from_pretrained(out, backend="torch")
+        texts = [template.format(t=s) for s in SUBJECTS for template, _ in TEMPLATES]
+        targets = [s for s in SUBJECTS for _ in TEMPLATES]
+        return clf.predict_proba(targets, texts)[:, 2].mean()
+
+    # the gold labels are balanced; only the teacher says "favor" in one run and "against" in the other
+    assert favor_probability("to-favor", (-4.0, -4.0, 4.0)) > favor_probability("to-against", (4.0, -4.0, -4.0)) + 0.2
+
+
+def test_distillation_refuses_a_teacher_file_that_misses_training_rows(tmp_path):
+    base = _config(tmp_path, "probe")
+    path = _teacher_file(tmp_path, base, (0.0, 0.0, 0.0), drop=1)
+    with pytest.raises(ValueError, match=r"no teacher logits for \d+ of \d+ training rows.*train_teacher"):
+        train(_config(tmp_path, "short", teacher_logits=path, distill_weight=0.5))
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    ({"distill_weight": 0.5}, "needs both teacher_logits"),
+    ({"teacher_logits": "TEACHER"}, "needs both teacher_logits"),
+    ({"teacher_logits": "TEACHER", "distill_weight": 1.5}, "distill_weight must be in"),
+    ({"teacher_logits": "TEACHER", "distill_weight": 0.5, "distill_temperature": 0}, "distill_temperature"),
+    ({"teacher_logits": "missing.jsonl", "distill_weight": 0.5}, "not found"),
+])
+def test_distillation_options_are_checked(tmp_path, kwargs, match):
+    teacher = tmp_path / "teacher.jsonl"
+    teacher.write_text("")
+    kwargs = {k: (teacher if v == "TEACHER" else tmp_path / v if k == "teacher_logits" else v) for k, v in kwargs.items()}
+    with pytest.raises(ValueError, match=match):
+        _config(tmp_path, "x", **kwargs)
+
+
+def test_a_changed_teacher_file_changes_the_fingerprint_so_a_rerun_does_not_resume(tmp_path):
+    base = _config(tmp_path, "probe")
+    path = _teacher_file(tmp_path, base, (1.0, 0.0, 0.0))
+    first = _config(tmp_path, "kd", teacher_logits=path, distill_weight=0.5).fingerprint()
+    assert first != base.fingerprint()
+    moved = path.rename(tmp_path / "elsewhere.jsonl")
+    assert _config(tmp_path, "kd", teacher_logits=moved, distill_weight=0.5).fingerprint() == first  # content counts
+    moved.write_text(moved.read_text().replace("1.0, 0.0, 0.0", "0.0, 0.0, 1.0"))
+    assert _config(tmp_path, "kd", teacher_logits=moved, distill_weight=0.5).fingerprint() != first
+
+
+def test_a_saved_config_keeps_its_teacher_hash_after_the_teacher_file_is_gone(tmp_path):
+    base = _config(tmp_path, "probe")
+    path = _teacher_file(tmp_path, base, (1.0, 0.0, 0.0))
+    config = _config(tmp_path, "kd", teacher_logits=path, distill_weight=0.5)
+    saved = json.loads(json.dumps(config.to_json()))  # as config.json records it
+    saved["data"] = tuple(DataSpec(**d) for d in saved["data"])
+    path.write_text(path.read_text().replace("1.0, 0.0, 0.0", "0.0, 0.0, 1.0"))
+    with pytest.raises(ValueError, match="content changed"):
+        TrainConfig(**saved)
+    path.unlink()
+    assert TrainConfig(**saved).fingerprint() == config.fingerprint()
+    with pytest.raises(FileNotFoundError, match="train_teacher"):
+        training.read_teacher_logits(path)
+
+
+def test_train_config_defaults_are_the_shipped_recipe(tmp_path):
+    """The Python API trains what `stance train` and scripts/train_model.py train by default."""
+    config = TrainConfig(data=(_write_jsonl(tmp_path / "train.jsonl"),), output_dir=tmp_path / "o")
+    shipped = json.loads(SHIPPED_CONFIG.read_text())["config"]
+    for key in ("epochs", "lr", "batch_size", "seed", "split_seed", "mark_target", "head", "rdrop_alpha",
+                "max_length", "dev_fraction", "warmup_fraction", "weight_decay", "freeze_embeddings", "layer_lr_decay",
+                "unmarked_fraction", "name_swap_fraction"):
+        assert getattr(config, key) == shipped[key], key

