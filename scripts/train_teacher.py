@@ -20,7 +20,7 @@ import numpy as np
 from stance.classifier import default_cache_dir, mark_target
 from stance.evaluation.stance_eval import classification_scores, default_datasets
 from stance.recipe import SHIPPED_RECIPE
-from stance.teacher import TeacherConfig, mpnet_backbone_dir, teacher_logits, train_teacher, write_teacher_logits
+from stance.teacher import Teacher, TeacherConfig, mpnet_backbone_dir, train_teacher, write_teacher_logits
 from stance.training import TrainConfig, _load_split, shipped_data_specs
 
 
@@ -44,8 +44,8 @@ def main() -> None:
     backbone = args.backbone or mpnet_backbone_dir(default_cache_dir() / "teacher")
     config = TeacherConfig(backbone=backbone, output_dir=args.output, epochs=args.epochs, lr=args.lr, seed=args.seed,
                            bf16=not args.no_bf16, num_threads=args.threads)
-    model_dir = train_teacher(student, config)
-    write_teacher_logits(model_dir, student, args.output / "teacher_logits.jsonl", bf16=config.bf16)
+    teacher = Teacher.from_pretrained(train_teacher(student, config), bf16=config.bf16)
+    write_teacher_logits(teacher, student, args.output / "teacher_logits.jsonl")
 
     _, held, _ = _load_split(student)
     sets = {"heldout": ([e.target for e in held], [e.text for e in held], np.array([e.label for e in held]))}
@@ -56,7 +56,7 @@ def main() -> None:
             sets[name] = (ds.targets, [mark_target(x, t, span=s) for x, t, s in zip(ds.texts, ds.targets, spans)],
                           ds.labels)
     for name, (targets, texts, labels) in sets.items():
-        scores = classification_scores(labels, teacher_logits(model_dir, targets, texts, bf16=config.bf16).argmax(1))
+        scores = classification_scores(labels, teacher.logits(targets, texts).argmax(1))
         print(f"teacher {name}: macro-F1 {scores['macro_f1']:.3f}, accuracy {scores['accuracy']:.3f}")
 
 

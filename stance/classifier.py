@@ -209,13 +209,16 @@ MODEL_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 
 def _pad_batch(enc, idx: np.ndarray, *, width: int, pad_id: int) -> dict[str, np.ndarray]:
-    """int64 arrays (len(idx), width) of the chosen rows, right-padded."""
-    batch = {name: np.zeros((len(idx), width), dtype=np.int64) for name in MODEL_INPUTS}
+    """int64 arrays (len(idx), width) of the chosen rows, right-padded; ``token_type_ids`` only where the
+    tokenizer gives them (BERT's does; MPNet's, for the distillation teacher, does not)."""
+    names = [name for name in MODEL_INPUTS if name != "token_type_ids" or "token_type_ids" in enc]
+    batch = {name: np.zeros((len(idx), width), dtype=np.int64) for name in names}
     batch["input_ids"][:] = pad_id
     for row, i in enumerate(idx):
         n = len(enc["input_ids"][i])
         batch["input_ids"][row, :n] = enc["input_ids"][i]
-        batch["token_type_ids"][row, :n] = enc["token_type_ids"][i]
+        if "token_type_ids" in batch:
+            batch["token_type_ids"][row, :n] = enc["token_type_ids"][i]
         batch["attention_mask"][row, :n] = 1
     return batch
 

@@ -19,8 +19,10 @@ from typing import Sequence
 
 import numpy as np
 
+from stance.classifier import batched_logits, encode_pairs, torch_logits
 from stance.io import atomic_write_text
-from stance.training import Example, TrainConfig, _load_split, epoch_batches, seed_everything
+from stance.training import (Example, TrainConfig, _load_split, epoch_batches, parameter_groups, seed_everything,
+                             warmup_then_linear_decay)
 
 logger = logging.getLogger(__name__)
 
@@ -91,13 +93,6 @@ def mpnet_backbone_dir(cache_dir: str | Path) -> Path:
     return folder
 
 
-def _encoder(tokenizer, max_length: int):
-    def encode(targets: Sequence[str], texts: Sequence[str]):
-        return tokenizer(list(targets), list(texts), truncation="only_second", max_length=max_length,
-                         padding=True, return_tensors="pt")
-    return encode
-
-
 def distinct_training_rows(student: TrainConfig) -> list[Example]:
     """The student's training rows (marked as the student sees them), each once: repeats teach the teacher nothing."""
     rows, _, _ = _load_split(student)
@@ -129,12 +124,8 @@ def _train_teacher(student: TrainConfig, config: TeacherConfig) -> Path:
     tokenizer = AutoTokenizer.from_pretrained(str(config.backbone))
     model = AutoModelForSequenceClassification.from_pretrained(str(config.backbone), num_labels=3)
     model.get_input_embeddings().weight.requires_grad_(False)  # as the student: the vocabulary stays put
-    named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
-    no_decay = ("bias", "LayerNorm", "layer_norm")
-    optimizer = torch.optim.AdamW(
-        [{"params": [p for n, p in named if not any(k in n for k in no_decay)], "weight_decay": config.weight_decay},
-         {"params": [p for n, p in named if any(k in n for k in no_decay)], "weight_decay": 0.0}], lr=config.lr)
-    encode = _encoder(tokenizer, config.max_length)
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(parameter_groups(model, weight_decay=config.weight_decay), lr=config.lr)
     lengths = [len(e.text) + len(e.target) for e in rows]
     labels = torch.tensor([e.label for e in rows])
     steps_per_epoch = math.ceil(len(rows) / config.batch_size)
@@ -146,16 +137,16 @@ def _train_teacher(student: TrainConfig, config: TeacherConfig) -> Path:
     for epoch in range(config.epochs):
         for batch in epoch_batches(len(rows), batch_size=config.batch_size, lengths=lengths, seed=config.seed,
                                    epoch=epoch):
-            factor = (step + 1) / max(1, warmup) if step < warmup else max(0.0, (total - step) / max(1, total - warmup))
             for group in optimizer.param_groups:
-                group["lr"] = config.lr * factor
-            enc = encode([rows[i].target for i in batch], [rows[i].text for i in batch])
+                group["lr"] = config.lr * warmup_then_linear_decay(step, warmup=warmup, total=total)
+            enc = encode_pairs(tokenizer, [rows[i].target for i in batch], [rows[i].text for i in batch],
+                               max_length=config.max_length, return_tensors="pt")
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=config.bf16):
                 logits = model(**enc).logits
             loss = F.cross_entropy(logits.float(), labels[batch])
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
-            torch.nn.utils.clip_grad_norm_([p for _, p in named], 1.0)
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
             optimizer.step()
             step += 1
             bar.update(1)
@@ -171,29 +162,36 @@ def _train_teacher(student: TrainConfig, config: TeacherConfig) -> Path:
     return out
 
 
-def teacher_logits(model_dir: str | Path, targets: Sequence[str], texts: Sequence[str], *, max_length: int = 128,
-                   batch_size: int = 64, bf16: bool = True) -> np.ndarray:
-    """The fine-tuned teacher's logits for (target, text) pairs, texts marked as the student sees them."""
-    import torch
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+class Teacher:
+    """A fine-tuned teacher, loaded once, that scores (target, text) pairs, texts marked as the student sees them."""
 
-    tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
-    model = AutoModelForSequenceClassification.from_pretrained(str(model_dir)).eval()
-    encode = _encoder(tokenizer, max_length)
-    order = np.argsort([len(t) + len(x) for t, x in zip(targets, texts)], kind="stable")
-    out = np.zeros((len(texts), 3), dtype=np.float32)
-    with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-        for start in range(0, len(order), batch_size):
-            idx = order[start:start + batch_size]
-            out[idx] = model(**encode([targets[j] for j in idx], [texts[j] for j in idx])).logits.float().numpy()
-    return out
+    def __init__(self, model, tokenizer, *, max_length: int = 128, batch_size: int = 64, bf16: bool = True) -> None:
+        self.model, self.tokenizer = model.eval(), tokenizer
+        self.max_length, self.batch_size, self.bf16 = max_length, batch_size, bf16
+
+    @classmethod
+    def from_pretrained(cls, model_dir: str | Path, **kwargs) -> "Teacher":
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+        return cls(AutoModelForSequenceClassification.from_pretrained(str(model_dir)),
+                   AutoTokenizer.from_pretrained(str(model_dir)), **kwargs)
+
+    def logits(self, targets: Sequence[str], texts: Sequence[str]) -> np.ndarray:
+        import torch
+
+        def run(batch):
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
+                return torch_logits(self.model, batch)
+
+        return batched_logits(run, self.tokenizer, list(targets), list(texts), max_length=self.max_length,
+                              batch_size=self.batch_size)
 
 
-def write_teacher_logits(model_dir: str | Path, student: TrainConfig, path: str | Path, **kwargs) -> Path:
+def write_teacher_logits(teacher: Teacher, student: TrainConfig, path: str | Path) -> Path:
     """Write the teacher file for ``student``: one JSONL line per distinct training pair."""
     rows = distinct_training_rows(student)
     keys = list(dict.fromkeys((e.target, e.text) for e in rows))
-    logits = teacher_logits(model_dir, [k[0] for k in keys], [k[1] for k in keys], **kwargs)
+    logits = teacher.logits([k[0] for k in keys], [k[1] for k in keys])
     text = "".join(json.dumps({"target": t, "text": x, "logits": [round(float(v), 4) for v in row]}) + "\n"
                    for (t, x), row in zip(keys, logits))
     atomic_write_text(Path(path), text)

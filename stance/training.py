@@ -41,7 +41,7 @@ from stance.classifier import (
     torch_logits,
 )
 from stance.io import atomic_write_text, temp_path
-from stance.recipe import SHIPPED_RECIPE
+from stance.recipe import DISTILLATION, SHIPPED_RECIPE
 
 logger = logging.getLogger(__name__)
 
@@ -164,7 +164,7 @@ class TrainConfig:
     # names the teacher it was trained with after the (large, regenerable) file is gone
     teacher_logits_sha256: str | None = None
     distill_weight: float = 0.0
-    distill_temperature: float = 2.0
+    distill_temperature: float = DISTILLATION["distill_temperature"]
     progress: bool = True
     keep_checkpoint: bool = False
 
@@ -372,6 +372,13 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
     # refine around the best grid point
     fine = np.exp(np.linspace(np.log(best) - 0.03, np.log(best) + 0.03, 61))
     return float(min(fine, key=nll))
+
+
+def warmup_then_linear_decay(step: int, *, warmup: int, total: int) -> float:
+    """The lr factor at ``step``: linear warm-up over ``warmup`` steps, then linear decay to 0 at ``total``."""
+    if step < warmup:
+        return (step + 1) / max(1, warmup)
+    return max(0.0, (total - step) / max(1, total - warmup))
 
 
 def layer_depth(name: str, *, num_layers: int) -> int:
@@ -842,11 +849,6 @@ def _train(config: TrainConfig, *, out: Path, fingerprint: str) -> Path:
         total_steps = min(total_steps, config.max_steps)
     warmup = int(total_steps * config.warmup_fraction)
 
-    def lr_factor(step: int) -> float:
-        if step < warmup:
-            return (step + 1) / max(1, warmup)
-        return max(0.0, (total_steps - step) / max(1, total_steps - warmup))
-
     ema = ({n: p.detach().clone() for n, p in model.named_parameters() if p.requires_grad}
            if config.ema_decay > 0 else None)
     perturbation = EmbeddingPerturbation(config.adversarial_epsilon) if config.adversarial_epsilon > 0 else None
@@ -879,7 +881,7 @@ def _train(config: TrainConfig, *, out: Path, fingerprint: str) -> Path:
             enc = encode_pairs(tokenizer, [train_rows[i].target for i in batch], [train_rows[i].text for i in batch],
                                max_length=config.max_length, return_tensors="pt")
             for group in optimizer.param_groups:
-                group["lr"] = config.lr * lr_factor(step) * group["lr_scale"]
+                group["lr"] = config.lr * warmup_then_linear_decay(step, warmup=warmup, total=total_steps) * group["lr_scale"]
             optimizer.zero_grad(set_to_none=True)
             distillation = ({"teacher_logits": teacher_t[batch], "distill_weight": config.distill_weight,
                              "temperature": config.distill_temperature} if teacher_t is not None else {})

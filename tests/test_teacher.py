@@ -12,7 +12,8 @@ import pytest
 
 import stance.teacher as teacher
 from stance.classifier import backbone_path
-from stance.teacher import TeacherConfig, distinct_training_rows, mpnet_backbone_dir, train_teacher, write_teacher_logits
+from stance.teacher import (Teacher, TeacherConfig, distinct_training_rows, mpnet_backbone_dir, train_teacher,
+                            write_teacher_logits)
 from stance.training import DataSpec, TrainConfig, _load_split, read_teacher_logits, train
 
 ROWS = [("the council", "The minister praised the council warmly.", "favor"),
@@ -91,9 +92,38 @@ def test_a_tiny_teacher_writes_logits_that_a_student_distils_from(tmp_path):
     model_dir = train_teacher(student, TeacherConfig(backbone=backbone_path(), output_dir=tmp_path / "teacher",
                                                      epochs=1, batch_size=4, max_length=32, progress=False,
                                                      num_threads=1))
-    path = write_teacher_logits(model_dir, student, tmp_path / "teacher" / "logits.jsonl", max_length=32)
+    path = write_teacher_logits(Teacher.from_pretrained(model_dir, max_length=32), student,
+                                tmp_path / "teacher" / "logits.jsonl")
     table = read_teacher_logits(path)
     assert set(table) == {(r.target, r.text) for r in distinct_training_rows(student)}
     assert len({tuple(v) for v in table.values()}) > 1  # real outputs, not a constant
     out = train(_student(tmp_path, teacher_logits=path, distill_weight=0.5))
     assert json.loads((out / "config.json").read_text())["config"]["teacher_logits"] == str(path)
+
+
+def test_batched_logits_pads_only_the_inputs_a_tokenizer_gives():
+    # MPNet's tokenizer (the teacher's) gives no token_type_ids; BERT's does, and keeps them
+    from stance.classifier import batched_logits
+
+    class Tokenizer:
+        pad_token_id = 1
+
+        def __init__(self, types: bool):
+            self.types = types
+
+        def __call__(self, targets, texts, **kwargs):
+            ids = [[0] + [5] * len(x.split()) + [2] for x in texts]
+            return {"input_ids": ids, "attention_mask": [[1] * len(i) for i in ids],
+                    **({"token_type_ids": [[0] * len(i) for i in ids]} if self.types else {})}
+
+    for types, expected in ((False, {"input_ids", "attention_mask"}), (True, {"input_ids", "attention_mask", "token_type_ids"})):
+        seen = []
+
+        def run(batch):
+            seen.append(batch)
+            return batch["attention_mask"].sum(1, keepdims=True) * [[1.0, 0.0, 0.0]]
+
+        out = batched_logits(run, Tokenizer(types), ["t", "t"], ["a b c", "a"], max_length=16, batch_size=2)
+        assert set(seen[0]) == expected
+        assert seen[0]["input_ids"].tolist() == [[0, 5, 2, 1, 1], [0, 5, 5, 5, 2]]  # shortest first, padded with 1
+        assert out[:, 0].tolist() == [5.0, 3.0]  # back in input order
