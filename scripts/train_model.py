@@ -15,7 +15,7 @@ import logging
 from pathlib import Path
 
 from stance.recipe import DISTILLATION, HEADS, SHIPPED_RECIPE
-from stance.training import DataSpec, TrainConfig, shipped_data_specs, train
+from stance.training import DataSpec, TrainConfig, distillation_options, shipped_data_specs, train
 
 
 def main() -> None:
@@ -62,6 +62,8 @@ def main() -> None:
     ap.add_argument("--distill-weight", type=float, default=DISTILLATION["distill_weight"],
                     help="with --teacher-logits: weight of the teacher's KL term against the labels' cross-entropy")
     ap.add_argument("--distill-temperature", type=float, default=DISTILLATION["distill_temperature"])
+    ap.add_argument("--transfer", type=Path, default=None,
+                    help="the teacher's transfer set (transfer.jsonl from scripts/train_teacher.py): training-only rows")
     ap.add_argument("--head", choices=HEADS, default=SHIPPED_RECIPE["head"],
                     help="target: classify [CLS] + the output at the target marker (needs --mark-target)")
     args = ap.parse_args()
@@ -73,6 +75,10 @@ def main() -> None:
     for path in args.data or []:
         data.append(DataSpec(path, text_field=args.text_field, target_field=args.target_field,
                              label_field=args.label_field))
+    if args.transfer is not None:
+        from stance.teacher import transfer_spec
+
+        data.append(transfer_spec(args.transfer))
     config = TrainConfig(data=tuple(data), output_dir=args.output, epochs=args.epochs, lr=args.lr,
                          batch_size=args.batch_size, max_length=args.max_length, seed=args.seed, split_seed=args.split_seed,
                          dev_fraction=args.dev_fraction, max_steps=args.max_steps, num_threads=args.threads,
@@ -80,9 +86,8 @@ def main() -> None:
                          unmarked_fraction=args.unmarked_fraction, layer_lr_decay=args.layer_lr_decay,
                          rdrop_alpha=args.rdrop_alpha, name_swap_fraction=args.name_swap_fraction,
                          adversarial_epsilon=args.adversarial_epsilon, ema_decay=args.ema_decay,
-                         teacher_logits=args.teacher_logits,
-                         distill_weight=args.distill_weight if args.teacher_logits else 0.0,
-                         distill_temperature=args.distill_temperature)
+                         **distillation_options(args.teacher_logits, weight=args.distill_weight,
+                                                temperature=args.distill_temperature))
     out = train(config)
     meta = json.loads((out / "config.json").read_text())
     print(json.dumps({k: meta[k] for k in ("temperature", "calibration", "data_counts", "train")}, indent=2))

@@ -8,10 +8,18 @@
 
 Prints the teacher's macro-F1 on the student's held-out split and the dev sets. The logits file matches the
 student options given here (seed, split seed, contrastive repeats); train the student with the same ones.
+
+With --transfer-texts (a folder of .txt news articles, unlabelled), the teacher also labels PERSON mentions
+in their sentences it never saw; the student trains on them with --transfer:
+
+    python scripts/train_teacher.py --output /tmp/teacher --transfer-texts ../shared/data/polnear/train/text
+    python scripts/train_model.py --teacher-logits /tmp/teacher/teacher_logits.jsonl \
+        --transfer /tmp/teacher/transfer.jsonl --output /tmp/stance-kd
 """
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 from pathlib import Path
 
@@ -20,7 +28,9 @@ import numpy as np
 from stance.classifier import default_cache_dir, mark_target
 from stance.evaluation.stance_eval import classification_scores, default_datasets
 from stance.recipe import SHIPPED_RECIPE
-from stance.teacher import Teacher, TeacherConfig, mpnet_backbone_dir, train_teacher, write_teacher_logits
+from stance.nlp import load_nlp
+from stance.teacher import (Teacher, TeacherConfig, mpnet_backbone_dir, train_teacher, transfer_candidates,
+                            transfer_spec, write_teacher_logits, write_transfer_set)
 from stance.training import TrainConfig, _load_split, shipped_data_specs
 
 
@@ -36,6 +46,11 @@ def main() -> None:
     ap.add_argument("--contrast-repeat", type=int, default=SHIPPED_RECIPE["contrast_repeat"])
     ap.add_argument("--no-bf16", action="store_true", help="train in fp32 (slower; for CPUs without bfloat16)")
     ap.add_argument("--threads", type=int, default=None)
+    ap.add_argument("--transfer-texts", type=Path, default=None,
+                    help="folder of .txt news articles whose sentences the teacher labels for the student")
+    ap.add_argument("--transfer-multi", type=int, default=5000,
+                    help="transfer rows from sentences naming two or more people")
+    ap.add_argument("--transfer-single", type=int, default=2000, help="transfer rows from one-person sentences")
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
 
@@ -44,7 +59,16 @@ def main() -> None:
     backbone = args.backbone or mpnet_backbone_dir(default_cache_dir() / "teacher")
     config = TeacherConfig(backbone=backbone, output_dir=args.output, epochs=args.epochs, lr=args.lr, seed=args.seed,
                            bf16=not args.no_bf16, num_threads=args.threads)
+    articles = sorted(args.transfer_texts.glob("*.txt")) if args.transfer_texts is not None else []
+    if args.transfer_texts is not None and not articles:  # before an hour of training, not after
+        raise SystemExit(f"--transfer-texts {args.transfer_texts}: no .txt files; give a folder of news articles")
     teacher = Teacher.from_pretrained(train_teacher(student, config), bf16=config.bf16)
+    if articles:
+        rows = transfer_candidates((p.read_text(encoding="utf-8", errors="replace") for p in articles), load_nlp(),
+                                   multi_target=args.transfer_multi, single_target=args.transfer_single)
+        transfer = write_transfer_set(teacher, rows, args.output / "transfer.jsonl")
+        # the teacher file then covers the transfer rows too, as the student (with --transfer) reads them
+        student = dataclasses.replace(student, data=student.data + (transfer_spec(transfer),))
     write_teacher_logits(teacher, student, args.output / "teacher_logits.jsonl")
 
     _, held, _ = _load_split(student)

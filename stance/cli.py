@@ -177,7 +177,7 @@ def _print_summary(statements, shifts) -> None:
 def _cmd_train(args) -> int:
     import dataclasses
 
-    from stance.training import DataSpec, TrainConfig, train
+    from stance.training import DataSpec, TrainConfig, distillation_options, train
 
     data = tuple(dataclasses.replace(DataSpec.auto(path), contrast_repeat=args.contrast_repeat) for path in args.data)
     out = train(TrainConfig(data=data, output_dir=Path(args.out), epochs=args.epochs, lr=args.lr,
@@ -185,9 +185,8 @@ def _cmd_train(args) -> int:
                             split_seed=args.split_seed, max_steps=args.max_steps, num_threads=args.threads,
                             mark_target=args.mark_target, head=args.head, rdrop_alpha=args.rdrop_alpha,
                             adversarial_epsilon=args.adversarial_epsilon, ema_decay=args.ema_decay,
-                            teacher_logits=args.teacher_logits,
-                            distill_weight=args.distill_weight if args.teacher_logits else 0.0,
-                            distill_temperature=args.distill_temperature))
+                            **distillation_options(args.teacher_logits, weight=args.distill_weight,
+                                                   temperature=args.distill_temperature)))
     print(f"Model written to {out}")
     return 0
 

@@ -540,6 +540,13 @@ def contrastive_texts(examples: Sequence[Example]) -> set[str]:
     return {text for text, seen in labels.items() if len(seen) > 1}
 
 
+def distillation_options(teacher_logits, *, weight: float, temperature: float) -> dict:
+    """TrainConfig's distillation keywords from command-line options: the weight counts only with a teacher
+    file, since command lines offer the recipe's weight as a default that must not ask for distillation alone."""
+    return {"teacher_logits": teacher_logits, "distill_weight": weight if teacher_logits else 0.0,
+            "distill_temperature": temperature}
+
+
 def read_teacher_logits(path: Path) -> dict[tuple[str, str], list[float]]:
     """``(target, text) -> logits`` from a teacher file (JSONL lines ``{"target", "text", "logits"}``)."""
     if not Path(path).is_file():

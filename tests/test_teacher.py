@@ -13,7 +13,7 @@ import pytest
 import stance.teacher as teacher
 from stance.classifier import backbone_path
 from stance.teacher import (Teacher, TeacherConfig, distinct_training_rows, mpnet_backbone_dir, train_teacher,
-                            write_teacher_logits)
+                            transfer_candidates, transfer_spec, write_teacher_logits, write_transfer_set)
 from stance.training import DataSpec, TrainConfig, _load_split, read_teacher_logits, train
 
 ROWS = [("the council", "The minister praised the council warmly.", "favor"),
@@ -127,3 +127,60 @@ def test_batched_logits_pads_only_the_inputs_a_tokenizer_gives():
         assert set(seen[0]) == expected
         assert seen[0]["input_ids"].tolist() == [[0, 5, 2, 1, 1], [0, 5, 5, 5, 2]]  # shortest first, padded with 1
         assert out[:, 0].tolist() == [5.0, 3.0]  # back in input order
+
+
+# (text, expected (mention, sentence) rows); spaCy's small English model finds the PERSON entities
+TRANSFER_CASES = [
+    ("Senator John Smith praised Maria Lopez for her work on the new budget deal.",
+     [("John Smith", 0), ("Maria Lopez", 0)]),
+    ("Governor Peter Brown vetoed the spending bill on Tuesday after a long debate.", [("Peter Brown", 0)]),
+    ("Peter Brown left.", []),  # too short to carry a stance
+    ("The committee met again on Tuesday to discuss the spending bill in detail.", []),  # nobody named
+]
+
+
+@pytest.mark.parametrize("text,expected", TRANSFER_CASES)
+def test_transfer_candidates_are_person_mentions_with_exact_spans(text, expected):
+    from stance.nlp import load_nlp
+
+    rows = transfer_candidates([text], load_nlp(), multi_target=10, single_target=10)
+    assert [(r["mention"], r["sentence"]) for r in rows] == [(m, text) for m, _ in expected]
+    assert all(r["sentence"][r["from"]:r["to"]] == r["mention"] for r in rows)
+
+
+def test_transfer_candidates_keep_whole_multi_person_sentences_up_to_the_caps():
+    from stance.nlp import load_nlp
+
+    pairs = [("John Smith", "Maria Lopez"), ("David Miller", "Sarah Jones"), ("Robert Wilson", "Emily Davis"),
+             ("James Taylor", "Laura Moore")]
+    multi = [f"Senator {a} praised {b} for her work on the new budget deal." for a, b in pairs]
+    single = [f"Governor {a} vetoed the spending bill on Tuesday after a long debate." for a, _ in pairs]
+    rows = transfer_candidates([" ".join(multi + single)], load_nlp(), multi_target=3, single_target=1)
+    by_sentence = {}
+    for r in rows:
+        by_sentence.setdefault(r["sentence"], []).append(r["mention"])
+    assert sorted(len(v) for v in by_sentence.values()) == [1, 2, 2]  # two whole sentences reach 3, then one single
+    assert sum(s in multi for s in by_sentence) == 2 and sum(s in single for s in by_sentence) == 1
+
+
+def test_write_transfer_set_labels_rows_with_the_teacher_and_trains_without_holding_them_out(tmp_path):
+    class FixedTeacher:  # favours a target named Smith, is against Lopez, neutral otherwise
+        def logits(self, targets, texts):
+            import numpy as np
+
+            assert all("<< " in x for x in texts)  # the teacher sees the marked text, as in training
+            return np.array([[0, 0, 5] if "Smith" in t else [5, 0, 0] if "Lopez" in t else [0, 5, 0] for t in targets],
+                            dtype=float)
+
+    sentence = "Senator John Smith praised Maria Lopez and Peter Brown."
+    rows = [{"sentence": sentence, "from": sentence.index(m), "to": sentence.index(m) + len(m), "mention": m}
+            for m in ("John Smith", "Maria Lopez", "Peter Brown")]
+    path = write_transfer_set(FixedTeacher(), rows, tmp_path / "transfer.jsonl")
+    written = [json.loads(line) for line in path.read_text().splitlines()]
+    assert [(r["mention"], r["polarity"]) for r in written] == [("John Smith", 1), ("Maria Lopez", -1), ("Peter Brown", 0)]
+    base = _student(tmp_path)
+    with_transfer = _student(tmp_path, data=base.data + (transfer_spec(path),))
+    train_rows, held, _ = _load_split(with_transfer)
+    assert held == _load_split(base)[1]  # the held-out split does not move
+    assert {(r.target, r.label) for r in train_rows if r.source == str(path)} == {
+        ("John Smith", 2), ("Maria Lopez", 0), ("Peter Brown", 1)}

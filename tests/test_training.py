@@ -674,3 +674,9 @@ def test_train_config_defaults_are_the_shipped_recipe(tmp_path):
                 "max_length", "dev_fraction", "warmup_fraction", "weight_decay", "freeze_embeddings", "layer_lr_decay",
                 "unmarked_fraction", "name_swap_fraction"):
         assert getattr(config, key) == shipped[key], key
+
+
+@pytest.mark.parametrize("teacher,weight", [(None, 0.0), ("", 0.0), ("teacher.jsonl", 0.3)])
+def test_distillation_options_apply_the_weight_only_with_a_teacher_file(teacher, weight):
+    options = training.distillation_options(teacher, weight=0.3, temperature=3.0)
+    assert options == {"teacher_logits": teacher, "distill_weight": weight, "distill_temperature": 3.0}
