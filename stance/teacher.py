@@ -171,6 +171,9 @@ class Teacher:
     def __init__(self, model, tokenizer, *, max_length: int = 128, batch_size: int = 64, bf16: bool = True) -> None:
         self.model, self.tokenizer = model.eval(), tokenizer
         self.max_length, self.batch_size, self.bf16 = max_length, batch_size, bf16
+        # (target, text) -> logits of pairs already run: the transfer rows are labelled, then written to the
+        # teacher file, and both must see the same numbers (bfloat16 results move with the batch's padding)
+        self._scored: dict[tuple[str, str], np.ndarray] = {}
 
     @classmethod
     def from_pretrained(cls, model_dir: str | Path, **kwargs) -> "Teacher":
@@ -180,14 +183,22 @@ class Teacher:
                    AutoTokenizer.from_pretrained(str(model_dir)), **kwargs)
 
     def logits(self, targets: Sequence[str], texts: Sequence[str]) -> np.ndarray:
+        """Logits (n, labels) for each pair; each distinct pair runs through the model once per teacher."""
         import torch
 
         def run(batch):
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
                 return torch_logits(self.model, batch)
 
-        return batched_logits(run, self.tokenizer, list(targets), list(texts), max_length=self.max_length,
-                              batch_size=self.batch_size)
+        keys = list(zip(targets, texts))
+        new = list(dict.fromkeys(k for k in keys if k not in self._scored))
+        if new:
+            scored = batched_logits(run, self.tokenizer, [k[0] for k in new], [k[1] for k in new],
+                                    max_length=self.max_length, batch_size=self.batch_size)
+            self._scored.update(zip(new, scored))
+        if not keys:
+            return np.zeros((0, self.model.config.num_labels), dtype=np.float32)
+        return np.stack([self._scored[k] for k in keys])
 
 
 def write_teacher_logits(teacher: Teacher, student: TrainConfig, path: str | Path) -> Path:

@@ -184,3 +184,27 @@ def test_write_transfer_set_labels_rows_with_the_teacher_and_trains_without_hold
     assert held == _load_split(base)[1]  # the held-out split does not move
     assert {(r.target, r.label) for r in train_rows if r.source == str(path)} == {
         ("John Smith", 2), ("Maria Lopez", 0), ("Peter Brown", 1)}
+
+
+def test_the_teacher_runs_each_distinct_pair_once(monkeypatch):
+    import numpy as np
+
+    calls = []
+
+    def fake_batched_logits(run, tokenizer, targets, texts, **kwargs):
+        calls.append(list(zip(targets, texts)))
+        return np.array([[len(t), len(x), 0.0] for t, x in zip(targets, texts)], dtype=np.float32)
+
+    class Model:
+        config = type("Config", (), {"num_labels": 3})
+
+        def eval(self):
+            return self
+
+    monkeypatch.setattr(teacher, "batched_logits", fake_batched_logits)
+    model = Teacher(Model(), tokenizer=None)
+    first = model.logits(["a", "bb", "a"], ["x", "yy", "x"])
+    second = model.logits(["bb", "ccc"], ["yy", "z"])
+    assert calls == [[("a", "x"), ("bb", "yy")], [("ccc", "z")]]  # repeats and pairs seen before are not rerun
+    assert first.tolist() == [[1, 1, 0], [2, 2, 0], [1, 1, 0]] and second.tolist() == [[2, 2, 0], [3, 1, 0]]
+    assert model.logits([], []).shape == (0, 3)
