@@ -9,6 +9,11 @@ Each mode runs in its own subprocess so peak RSS (resource.getrusage) is per mod
 Also prints label agreement of (c) and (a) with (b), the fp32 reference.
 
     python scripts/bench_classifier.py --n 1141 --threads 2 --rounds 3
+    python scripts/bench_classifier.py --device cuda --batch-size 128   # optional GPU: (a) and (b) on it
+
+With ``--device cuda`` the pipeline and torch modes run on the GPU and (c) stays on the CPU (the
+int8 graph is CPU-only), so the table compares a GPU with the CPU fast path; peak GPU memory is
+printed too.
 """
 from __future__ import annotations
 
@@ -40,7 +45,7 @@ def load_pairs(n: int) -> tuple[list[str], list[str]]:
     return targets[:n], texts[:n]
 
 
-def run_mode(mode: str, n: int, threads: int, batch_size: int) -> dict:
+def run_mode(mode: str, n: int, threads: int, batch_size: int, device: str = "cpu") -> dict:
     import torch
 
     torch.set_num_threads(threads)
@@ -51,23 +56,26 @@ def run_mode(mode: str, n: int, threads: int, batch_size: int) -> dict:
     if mode == "pipeline":
         from transformers import pipeline
 
-        clf = StanceClassifier.from_pretrained(backend="torch")
-        pipe = pipeline("text-classification", model=clf._torch_model, tokenizer=clf.tokenizer, device=-1)
+        clf = StanceClassifier.from_pretrained(backend="torch", device=device)
+        pipe = pipeline("text-classification", model=clf._torch_model, tokenizer=clf.tokenizer,
+                        device=torch.device(device))
         pipe({"text": targets[0], "text_pair": texts[0]})  # warm-up
         start = time.perf_counter()
         labels = [pipe({"text": t, "text_pair": clf.model_texts([t], [x])[0]}, truncation="only_second",
                        max_length=clf.max_length)["label"] for t, x in zip(targets, texts)]
         elapsed = time.perf_counter() - start
     else:
-        clf = StanceClassifier.from_pretrained(backend="torch" if mode == "torch" else "onnx")
+        clf = (StanceClassifier.from_pretrained(backend="torch", device=device) if mode == "torch"
+               else StanceClassifier.from_pretrained(backend="onnx"))
         clf.predict(targets[:8], texts[:8])  # warm-up
         start = time.perf_counter()
         labels = [p.label for p in clf.predict(targets, texts, batch_size=batch_size)]
         elapsed = time.perf_counter() - start
     labels = [LABELS[int(l.split("_")[-1])] if l.startswith("LABEL_") else l for l in labels]
     rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    gpu_mb = torch.cuda.max_memory_allocated() / 2**20 if torch.cuda.is_available() else 0.0
     return {"mode": mode, "n": len(texts), "seconds": elapsed, "texts_per_s": len(texts) / elapsed,
-            "peak_rss_mb": rss_kb / 1024, "labels": labels}
+            "peak_rss_mb": rss_kb / 1024, "peak_gpu_mb": gpu_mb, "labels": labels}
 
 
 def machine_line() -> str:
@@ -95,10 +103,11 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
     ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds; each mode keeps its fastest")
+    ap.add_argument("--device", default="cpu", help="torch device for modes (a) and (b), e.g. cuda (optional)")
     ap.add_argument("--mode", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.mode:
-        print(json.dumps(run_mode(args.mode, args.n, args.threads, args.batch_size)))
+        print(json.dumps(run_mode(args.mode, args.n, args.threads, args.batch_size, args.device)))
         return
     # Rounds interleave the modes, and each mode keeps its fastest round (as timeit does): other
     # load on the machine only ever slows a run down, and it slows all modes alike this way.
@@ -106,7 +115,8 @@ def main() -> None:
     for _ in range(args.rounds):
         for mode in ("pipeline", "torch", "onnx"):
             proc = subprocess.run([sys.executable, __file__, "--mode", mode, "--n", str(args.n),
-                                   "--threads", str(args.threads), "--batch-size", str(args.batch_size)],
+                                   "--threads", str(args.threads), "--batch-size", str(args.batch_size),
+                                   "--device", args.device],
                                   capture_output=True, text=True, check=False)
             if proc.returncode != 0:
                 sys.exit(f"mode {mode} failed:\n{proc.stderr[-3000:]}")
@@ -116,15 +126,18 @@ def main() -> None:
                 results[mode] = {**run, "peak_rss_mb": max(run["peak_rss_mb"], best["peak_rss_mb"] if best else 0)}
     base = results["pipeline"]["texts_per_s"]
     ref = results["torch"]["labels"]
-    print(f"{'mode':<38}{'texts/s':>10}{'x (a)':>8}{'peak RSS MB':>13}{'agree fp32':>12}")
-    names = {"pipeline": "(a) HF pipeline, one at a time", "torch": "(b) torch fp32, sorted batches",
-             "onnx": "(c) ONNX int8, sorted batches"}
+    print(f"{'mode':<46}{'texts/s':>10}{'x (a)':>8}{'peak RSS MB':>13}{'agree fp32':>12}")
+    on = "" if args.device == "cpu" else f" [{args.device}]"
+    names = {"pipeline": f"(a) HF pipeline, one at a time{on}", "torch": f"(b) torch fp32, sorted batches{on}",
+             "onnx": "(c) ONNX int8, sorted batches [cpu]" if on else "(c) ONNX int8, sorted batches"}
     for mode, r in results.items():
         agree = sum(a == b for a, b in zip(r["labels"], ref)) / len(ref)
-        print(f"{names[mode]:<38}{r['texts_per_s']:>10.1f}{r['texts_per_s'] / base:>8.2f}"
+        print(f"{names[mode]:<46}{r['texts_per_s']:>10.1f}{r['texts_per_s'] / base:>8.2f}"
               f"{r['peak_rss_mb']:>13.0f}{agree:>12.3f}")
     print(f"n={results['onnx']['n']} pairs, threads={args.threads}, batch_size={args.batch_size}, "
           f"best of {args.rounds} interleaved rounds")
+    if on:
+        print("peak GPU memory MB: " + ", ".join(f"{m} {results[m]['peak_gpu_mb']:.0f}" for m in ("pipeline", "torch")))
     print(machine_line())
 
 

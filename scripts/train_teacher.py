@@ -10,7 +10,8 @@ Prints the teacher's macro-F1 on the student's held-out split and the dev sets. 
 student options given here (seed, split seed, contrastive repeats); train the student with the same ones.
 
 With --transfer-texts (a folder of .txt news articles, unlabelled), the teacher also labels PERSON mentions
-in their sentences it never saw; the student trains on them with --transfer:
+in their sentences it never saw (and, with --transfer-state-multi/--transfer-state-single, mentions of states,
+nationalities and organisations); the student trains on them with --transfer:
 
     python scripts/train_teacher.py --output /tmp/teacher --transfer-texts ../shared/data/polnear/train/text
     python scripts/train_model.py --teacher-logits /tmp/teacher/teacher_logits.jsonl \
@@ -29,8 +30,8 @@ from stance.classifier import default_cache_dir, mark_target
 from stance.evaluation.stance_eval import classification_scores, default_datasets
 from stance.recipe import SHIPPED_RECIPE
 from stance.nlp import load_nlp
-from stance.teacher import (Teacher, TeacherConfig, mpnet_backbone_dir, train_teacher, transfer_candidates,
-                            transfer_spec, write_teacher_logits, write_transfer_set)
+from stance.teacher import (STATE_ENTITY_LABELS, Teacher, TeacherConfig, mpnet_backbone_dir, train_teacher,
+                            transfer_candidates, transfer_spec, write_teacher_logits, write_transfer_set)
 from stance.training import TrainConfig, _load_split, shipped_data_specs
 
 
@@ -51,6 +52,10 @@ def main() -> None:
     ap.add_argument("--transfer-multi", type=int, default=5000,
                     help="transfer rows from sentences naming two or more people")
     ap.add_argument("--transfer-single", type=int, default=2000, help="transfer rows from one-person sentences")
+    ap.add_argument("--transfer-state-multi", type=int, default=0,
+                    help="more transfer rows, targets states/nationalities/organisations, from sentences naming two or more")
+    ap.add_argument("--transfer-state-single", type=int, default=0,
+                    help="more transfer rows, targets states/nationalities/organisations, from one-entity sentences")
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
 
@@ -64,8 +69,15 @@ def main() -> None:
         raise SystemExit(f"--transfer-texts {args.transfer_texts}: no .txt files; give a folder of news articles")
     teacher = Teacher.from_pretrained(train_teacher(student, config), bf16=config.bf16)
     if articles:
-        rows = transfer_candidates((p.read_text(encoding="utf-8", errors="replace") for p in articles), load_nlp(),
-                                   multi_target=args.transfer_multi, single_target=args.transfer_single)
+        nlp = load_nlp()
+
+        def texts():
+            return (p.read_text(encoding="utf-8", errors="replace") for p in articles)
+
+        rows = transfer_candidates(texts(), nlp, multi_target=args.transfer_multi, single_target=args.transfer_single)
+        if args.transfer_state_multi or args.transfer_state_single:
+            rows += transfer_candidates(texts(), nlp, multi_target=args.transfer_state_multi,
+                                        single_target=args.transfer_state_single, entity_labels=STATE_ENTITY_LABELS)
         transfer = write_transfer_set(teacher, rows, args.output / "transfer.jsonl")
         # the teacher file then covers the transfer rows too, as the student (with --transfer) reads them
         student = dataclasses.replace(student, data=student.data + (transfer_spec(transfer),))

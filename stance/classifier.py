@@ -246,8 +246,32 @@ def batched_logits(run, tokenizer, targets: list[str], texts: list[str], *, max_
 def torch_logits(model, batch: dict[str, np.ndarray]) -> np.ndarray:
     import torch
 
+    device = next(model.parameters()).device
     with torch.inference_mode():
-        return model(**{k: torch.from_numpy(v) for k, v in batch.items()}).logits.float().numpy()
+        inputs = {k: torch.from_numpy(v).to(device) for k, v in batch.items()}
+        return model(**inputs).logits.float().cpu().numpy()
+
+
+def check_device(device: str, backend: str) -> str:
+    """The device's kind ("cpu", "cuda", ...); refuses a device the backend cannot use, before any model is loaded.
+
+    The ONNX int8 graph runs on the CPU alone; another device needs the torch backend
+    (``backend="auto"`` picks it). A GPU is optional everywhere in this project.
+    """
+    import torch
+
+    try:
+        kind = torch.device(device).type
+    except (RuntimeError, TypeError) as exc:
+        raise ValueError(f"device must be a torch device such as 'cpu' or 'cuda:0', got {device!r}") from exc
+    if kind == "cpu":
+        return kind
+    if backend == "onnx":
+        raise ValueError(f"the ONNX int8 backend runs on the CPU only; for device={device!r} use backend='torch'")
+    if kind == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"device={device!r} asked for, but this torch ({torch.__version__}) sees no CUDA GPU; "
+                         "use device='cpu' (the default)")
+    return kind
 
 
 def build_torch_model(*, num_labels: int = 3, init_from_backbone: bool = True, head: str = "cls"):
@@ -390,14 +414,19 @@ class StanceClassifier:
         return self._version
 
     @classmethod
-    def from_pretrained(cls, path: str | Path | None = None, *, backend: str = "auto") -> "StanceClassifier":
+    def from_pretrained(cls, path: str | Path | None = None, *, backend: str = "auto",
+                        device: str = "cpu") -> "StanceClassifier":
         """Load a model folder (default: the shipped model, or ``$STANCE_MODEL``).
 
         ``backend``: ``"onnx"`` (int8 ONNX Runtime, built into ``$STANCE_CACHE_DIR`` on first use),
         ``"torch"`` (fp32), or ``"auto"`` (ONNX when onnxruntime works, else torch).
+        ``device``: where the torch backend runs (``"cuda"`` for an optional GPU; ``"auto"`` then
+        means torch, since the ONNX graph is CPU-only).
         """
         if backend not in BACKENDS:
             raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+        if check_device(device, backend) != "cpu" and backend == "auto":
+            backend = "torch"
         model_dir = Path(path).expanduser() if path is not None else default_model_dir()
         check_model_dir(model_dir)
         from transformers import AutoTokenizer
@@ -419,7 +448,7 @@ class StanceClassifier:
                 if backend == "onnx":
                     raise
                 logger.warning("ONNX backend failed (%s); using the torch backend", exc)
-        torch_model = load_torch_model(model_dir)
+        torch_model = load_torch_model(model_dir).to(device)
         return cls(path=model_dir, tokenizer=tokenizer, config=config, backend="torch", torch_model=torch_model)
 
     @staticmethod

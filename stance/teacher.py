@@ -18,7 +18,7 @@ import random
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Collection, Iterable, Sequence
 
 import numpy as np
 
@@ -215,6 +215,8 @@ def write_teacher_logits(teacher: Teacher, student: TrainConfig, path: str | Pat
 
 # Transfer set: the teacher's outputs on news sentences it never saw. On its own training rows the teacher
 # mostly repeats the gold labels (93.7% agreement), so there its soft labels teach the student little.
+# spaCy's labels for states, nationalities and organisations: the kind of target of the diplomatic dev set
+STATE_ENTITY_LABELS = ("GPE", "NORP", "ORG")
 TRANSFER_FIELDS = {"text_field": "sentence", "target_field": None, "start_field": "from", "end_field": "to",
                    "label_field": "polarity"}
 
@@ -226,11 +228,12 @@ def transfer_spec(path: str | Path) -> DataSpec:
 
 
 def transfer_candidates(texts: Iterable[str], nlp, *, multi_target: int, single_target: int, seed: int = 13,
-                        min_words: int = 8, max_words: int = 50) -> list[dict]:
-    """Unlabelled ``{"sentence", "from", "to", "mention"}`` rows from news texts, the targets spaCy's PERSON
-    entities: every mention in sentences naming two or more people (whole sentences, shuffled, until
-    ``multi_target`` rows: the case of NewsMTSC's multi-target set), then the first mention of
-    ``single_target`` shuffled one-person sentences."""
+                        min_words: int = 8, max_words: int = 50,
+                        entity_labels: Collection[str] = ("PERSON",)) -> list[dict]:
+    """Unlabelled ``{"sentence", "from", "to", "mention"}`` rows from news texts, the targets spaCy entities
+    of ``entity_labels`` (people by default): every mention in sentences naming two or more of them (whole
+    sentences, shuffled, until ``multi_target`` rows: the case of NewsMTSC's multi-target set), then the
+    first mention of ``single_target`` shuffled one-entity sentences."""
     multi: dict[str, list[dict]] = {}
     single = []
     for doc in nlp.pipe(texts, batch_size=16):
@@ -240,7 +243,7 @@ def transfer_candidates(texts: Iterable[str], nlp, *, multi_target: int, single_
                 continue
             offset = sent.start_char + len(sent.text) - len(sent.text.lstrip())
             rows = [{"sentence": sentence, "from": e.start_char - offset, "to": e.end_char - offset, "mention": e.text}
-                    for e in sent.ents if e.label_ == "PERSON" and len(e.text) > 2]
+                    for e in sent.ents if e.label_ in entity_labels and len(e.text) > 2]
             rows = [r for r in rows if sentence[r["from"]:r["to"]] == r["mention"]]
             if len({r["mention"] for r in rows}) >= 2:
                 multi.setdefault(sentence, []).extend(rows)

@@ -122,6 +122,32 @@ def test_bad_backend():
         StanceClassifier.from_pretrained(backend="tensorrt")
 
 
+@pytest.mark.parametrize("backend, device, match", [
+    ("torch", "gpu0", "must be a torch device"),
+    ("onnx", "cuda", "CPU only"),
+])
+def test_bad_device_is_refused_before_loading(backend, device, match):
+    with pytest.raises(ValueError, match=match):
+        StanceClassifier.from_pretrained(backend=backend, device=device)
+
+
+def test_cuda_without_a_gpu_says_how_to_fix():
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU")
+    with pytest.raises(ValueError, match="sees no CUDA GPU; use device='cpu'"):
+        StanceClassifier.from_pretrained(backend="auto", device="cuda")
+
+
+def test_explicit_cpu_device_gives_the_same_logits(torch_clf):
+    on_cpu = StanceClassifier.from_pretrained(backend="auto", device="cpu:0")
+    assert on_cpu.backend == "onnx"  # a CPU device leaves auto's choice alone
+    moved = StanceClassifier.from_pretrained(backend="torch", device="cpu:0")
+    args = (["Russia"], ["Russia condemned the strikes."])
+    np.testing.assert_array_equal(moved.logits(*args), torch_clf.logits(*args))
+
+
 def test_version_is_a_content_hash(torch_clf, tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(torch_clf.path, copy)

@@ -12,7 +12,7 @@ import pytest
 
 import stance.teacher as teacher
 from stance.classifier import backbone_path
-from stance.teacher import (Teacher, TeacherConfig, distinct_training_rows, mpnet_backbone_dir, train_teacher,
+from stance.teacher import (STATE_ENTITY_LABELS, Teacher, TeacherConfig, distinct_training_rows, mpnet_backbone_dir, train_teacher,
                             transfer_candidates, transfer_spec, write_teacher_logits, write_transfer_set)
 from stance.training import DataSpec, TrainConfig, _load_split, read_teacher_logits, train
 
@@ -129,22 +129,27 @@ def test_batched_logits_pads_only_the_inputs_a_tokenizer_gives():
         assert out[:, 0].tolist() == [5.0, 3.0]  # back in input order
 
 
-# (text, expected (mention, sentence) rows); spaCy's small English model finds the PERSON entities
+# (text, entity labels, expected mentions, all in ``text``); spaCy's small English model finds the entities
 TRANSFER_CASES = [
-    ("Senator John Smith praised Maria Lopez for her work on the new budget deal.",
-     [("John Smith", 0), ("Maria Lopez", 0)]),
-    ("Governor Peter Brown vetoed the spending bill on Tuesday after a long debate.", [("Peter Brown", 0)]),
-    ("Peter Brown left.", []),  # too short to carry a stance
-    ("The committee met again on Tuesday to discuss the spending bill in detail.", []),  # nobody named
+    ("Senator John Smith praised Maria Lopez for her work on the new budget deal.", ("PERSON",),
+     ["John Smith", "Maria Lopez"]),
+    ("Governor Peter Brown vetoed the spending bill on Tuesday after a long debate.", ("PERSON",), ["Peter Brown"]),
+    ("Peter Brown left.", ("PERSON",), []),  # too short to carry a stance
+    ("The committee met again on Tuesday to discuss the spending bill in detail.", ("PERSON",), []),  # nobody named
+    # states and groups, the diplomatic dev set's kind of target; people are left out when not asked for
+    ("Russia condemned the strikes and urged Turkey to show restraint in northern Syria.", STATE_ENTITY_LABELS,
+     ["Russia", "Turkey", "Syria"]),
+    ("Senator John Smith praised Maria Lopez for her work on the new budget deal.", STATE_ENTITY_LABELS, []),
+    ("Russia condemned the strikes and urged Turkey to show restraint in northern Syria.", ("PERSON",), []),
 ]
 
 
-@pytest.mark.parametrize("text,expected", TRANSFER_CASES)
-def test_transfer_candidates_are_person_mentions_with_exact_spans(text, expected):
+@pytest.mark.parametrize("text,labels,expected", TRANSFER_CASES)
+def test_transfer_candidates_are_entity_mentions_with_exact_spans(text, labels, expected):
     from stance.nlp import load_nlp
 
-    rows = transfer_candidates([text], load_nlp(), multi_target=10, single_target=10)
-    assert [(r["mention"], r["sentence"]) for r in rows] == [(m, text) for m, _ in expected]
+    rows = transfer_candidates([text], load_nlp(), multi_target=10, single_target=10, entity_labels=labels)
+    assert [(r["mention"], r["sentence"]) for r in rows] == [(m, text) for m in expected]
     assert all(r["sentence"][r["from"]:r["to"]] == r["mention"] for r in rows)
 
 
