@@ -69,14 +69,12 @@ def main() -> None:
         raise SystemExit(f"--transfer-texts {args.transfer_texts}: no .txt files; give a folder of news articles")
     teacher = Teacher.from_pretrained(train_teacher(student, config), bf16=config.bf16)
     if articles:
-        nlp = load_nlp()
-
-        def texts():
-            return (p.read_text(encoding="utf-8", errors="replace") for p in articles)
-
-        rows = transfer_candidates(texts(), nlp, multi_target=args.transfer_multi, single_target=args.transfer_single)
+        # parsed once for both label sets (PolNeAR train: 840 articles, 5.5 MB of text)
+        docs = list(load_nlp().pipe((p.read_text(encoding="utf-8", errors="replace") for p in articles),
+                                    batch_size=16))
+        rows = transfer_candidates(docs, multi_target=args.transfer_multi, single_target=args.transfer_single)
         if args.transfer_state_multi or args.transfer_state_single:
-            rows += transfer_candidates(texts(), nlp, multi_target=args.transfer_state_multi,
+            rows += transfer_candidates(docs, multi_target=args.transfer_state_multi,
                                         single_target=args.transfer_state_single, entity_labels=STATE_ENTITY_LABELS)
         transfer = write_transfer_set(teacher, rows, args.output / "transfer.jsonl")
         # the teacher file then covers the transfer rows too, as the student (with --transfer) reads them

@@ -227,16 +227,17 @@ def transfer_spec(path: str | Path) -> DataSpec:
     return DataSpec(Path(path), holdout=False, **TRANSFER_FIELDS)
 
 
-def transfer_candidates(texts: Iterable[str], nlp, *, multi_target: int, single_target: int, seed: int = 13,
+def transfer_candidates(docs: Iterable, *, multi_target: int, single_target: int, seed: int = 13,
                         min_words: int = 8, max_words: int = 50,
                         entity_labels: Collection[str] = ("PERSON",)) -> list[dict]:
-    """Unlabelled ``{"sentence", "from", "to", "mention"}`` rows from news texts, the targets spaCy entities
-    of ``entity_labels`` (people by default): every mention in sentences naming two or more of them (whole
-    sentences, shuffled, until ``multi_target`` rows: the case of NewsMTSC's multi-target set), then the
-    first mention of ``single_target`` shuffled one-entity sentences."""
+    """Unlabelled ``{"sentence", "from", "to", "mention"}`` rows from parsed news texts (spaCy Docs, as
+    ``nlp.pipe(texts)`` gives them; parsing is the costly part, so one parse can serve several label sets),
+    the targets spaCy entities of ``entity_labels`` (people by default): every mention in sentences naming
+    two or more of them (whole sentences, shuffled, until ``multi_target`` rows: the case of NewsMTSC's
+    multi-target set), then the first mention of ``single_target`` shuffled one-entity sentences."""
     multi: dict[str, list[dict]] = {}
     single = []
-    for doc in nlp.pipe(texts, batch_size=16):
+    for doc in docs:
         for sent in doc.sents:
             sentence = sent.text.strip()
             if not min_words <= sum(not t.is_space for t in sent) <= max_words or "\n" in sentence:

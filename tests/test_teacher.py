@@ -12,8 +12,9 @@ import pytest
 
 import stance.teacher as teacher
 from stance.classifier import backbone_path
-from stance.teacher import (STATE_ENTITY_LABELS, Teacher, TeacherConfig, distinct_training_rows, mpnet_backbone_dir, train_teacher,
-                            transfer_candidates, transfer_spec, write_teacher_logits, write_transfer_set)
+from stance.teacher import (STATE_ENTITY_LABELS, Teacher, TeacherConfig, distinct_training_rows, mpnet_backbone_dir,
+                            train_teacher, transfer_candidates, transfer_spec, write_teacher_logits,
+                            write_transfer_set)
 from stance.training import DataSpec, TrainConfig, _load_split, read_teacher_logits, train
 
 ROWS = [("the council", "The minister praised the council warmly.", "favor"),
@@ -148,7 +149,7 @@ TRANSFER_CASES = [
 def test_transfer_candidates_are_entity_mentions_with_exact_spans(text, labels, expected):
     from stance.nlp import load_nlp
 
-    rows = transfer_candidates([text], load_nlp(), multi_target=10, single_target=10, entity_labels=labels)
+    rows = transfer_candidates(load_nlp().pipe([text]), multi_target=10, single_target=10, entity_labels=labels)
     assert [(r["mention"], r["sentence"]) for r in rows] == [(m, text) for m in expected]
     assert all(r["sentence"][r["from"]:r["to"]] == r["mention"] for r in rows)
 
@@ -160,7 +161,7 @@ def test_transfer_candidates_keep_whole_multi_person_sentences_up_to_the_caps():
              ("James Taylor", "Laura Moore")]
     multi = [f"Senator {a} praised {b} for her work on the new budget deal." for a, b in pairs]
     single = [f"Governor {a} vetoed the spending bill on Tuesday after a long debate." for a, _ in pairs]
-    rows = transfer_candidates([" ".join(multi + single)], load_nlp(), multi_target=3, single_target=1)
+    rows = transfer_candidates(load_nlp().pipe([" ".join(multi + single)]), multi_target=3, single_target=1)
     by_sentence = {}
     for r in rows:
         by_sentence.setdefault(r["sentence"], []).append(r["mention"])
