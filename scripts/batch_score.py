@@ -36,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="output folder (rerun with the same one to resume)")
     p.add_argument("--model", help="model folder (default: the shipped models/stance-minilm)")
     p.add_argument("--backend", choices=["auto", "onnx", "torch"], default="auto")
+    p.add_argument("--device", default="cpu",
+                   help="torch device for the classifier, e.g. cuda (an optional GPU; uses the torch backend)")
     p.add_argument("--shard-size", type=int, default=500, help="articles per shard (default 500)")
     p.add_argument("--csv", action="store_true", help="also write CSV shards")
     p.add_argument("--n-process", type=int, default=1, help="spaCy processes per shard")
@@ -64,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = BatchConfig(
             inputs=tuple(args.inputs), out_dir=args.out, watchlist=args.watchlist, model=args.model,
-            backend=args.backend, shard_size=args.shard_size, write_csv=args.csv, n_process=args.n_process,
+            backend=args.backend, device=args.device, shard_size=args.shard_size, write_csv=args.csv, n_process=args.n_process,
             batch_size=args.batch_size, cache=args.cache, use_cache=not args.no_cache, default_date=args.date,
             dedup=not args.no_dedup, dedup_threshold=args.dedup_threshold, restart=args.restart,
             scheduler=args.scheduler, workers=args.workers, dask_address=args.dask_address,

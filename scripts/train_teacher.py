@@ -16,6 +16,8 @@ nationalities and organisations); the student trains on them with --transfer:
     python scripts/train_teacher.py --output /tmp/teacher --transfer-texts ../shared/data/polnear/train/text
     python scripts/train_model.py --teacher-logits /tmp/teacher/teacher_logits.jsonl \
         --transfer /tmp/teacher/transfer.jsonl --output /tmp/stance-kd
+
+--teacher-model /tmp/teacher/model relabels with a teacher trained before (another transfer set, no retraining).
 """
 from __future__ import annotations
 
@@ -40,6 +42,8 @@ def main() -> None:
     ap.add_argument("--output", required=True, type=Path)
     ap.add_argument("--backbone", type=Path, default=None,
                     help="teacher model folder (default: all-mpnet-base-v2 from the [teacher] extra)")
+    ap.add_argument("--teacher-model", type=Path, default=None,
+                    help="a teacher this script trained before (its OUTPUT/model folder): skip training, relabel with it")
     ap.add_argument("--epochs", type=int, default=2)
     ap.add_argument("--lr", type=float, default=3e-5)
     ap.add_argument("--seed", type=int, default=SHIPPED_RECIPE["seed"])
@@ -61,13 +65,23 @@ def main() -> None:
 
     student = TrainConfig(data=shipped_data_specs(contrast_repeat=args.contrast_repeat), output_dir=args.output / "student",
                           mark_target=True, head=SHIPPED_RECIPE["head"], seed=args.seed, split_seed=args.split_seed)
-    backbone = args.backbone or mpnet_backbone_dir(default_cache_dir() / "teacher")
-    config = TeacherConfig(backbone=backbone, output_dir=args.output, epochs=args.epochs, lr=args.lr, seed=args.seed,
-                           bf16=not args.no_bf16, num_threads=args.threads)
+    # checked before an hour of training, not after
+    if args.teacher_model is not None and not (args.teacher_model / "config.json").is_file():
+        raise SystemExit(f"--teacher-model {args.teacher_model}: no config.json; give the model folder of an earlier run")
     articles = sorted(args.transfer_texts.glob("*.txt")) if args.transfer_texts is not None else []
-    if args.transfer_texts is not None and not articles:  # before an hour of training, not after
+    if args.transfer_texts is not None and not articles:
         raise SystemExit(f"--transfer-texts {args.transfer_texts}: no .txt files; give a folder of news articles")
-    teacher = Teacher.from_pretrained(train_teacher(student, config), bf16=config.bf16)
+    if args.teacher_model is not None:
+        teacher_dir = args.teacher_model
+        if args.threads:  # train_teacher sets them for training only
+            import torch
+            torch.set_num_threads(args.threads)
+    else:
+        backbone = args.backbone or mpnet_backbone_dir(default_cache_dir() / "teacher")
+        teacher_dir = train_teacher(student, TeacherConfig(
+            backbone=backbone, output_dir=args.output, epochs=args.epochs, lr=args.lr, seed=args.seed,
+            bf16=not args.no_bf16, num_threads=args.threads))
+    teacher = Teacher.from_pretrained(teacher_dir, bf16=not args.no_bf16)
     if articles:
         # parsed once for both label sets (PolNeAR train: 840 articles, 5.5 MB of text)
         docs = list(load_nlp().pipe((p.read_text(encoding="utf-8", errors="replace") for p in articles),

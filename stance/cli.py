@@ -26,6 +26,8 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--skip-bad", action="store_true", help="skip bad records (written to rejects.csv) instead of stopping")
     p.add_argument("--model", help="model folder (default: the shipped models/stance-minilm)")
     p.add_argument("--backend", choices=["auto", "onnx", "torch"], default="auto")
+    p.add_argument("--device", default="cpu",
+                   help="torch device for the classifier, e.g. cuda (an optional GPU; uses the torch backend)")
     p.add_argument("--n-process", type=int, default=1, help="spaCy worker processes")
 
 
@@ -127,7 +129,7 @@ def _cmd_run(args) -> int:
 
 
 def _score_options(args) -> dict:
-    return {"model": args.model, "backend": args.backend, "default_date": args.date, "skip_bad": args.skip_bad,
+    return {"model": args.model, "backend": args.backend, "device": args.device, "default_date": args.date, "skip_bad": args.skip_bad,
             "n_process": args.n_process}
 
 
@@ -139,7 +141,8 @@ def _cmd_score(args) -> int:
 
         summary = run_batch(BatchConfig(inputs=tuple(args.articles), out_dir=Path(args.out),
                                         watchlist=Path(args.watchlist), model=args.model, default_date=args.date,
-                                        backend=args.backend, n_process=args.n_process, write_csv=args.csv,
+                                        backend=args.backend, device=args.device, n_process=args.n_process,
+                                        write_csv=args.csv,
                                         workers=args.workers, shard_size=args.shard_size, restart=args.restart))
         print(summary.describe())
         return 0

@@ -114,6 +114,7 @@ def score(
     *,
     model: str | Path | None = None,
     backend: str = "auto",
+    device: str = "cpu",
     default_date: dt.date | None = None,
     skip_bad: bool = False,
     rejects_path: str | Path | None = None,
@@ -123,7 +124,7 @@ def score(
     from stance.classifier import StanceClassifier
     from stance.ingest import read_articles
 
-    classifier = StanceClassifier.from_pretrained(model, backend=backend)
+    classifier = StanceClassifier.from_pretrained(model, backend=backend, device=device)
     titles: dict[str, str] = {}
 
     def remember_titles(articles: Iterable[Article]) -> Iterator[Article]:

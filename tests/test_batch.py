@@ -45,12 +45,35 @@ def _expected_rows(folder, scorer):
     ({"scheduler": "spark"}, "scheduler"),
     ({"backend": "tf"}, "backend"),
     ({"inputs": ()}, "inputs"),
+    ({"device": "gpu0"}, "must be a torch device"),
+    ({"device": "cuda", "backend": "onnx"}, "ONNX int8 backend runs on the CPU only"),
 ])
 def test_config_rejects_bad_settings(tmp_path, corpus, kwargs, message):
     folder, _ = corpus
     base = {"inputs": (folder,), "out_dir": tmp_path / "out", "watchlist": folder / "watchlist.yaml"}
     with pytest.raises(ValueError, match=message):
         BatchConfig(**{**base, **kwargs})
+
+
+def test_the_batch_scorer_loads_the_classifier_on_the_configured_device(tmp_path, corpus, monkeypatch):
+    from stance.batch import scoring
+    from stance.classifier import StanceClassifier
+
+    folder, _ = corpus
+    asked = []
+
+    def from_pretrained(path=None, **kwargs):
+        asked.append(kwargs)
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(StanceClassifier, "from_pretrained", from_pretrained)
+    scoring._pipeline_scorer.cache_clear()
+    config = BatchConfig(inputs=(folder,), out_dir=tmp_path / "out", watchlist=folder / "watchlist.yaml",
+                         backend="torch", device="cpu:0")
+    with pytest.raises(RuntimeError, match="stop here"):
+        scoring.default_scorer(config)
+    assert asked == [{"backend": "torch", "device": "cpu:0"}]
+    assert config.on_cpu
 
 
 def test_config_names_a_missing_watchlist(tmp_path):

@@ -58,6 +58,10 @@ WATCHLIST = str(ROOT / "data" / "examples" / "watchlist.yaml")
     (["run", "{tmp}/nowhere", "--watchlist", WATCHLIST, "--out", "{tmp}/o"], "no such file or folder"),
     (["run", str(ROOT / "data" / "examples" / "articles"), "--watchlist", "{tmp}/nope.yaml", "--out", "{tmp}/o"],
      "watchlist file not found"),
+    (["run", str(ROOT / "data" / "examples" / "articles"), "--watchlist", WATCHLIST, "--out", "{tmp}/o",
+      "--backend", "onnx", "--device", "cuda"], "the ONNX int8 backend runs on the CPU only"),
+    (["score", str(ROOT / "data" / "examples" / "articles"), "--watchlist", WATCHLIST, "--out", "{tmp}/o",
+      "--batch", "--device", "gpu0"], "device must be a torch device"),
 ])
 def test_errors_are_one_clear_line_and_exit_2(argv, message, capsys, tmp_path):
     assert main([a.format(tmp=tmp_path) for a in argv]) == 2

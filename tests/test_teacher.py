@@ -214,3 +214,24 @@ def test_the_teacher_runs_each_distinct_pair_once(monkeypatch):
     assert calls == [[("a", "x"), ("bb", "yy")], [("ccc", "z")]]  # repeats and pairs seen before are not rerun
     assert first.tolist() == [[1, 1, 0], [2, 2, 0], [1, 1, 0]] and second.tolist() == [[2, 2, 0], [3, 1, 0]]
     assert model.logits([], []).shape == (0, 3)
+
+
+def test_train_teacher_script_refuses_a_teacher_model_folder_without_a_model(tmp_path, monkeypatch):
+    """--teacher-model skips an hour of training, so a wrong folder must stop the script before anything runs."""
+    import importlib.util
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("train_teacher_script", root / "scripts" / "train_teacher.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    (tmp_path / "not-a-model").mkdir()
+    def not_reached(*args, **kwargs):
+        pytest.fail("the script went on to train or load a teacher")
+
+    monkeypatch.setattr(script, "train_teacher", not_reached)
+    monkeypatch.setattr(script.Teacher, "from_pretrained", not_reached)
+    monkeypatch.setattr(sys, "argv", ["train_teacher.py", "--output", str(tmp_path / "out"),
+                                      "--teacher-model", str(tmp_path / "not-a-model")])
+    with pytest.raises(SystemExit, match=r"--teacher-model .*not-a-model: no config.json"):
+        script.main()
+    assert not (tmp_path / "out").exists()

@@ -30,6 +30,7 @@ class BatchConfig:
     watchlist: Path
     model: Path | None = None  # None: the shipped model (or $STANCE_MODEL)
     backend: str = "auto"
+    device: str = "cpu"  # torch device for the classifier; another one ("cuda") implies the torch backend
     shard_size: int = 500  # articles per output shard; also the unit of work and of resumption
     write_csv: bool = False  # Parquet shards are always written; CSV shards on request
     n_process: int = 1  # spaCy processes per shard
@@ -73,8 +74,17 @@ class BatchConfig:
         for ok, message in checks:
             if not ok:
                 raise ValueError(f"BatchConfig: {message}")
+        if not self.on_cpu:  # torch is imported only for a GPU: CPU workers may run without it
+            from stance.classifier import check_device
+
+            check_device(self.device, self.backend)
         if not self.watchlist.is_file():
             raise FileNotFoundError(f"{self.watchlist}: watchlist file not found; pass --watchlist PATH.yaml")
+
+    @property
+    def on_cpu(self) -> bool:
+        """False when the classifier runs on a GPU, which needs torch (the ONNX graph is CPU-only)."""
+        return self.device.split(":")[0] == "cpu"
 
     @property
     def cache_path(self) -> Path | None:

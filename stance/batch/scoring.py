@@ -121,7 +121,7 @@ def torch_not_needed(config: BatchConfig) -> bool:
 
     from stance.classifier import ONNX_FILE, default_cache_dir, default_model_dir, model_version
 
-    if config.backend == "torch" or importlib.util.find_spec("onnxruntime") is None:
+    if config.backend == "torch" or not config.on_cpu or importlib.util.find_spec("onnxruntime") is None:
         return False
     model_dir = config.model or default_model_dir()
     try:
@@ -137,21 +137,21 @@ def _maybe_block_torch() -> None:
 
 
 @functools.lru_cache(maxsize=2)
-def _pipeline_scorer(watchlist: Path, model: Path | None, backend: str, n_process: int, batch_size: int,
+def _pipeline_scorer(watchlist: Path, model: Path | None, backend: str, device: str, n_process: int, batch_size: int,
                      spacy_batch_size: int, _stamp: int) -> PipelineScorer:
     _maybe_block_torch()
     from stance.classifier import StanceClassifier
 
     return PipelineScorer(watchlist=Watchlist.from_yaml(watchlist),
-                          classifier=StanceClassifier.from_pretrained(model, backend=backend),
+                          classifier=StanceClassifier.from_pretrained(model, backend=backend, device=device),
                           n_process=n_process, batch_size=batch_size, spacy_batch_size=spacy_batch_size)
 
 
 def default_scorer(config: BatchConfig) -> PipelineScorer:
     """The pipeline scorer for ``config``, loaded once per process."""
     stamp = config.watchlist.stat().st_mtime_ns  # an edited watchlist is reloaded
-    return _pipeline_scorer(config.watchlist, config.model, config.backend, config.n_process, config.batch_size,
-                            config.spacy_batch_size, stamp)
+    return _pipeline_scorer(config.watchlist, config.model, config.backend, config.device, config.n_process,
+                            config.batch_size, config.spacy_batch_size, stamp)
 
 
 @functools.lru_cache(maxsize=4)
