@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Print the stance evaluation table (classifier vs majority and TF-IDF baselines).
+"""Print the stance evaluation table (classifier vs majority and TF-IDF baselines); `stance eval stance` as a script.
 
     python scripts/eval_stance.py                      # shipped model, auto backend
     python scripts/eval_stance.py --model /tmp/run --backend torch
@@ -10,16 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 
-import pandas as pd
-
-from stance.classifier import StanceClassifier
-from stance.evaluation.stance_eval import default_datasets, evaluate_stance
-
-
-def _markdown(table: pd.DataFrame) -> str:
-    lines = ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
-    lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in table.itertuples(index=False)]
-    return "\n".join(lines)
+from stance.evaluation.stance_eval import stance_eval_report
 
 
 def main() -> None:
@@ -31,11 +22,8 @@ def main() -> None:
                     help="add the NewsMTSC dev sets with ~130 words of other dev sentences before each sentence")
     args = ap.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s %(message)s")
-    clf = StanceClassifier.from_pretrained(args.model, backend=args.backend)
-    table = evaluate_stance(clf, datasets=default_datasets(late_mentions=args.late_mentions))
-    print(f"model {clf.path} version {clf.version} backend {clf.backend}")
-    with pd.option_context("display.width", 200, "display.max_columns", 20):
-        print(_markdown(table) if args.markdown else table.to_string(index=False))
+    print(stance_eval_report(args.model, backend=args.backend, late_mentions=args.late_mentions,
+                             markdown=args.markdown))
 
 
 if __name__ == "__main__":

@@ -98,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = ev.add_parser("stance", help="NewsMTSC, VAST and diplomatic dev sets with baselines")
     s.add_argument("--model", help="model folder (default: the shipped model)")
     s.add_argument("--backend", choices=["auto", "onnx", "torch"], default="auto")
+    s.add_argument("--markdown", action="store_true", help="print the table in Markdown")
     s.add_argument("--late-mentions", action="store_true",
                    help="add the NewsMTSC dev sets with ~130 words of other dev sentences before each sentence")
     return parser
@@ -212,11 +213,10 @@ def _cmd_eval(args) -> int:
             if isinstance(value, (int, float)):
                 print(f"  {key}: {value:.3f}" if isinstance(value, float) else f"  {key}: {value}")
         return 0
-    from stance.classifier import StanceClassifier
-    from stance.evaluation.stance_eval import default_datasets, evaluate_stance
+    from stance.evaluation.stance_eval import stance_eval_report
 
-    classifier = StanceClassifier.from_pretrained(args.model, backend=args.backend)
-    print(evaluate_stance(classifier, datasets=default_datasets(late_mentions=args.late_mentions)).to_string(index=False))
+    print(stance_eval_report(args.model, backend=args.backend, late_mentions=args.late_mentions,
+                             markdown=args.markdown))
     return 0
 
 

@@ -221,6 +221,19 @@ def test_evaluate_stance_skips_missing_datasets(torch_clf, tmp_path, caplog):
     assert table.set_index("system").loc["classifier", "accuracy"] == 1.0
 
 
+def test_eval_tables_print_as_aligned_text_or_markdown():
+    import pandas as pd
+
+    from stance.evaluation.stance_eval import format_table
+
+    table = pd.DataFrame([{"dataset": "dip", "system": "classifier", "macro_f1": 0.9},
+                          {"dataset": "dip", "system": "majority", "macro_f1": 0.25}])
+    assert format_table(table, markdown=True).splitlines() == [
+        "| dataset | system | macro_f1 |", "|---|---|---|",
+        "| dip | classifier | 0.9 |", "| dip | majority | 0.25 |"]
+    assert format_table(table).splitlines()[0].split() == ["dataset", "system", "macro_f1"]
+
+
 @pytest.mark.parametrize("text,target,span,expected", [
     ("Iran praised the new authorities.", "Iran", None, "<< Iran >> praised the new authorities."),
     ("The rebels met Iran; iran agreed.", "IRAN", None, "The rebels met << Iran >>; iran agreed."),

@@ -208,3 +208,23 @@ def evaluate_stance(classifier, *, datasets: dict | None = None, training_files=
                          **classification_scores(ds.labels, p.argmax(axis=1)),
                          "ece": round(expected_calibration_error(p, ds.labels), 4)})
     return pd.DataFrame(rows)
+
+
+def format_table(table, *, markdown: bool = False) -> str:
+    """``table`` as aligned text, or as a Markdown table (for model cards and issue notes)."""
+    if not markdown:
+        return table.to_string(index=False)
+    lines = ["| " + " | ".join(map(str, table.columns)) + " |", "|" + "---|" * len(table.columns)]
+    lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in table.itertuples(index=False)]
+    return "\n".join(lines)
+
+
+def stance_eval_report(model: str | Path | None = None, *, backend: str = "auto", late_mentions: bool = False,
+                       markdown: bool = False) -> str:
+    """What `stance eval stance` and scripts/eval_stance.py print: the model evaluated, then the table."""
+    from stance.classifier import StanceClassifier
+
+    classifier = StanceClassifier.from_pretrained(model, backend=backend)
+    table = evaluate_stance(classifier, datasets=default_datasets(late_mentions=late_mentions))
+    header = f"model {classifier.path} version {classifier.version} backend {classifier.backend}"
+    return header + "\n" + format_table(table, markdown=markdown)
