@@ -66,9 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = BatchConfig(
             inputs=tuple(args.inputs), out_dir=args.out, watchlist=args.watchlist, model=args.model,
-            backend=args.backend, device=args.device, shard_size=args.shard_size, write_csv=args.csv, n_process=args.n_process,
-            batch_size=args.batch_size, cache=args.cache, use_cache=not args.no_cache, default_date=args.date,
-            dedup=not args.no_dedup, dedup_threshold=args.dedup_threshold, restart=args.restart,
+            backend=args.backend, device=args.device, shard_size=args.shard_size, write_csv=args.csv,
+            n_process=args.n_process, batch_size=args.batch_size, cache=args.cache, use_cache=not args.no_cache,
+            default_date=args.date, dedup=not args.no_dedup, dedup_threshold=args.dedup_threshold, restart=args.restart,
             scheduler=args.scheduler, workers=args.workers, dask_address=args.dask_address,
         )
         summary = run_batch(config, progress=progress)

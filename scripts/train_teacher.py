@@ -43,7 +43,7 @@ def main() -> None:
     ap.add_argument("--backbone", type=Path, default=None,
                     help="teacher model folder (default: all-mpnet-base-v2 from the [teacher] extra)")
     ap.add_argument("--teacher-model", type=Path, default=None,
-                    help="a teacher this script trained before (its OUTPUT/model folder): skip training, relabel with it")
+                    help="a teacher this script trained before (its OUTPUT/model folder): relabel with it, no training")
     ap.add_argument("--epochs", type=int, default=2)
     ap.add_argument("--lr", type=float, default=3e-5)
     ap.add_argument("--seed", type=int, default=SHIPPED_RECIPE["seed"])
@@ -67,7 +67,7 @@ def main() -> None:
                           mark_target=True, head=SHIPPED_RECIPE["head"], seed=args.seed, split_seed=args.split_seed)
     # checked before an hour of training, not after
     if args.teacher_model is not None and not (args.teacher_model / "config.json").is_file():
-        raise SystemExit(f"--teacher-model {args.teacher_model}: no config.json; give the model folder of an earlier run")
+        raise SystemExit(f"--teacher-model {args.teacher_model}: no config.json; give an earlier run's model folder")
     articles = sorted(args.transfer_texts.glob("*.txt")) if args.transfer_texts is not None else []
     if args.transfer_texts is not None and not articles:
         raise SystemExit(f"--transfer-texts {args.transfer_texts}: no .txt files; give a folder of news articles")
@@ -75,6 +75,7 @@ def main() -> None:
         teacher_dir = args.teacher_model
         if args.threads:  # train_teacher sets them for training only
             import torch
+
             torch.set_num_threads(args.threads)
     else:
         backbone = args.backbone or mpnet_backbone_dir(default_cache_dir() / "teacher")

@@ -130,8 +130,8 @@ def _cmd_run(args) -> int:
 
 
 def _score_options(args) -> dict:
-    return {"model": args.model, "backend": args.backend, "device": args.device, "default_date": args.date, "skip_bad": args.skip_bad,
-            "n_process": args.n_process}
+    return {"model": args.model, "backend": args.backend, "device": args.device, "default_date": args.date,
+            "skip_bad": args.skip_bad, "n_process": args.n_process}
 
 
 def _cmd_score(args) -> int:
@@ -143,8 +143,8 @@ def _cmd_score(args) -> int:
         summary = run_batch(BatchConfig(inputs=tuple(args.articles), out_dir=Path(args.out),
                                         watchlist=Path(args.watchlist), model=args.model, default_date=args.date,
                                         backend=args.backend, device=args.device, n_process=args.n_process,
-                                        write_csv=args.csv,
-                                        workers=args.workers, shard_size=args.shard_size, restart=args.restart))
+                                        write_csv=args.csv, workers=args.workers, shard_size=args.shard_size,
+                                        restart=args.restart))
         print(summary.describe())
         return 0
     watchlist = Watchlist.from_yaml(args.watchlist)

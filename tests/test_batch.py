@@ -73,7 +73,10 @@ def test_the_batch_scorer_loads_the_classifier_on_the_configured_device(tmp_path
     with pytest.raises(RuntimeError, match="stop here"):
         scoring.default_scorer(config)
     assert asked == [{"backend": "torch", "device": "cpu:0"}]
-    assert config.on_cpu
+    assert config.on_cpu and config.torch_classifier
+    on_onnx = BatchConfig(inputs=(folder,), out_dir=tmp_path / "out", watchlist=folder / "watchlist.yaml",
+                          device="cpu:0")
+    assert on_onnx.on_cpu and not on_onnx.torch_classifier  # a CPU device leaves auto free to pick the int8 graph
 
 
 def test_config_names_a_missing_watchlist(tmp_path):

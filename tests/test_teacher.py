@@ -225,6 +225,7 @@ def test_train_teacher_script_refuses_a_teacher_model_folder_without_a_model(tmp
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
     (tmp_path / "not-a-model").mkdir()
+
     def not_reached(*args, **kwargs):
         pytest.fail("the script went on to train or load a teacher")
 

@@ -87,6 +87,11 @@ class BatchConfig:
         return self.device.split(":")[0] == "cpu"
 
     @property
+    def torch_classifier(self) -> bool:
+        """True when the classifier runs through torch for sure (asked for, or on a GPU): no ONNX graph to build."""
+        return self.backend == "torch" or not self.on_cpu
+
+    @property
     def cache_path(self) -> Path | None:
         if not self.use_cache:
             return None

@@ -34,7 +34,7 @@ def prepare_model(config: BatchConfig) -> None:
 
     The build needs torch; done here, it does not stay in the memory of every long-lived
     worker, which then start without torch (see ``worker_env``)."""
-    if config.backend == "torch" or not config.on_cpu or torch_not_needed(config):
+    if config.torch_classifier or torch_not_needed(config):
         return
     proc = multiprocessing.get_context("spawn").Process(target=_build_model, args=(config,))
     proc.start()

@@ -121,7 +121,7 @@ def torch_not_needed(config: BatchConfig) -> bool:
 
     from stance.classifier import ONNX_FILE, default_cache_dir, default_model_dir, model_version
 
-    if config.backend == "torch" or not config.on_cpu or importlib.util.find_spec("onnxruntime") is None:
+    if config.torch_classifier or importlib.util.find_spec("onnxruntime") is None:
         return False
     model_dir = config.model or default_model_dir()
     try:
