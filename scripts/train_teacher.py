@@ -73,6 +73,7 @@ def main() -> None:
         raise SystemExit(f"--transfer-texts {args.transfer_texts}: no .txt files; give a folder of news articles")
     if args.teacher_model is not None:
         teacher_dir = args.teacher_model
+        args.output.mkdir(parents=True, exist_ok=True)  # training makes it; relabelling alone must too
         if args.threads:  # train_teacher sets them for training only
             import torch
 

@@ -8,6 +8,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import stance.teacher as teacher
@@ -236,3 +237,37 @@ def test_train_teacher_script_refuses_a_teacher_model_folder_without_a_model(tmp
     with pytest.raises(SystemExit, match=r"--teacher-model .*not-a-model: no config.json"):
         script.main()
     assert not (tmp_path / "out").exists()
+
+
+def test_train_teacher_script_relabelling_with_an_earlier_teacher_makes_the_output_folder(tmp_path, monkeypatch):
+    """With --teacher-model nothing is trained, so nothing else creates --output before the transfer set is written."""
+    import importlib.util
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("train_teacher_script", root / "scripts" / "train_teacher.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    (tmp_path / "teacher").mkdir()
+    (tmp_path / "teacher" / "config.json").write_text("{}")
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "a.txt").write_text("Angela Merkel told Emmanuel Macron on Monday that the talks in Brussels "
+                                             "would go on next week despite the dispute over the budget.")
+
+    class FakeTeacher:
+        def logits(self, targets, texts):
+            return np.zeros((len(targets), 3), dtype=np.float32)
+
+    class Stop(Exception):
+        pass
+
+    def stop(*args, **kwargs):
+        raise Stop
+
+    monkeypatch.setattr(script.Teacher, "from_pretrained", lambda *a, **k: FakeTeacher())
+    monkeypatch.setattr(script, "write_teacher_logits", stop)  # the step after the transfer set
+    out = tmp_path / "new" / "out"
+    monkeypatch.setattr(sys, "argv", ["train_teacher.py", "--output", str(out), "--teacher-model",
+                                      str(tmp_path / "teacher"), "--transfer-texts", str(tmp_path / "news")])
+    with pytest.raises(Stop):
+        script.main()
+    assert (out / "transfer.jsonl").is_file()
