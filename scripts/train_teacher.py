@@ -71,9 +71,9 @@ def main() -> None:
     articles = sorted(args.transfer_texts.glob("*.txt")) if args.transfer_texts is not None else []
     if args.transfer_texts is not None and not articles:
         raise SystemExit(f"--transfer-texts {args.transfer_texts}: no .txt files; give a folder of news articles")
+    args.output.mkdir(parents=True, exist_ok=True)  # the logits and transfer files go here, trained or not
     if args.teacher_model is not None:
         teacher_dir = args.teacher_model
-        args.output.mkdir(parents=True, exist_ok=True)  # training makes it; relabelling alone must too
         if args.threads:  # train_teacher sets them for training only
             import torch
 

@@ -6,7 +6,6 @@ hand-labelled quote can be found in its article, and the dev set passes the set 
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 from pathlib import Path
 
@@ -85,15 +84,8 @@ def test_strong_shift_series_have_statements_on_both_sides(articles, expected, a
             assert all((d < SHIFT_DAY) == (side == "before") for d in days), (quote, days)
 
 
-def _checker():
-    spec = importlib.util.spec_from_file_location("check_set", ROOT / "scripts" / "check_diplomatic_set.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_dev_set_passes_the_checker():
-    module = _checker()
+def test_dev_set_passes_the_checker(load_script):
+    module = load_script("check_diplomatic_set")
     rows, errors = module.read_rows(DEV)
     assert not errors
     assert len(rows) >= 350
@@ -102,8 +94,8 @@ def test_dev_set_passes_the_checker():
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "data" / "multitarget").glob("train_*.jsonl")), ids=lambda p: p.name)
-def test_multitarget_files_pass_the_checker(path):
-    module = _checker()
+def test_multitarget_files_pass_the_checker(path, load_script):
+    module = load_script("check_diplomatic_set")
     rows, errors = module.read_rows(path, module.MULTI_TARGET_KEYS)
     assert not errors
     assert len(rows) >= 400
@@ -128,8 +120,8 @@ def _rows(*triples):
     ],
     ids=["ok", "repeated-target", "single-target", "no-contrast"],
 )
-def test_multi_target_check_names_the_problem(rows, problem):
-    errors = _checker().check_multi_target(rows)
+def test_multi_target_check_names_the_problem(rows, problem, load_script):
+    errors = load_script("check_diplomatic_set").check_multi_target(rows)
     if problem is None:
         assert errors == []
     else:

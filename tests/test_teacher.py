@@ -217,14 +217,9 @@ def test_the_teacher_runs_each_distinct_pair_once(monkeypatch):
     assert model.logits([], []).shape == (0, 3)
 
 
-def test_train_teacher_script_refuses_a_teacher_model_folder_without_a_model(tmp_path, monkeypatch):
+def test_train_teacher_script_refuses_a_teacher_model_folder_without_a_model(tmp_path, monkeypatch, load_script):
     """--teacher-model skips an hour of training, so a wrong folder must stop the script before anything runs."""
-    import importlib.util
-
-    root = Path(__file__).resolve().parents[1]
-    spec = importlib.util.spec_from_file_location("train_teacher_script", root / "scripts" / "train_teacher.py")
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
+    script = load_script("train_teacher")
     (tmp_path / "not-a-model").mkdir()
 
     def not_reached(*args, **kwargs):
@@ -239,14 +234,10 @@ def test_train_teacher_script_refuses_a_teacher_model_folder_without_a_model(tmp
     assert not (tmp_path / "out").exists()
 
 
-def test_train_teacher_script_relabelling_with_an_earlier_teacher_makes_the_output_folder(tmp_path, monkeypatch):
+def test_train_teacher_script_relabelling_with_an_earlier_teacher_makes_the_output_folder(tmp_path, monkeypatch,
+                                                                                          load_script):
     """With --teacher-model nothing is trained, so nothing else creates --output before the transfer set is written."""
-    import importlib.util
-
-    root = Path(__file__).resolve().parents[1]
-    spec = importlib.util.spec_from_file_location("train_teacher_script", root / "scripts" / "train_teacher.py")
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
+    script = load_script("train_teacher")
     (tmp_path / "teacher").mkdir()
     (tmp_path / "teacher" / "config.json").write_text("{}")
     (tmp_path / "news").mkdir()

@@ -548,14 +548,9 @@ def test_update_ema_moves_each_average_by_one_minus_decay():
     assert set(ema) == {"weight"}  # only the parameters it was given
 
 
-def test_train_script_defaults_are_the_shipped_recipe():
+def test_train_script_defaults_are_the_shipped_recipe(load_script):
     """A bare `scripts/train_model.py --output DIR` must retrain the model we ship."""
-    import importlib.util
-
-    root = Path(__file__).resolve().parents[1]
-    spec = importlib.util.spec_from_file_location("train_model", root / "scripts" / "train_model.py")
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
+    script = load_script("train_model")
     shipped = json.loads(SHIPPED_CONFIG.read_text())["config"]
     recipe = dict(script.SHIPPED_RECIPE)
     assert recipe.pop("contrast_repeat") == shipped["data"][0]["contrast_repeat"]
