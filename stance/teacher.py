@@ -272,3 +272,41 @@ def write_transfer_set(teacher: Teacher, rows: Sequence[dict], path: str | Path)
                                           for r, p in zip(rows, predicted)))
     logger.info("wrote %d transfer rows to %s", len(rows), path)
     return Path(path)
+
+
+def write_transfer_texts(output_dir: str | Path, *, text_folders: Sequence[str | Path] = (),
+                         persent_csvs: Sequence[str | Path] = ()) -> list[Path]:
+    """Gather unlabelled news into one folder for ``scripts/train_teacher.py --transfer-texts``: a link
+    ``<folder name>_<file>.txt`` to each ``.txt`` of ``text_folders`` (e.g. PolNeAR's ``train/text``), and
+    each ``DOCUMENT`` of a PerSenT CSV written as ``persent_<DOCUMENT_INDEX>.txt``. Links, not copies, so the
+    datasets stay in one place; ``transfer_candidates`` reads the files in name order, so the names decide
+    which single-target sentences are drawn and the same sources always give the same folder."""
+    import csv
+
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for folder in map(Path, text_folders):
+        texts = sorted(folder.glob("*.txt"))
+        if not texts:
+            raise FileNotFoundError(f"{folder}: no .txt files; give a folder of news articles")
+        # PolNeAR keeps its texts in <split>/text: name the links after the dataset, not the "text" folder
+        prefix = folder.parent.parent.name if folder.name == "text" else folder.name
+        for text in texts:
+            link = out / f"{prefix}_{text.name}"
+            if link.is_symlink() or link.exists():
+                link.unlink()
+            link.symlink_to(text.resolve())
+            written.append(link)
+    for path in map(Path, persent_csvs):
+        with open(path, newline="", encoding="utf-8") as f:
+            reader = csv.DictReader(f)
+            missing = {"DOCUMENT_INDEX", "DOCUMENT"} - set(reader.fieldnames or ())
+            if missing:
+                raise ValueError(f"{path}: not a PerSenT CSV, no column(s) {sorted(missing)}")
+            for row in reader:
+                target = out / f"persent_{row['DOCUMENT_INDEX']}.txt"
+                atomic_write_text(target, row["DOCUMENT"])
+                written.append(target)
+    logger.info("wrote %d transfer texts to %s", len(written), out)
+    return written

@@ -15,7 +15,7 @@ import stance.teacher as teacher
 from stance.classifier import backbone_path
 from stance.teacher import (STATE_ENTITY_LABELS, Teacher, TeacherConfig, distinct_training_rows, mpnet_backbone_dir,
                             train_teacher, transfer_candidates, transfer_spec, write_teacher_logits,
-                            write_transfer_set)
+                            write_transfer_set, write_transfer_texts)
 from stance.training import DataSpec, TrainConfig, _load_split, read_teacher_logits, train
 
 ROWS = [("the council", "The minister praised the council warmly.", "favor"),
@@ -262,3 +262,56 @@ def test_train_teacher_script_relabelling_with_an_earlier_teacher_makes_the_outp
     with pytest.raises(Stop):
         script.main()
     assert (out / "transfer.jsonl").is_file()
+
+
+PERSENT_CSV = ('DOCUMENT_INDEX,TITLE,TARGET_ENTITY,DOCUMENT,TRUE_SENTIMENT\n'
+               '12,A TITLE,Ann Lee,"Ann Lee said ""no"" on Monday.\n Bob Cho, her rival, agreed.",Neutral\n'
+               '7,B,Bob Cho,Bob Cho left.,Negative\n')
+
+
+def _persent(tmp_path):
+    path = tmp_path / "persent.csv"
+    path.write_text(PERSENT_CSV)
+    return path
+
+
+def test_write_transfer_texts_links_article_folders_and_writes_persent_documents(tmp_path):
+    text_dir = tmp_path / "polnear" / "train" / "text"
+    text_dir.mkdir(parents=True)
+    (text_dir / "b.txt").write_text("Second article.")
+    (text_dir / "a.txt").write_text("First article.")
+    other = tmp_path / "wires"
+    other.mkdir()
+    (other / "x.txt").write_text("A wire story.")
+    out = tmp_path / "out"
+
+    written = write_transfer_texts(out, text_folders=[text_dir, other], persent_csvs=[_persent(tmp_path)])
+
+    assert [p.name for p in written] == ["polnear_a.txt", "polnear_b.txt", "wires_x.txt", "persent_12.txt",
+                                         "persent_7.txt"]
+    assert (out / "polnear_a.txt").is_symlink() and (out / "polnear_a.txt").read_text() == "First article."
+    assert (out / "persent_12.txt").read_text() == 'Ann Lee said "no" on Monday.\n Bob Cho, her rival, agreed.'
+    # a second run over the same folder replaces, never duplicates or fails on existing links
+    assert len(write_transfer_texts(out, text_folders=[text_dir])) == 2
+    assert len(list(out.iterdir())) == 5
+
+
+@pytest.mark.parametrize("make, match", [
+    (lambda d: d.mkdir(), "no .txt files"),
+    (lambda d: d.with_suffix(".csv").write_text("INDEX,TEXT\n1,x\n"), r"not a PerSenT CSV.*DOCUMENT"),
+])
+def test_write_transfer_texts_refuses_sources_it_cannot_use(tmp_path, make, match):
+    source = tmp_path / "source"
+    make(source)
+    kwargs = ({"text_folders": [source]} if source.is_dir() else {"persent_csvs": [source.with_suffix(".csv")]})
+    with pytest.raises((FileNotFoundError, ValueError), match=match):
+        write_transfer_texts(tmp_path / "out", **kwargs)
+
+
+def test_write_transfer_texts_script_needs_a_source(tmp_path, load_script, capsys):
+    script = load_script("write_transfer_texts")
+    with pytest.raises(SystemExit):
+        script.main(["--output", str(tmp_path / "out")])
+    assert "give at least one --text-folder or --persent" in capsys.readouterr().err
+    assert script.main(["--output", str(tmp_path / "out"), "--persent", str(_persent(tmp_path))]) == 0
+    assert capsys.readouterr().out == f"2 texts in {tmp_path / 'out'}\n"
