@@ -11,6 +11,7 @@ Nothing at prediction time needs the teacher.
 
 from __future__ import annotations
 
+import csv
 import json
 import logging
 import math
@@ -281,8 +282,6 @@ def write_transfer_texts(output_dir: str | Path, *, text_folders: Sequence[str |
     each ``DOCUMENT`` of a PerSenT CSV written as ``persent_<DOCUMENT_INDEX>.txt``. Links, not copies, so the
     datasets stay in one place; ``transfer_candidates`` reads the files in name order, so the names decide
     which single-target sentences are drawn and the same sources always give the same folder."""
-    import csv
-
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
