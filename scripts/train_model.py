@@ -1,7 +1,11 @@
 #!/usr/bin/env python
-"""Train the stance classifier; the defaults are the shipped model's recipe (see its model card).
+"""Train the stance classifier. The defaults are the recipe of the shipped model's members (seed,
+R-Drop, target head, contrastive x3) without a teacher; the shipped model averages two distilled runs of it,
+each given --teacher-logits, --transfer and --diplomatic-repeat 4 or 5 (the model card lists the commands).
 
-    python scripts/train_model.py --output /tmp/stance-minilm              # the shipped model again
+    python scripts/train_model.py --output /tmp/stance-minilm              # the previous shipped model
+    python scripts/train_model.py --output /tmp/a --teacher-logits T/teacher_logits.jsonl \
+        --transfer T/transfer.jsonl --diplomatic-repeat 4                  # a member of the shipped soup
     python scripts/train_model.py --no-diplomatic --epochs 1 --output /tmp/interim
     python scripts/train_model.py --data my.csv --text-field sentence --target-field mention \
         --label-field polarity --output /tmp/mine

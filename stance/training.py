@@ -626,14 +626,20 @@ def _calibrate_and_save(model, tokenizer, dev_rows: Sequence[Example], *, config
 
 # Config fields that may differ between the members of a soup.
 _SOUP_FREE_FIELDS = ("seed", "split_seed", "output_dir", "progress", "keep_checkpoint", "num_threads", "checkpoint_every")
+# ... and those that may differ with average_models(..., same_data=False)
+_SOUP_DATA_FIELDS = ("data", "teacher_logits", "teacher_logits_sha256")
 
 
-def average_models(model_dirs: Sequence[str | Path], output_dir: str | Path) -> Path:
+def average_models(model_dirs: Sequence[str | Path], output_dir: str | Path, *, same_data: bool = True) -> Path:
     """A uniform "model soup": average the weights of runs of one recipe that differ only in seed.
 
     Fine-tuned from the same backbone, such runs sit in one basin, so their average predicts
     like an ensemble at the cost of one model. All runs must share the held-out calibration
     split (``TrainConfig.split_seed``); the soup is recalibrated on it.
+    ``same_data=False`` also averages runs whose training data differ (repeats, transfer sets, teacher
+    files: Wortsman et al. 2022 average runs of different hyperparameters), as long as they held out the
+    very same calibration sentences, so that no member has trained on the sentences the soup is scored on.
+    Each member's full config is recorded under ``soup.members``.
     """
     import torch
     from safetensors.torch import load_file
@@ -650,14 +656,17 @@ def average_models(model_dirs: Sequence[str | Path], output_dir: str | Path) -> 
         if not path.is_file() or not (d / WEIGHTS_FILE).is_file():
             raise FileNotFoundError(f"{d} is not a finished model folder (no {CONFIG_FILE} or {WEIGHTS_FILE})")
         metas.append(json.loads(path.read_text(encoding="utf-8")))
-    recipes = [{k: v for k, v in m["config"].items() if k not in _SOUP_FREE_FIELDS} for m in metas]
+    free = _SOUP_FREE_FIELDS + (() if same_data else _SOUP_DATA_FIELDS)
+    recipes = [{k: v for k, v in m["config"].items() if k not in free} for m in metas]
     for d, m, recipe in zip(dirs[1:], metas[1:], recipes[1:]):
         if m["seeds"]["dev_split_seed"] != metas[0]["seeds"]["dev_split_seed"]:
             raise ValueError(f"{d} held out another calibration split than {dirs[0]}; "
                              "train every member with the same split_seed")
         if recipe != recipes[0]:
             differ = sorted(k for k in recipe if recipe.get(k) != recipes[0].get(k))
-            raise ValueError(f"{d} and {dirs[0]} differ in {differ}; a soup averages runs that differ only in seed")
+            hint = " (same_data=False allows other training data)" if set(differ) <= set(_SOUP_DATA_FIELDS) else ""
+            raise ValueError(f"{d} and {dirs[0]} differ in {differ}; a soup averages runs that differ only in seed"
+                             + hint)
     states = [load_file(str(d / WEIGHTS_FILE)) for d in dirs]
     if any(set(st) != set(states[0]) for st in states):
         raise ValueError("the model folders hold different sets of weights")
@@ -672,14 +681,20 @@ def average_models(model_dirs: Sequence[str | Path], output_dir: str | Path) -> 
     model.load_state_dict(averaged, strict=False)
     config.output_dir.mkdir(parents=True, exist_ok=True)
     _, dev_rows, counts = _load_split(config)
+    if not same_data:
+        for d, m in zip(dirs[1:], metas[1:]):
+            fields = {**m["config"], "data": tuple(DataSpec(**x) for x in m["config"]["data"])}
+            if _load_split(TrainConfig(**fields))[1] != dev_rows:
+                raise ValueError(f"{d} held out other calibration sentences than {dirs[0]}; its data files "
+                                 "differ in the rows they hold out, so the soup could not be scored fairly")
     members = [{"path": str(d), "fingerprint": m["fingerprint"], "seed": m["config"]["seed"],
-                "heldout_macro_f1": m["calibration"].get("heldout_macro_f1")} for d, m in zip(dirs, metas)]
+                "heldout_macro_f1": m["calibration"].get("heldout_macro_f1"), "config": m["config"],
+                "data_counts": m.get("data_counts"), "train": m.get("train")} for d, m in zip(dirs, metas)]
     fingerprint = hashlib.sha256(json.dumps(sorted(m["fingerprint"] for m in metas)).encode()).hexdigest()[:16]
     _calibrate_and_save(model, AutoTokenizer.from_pretrained(str(backbone_path())), dev_rows, config=config,
                         out=config.output_dir, fingerprint=fingerprint,
                         extra={"soup": {"method": "uniform weight average", "members": members},
-                               "data_counts": {**counts, "heldout_dev": len(dev_rows)},
-                               "train": {m["config"]["seed"]: m.get("train") for m in metas}})
+                               "data_counts": {**counts, "heldout_dev": len(dev_rows)}})
     return config.output_dir
 
 

@@ -220,6 +220,48 @@ def test_average_models_refuses_runs_of_other_recipes(tmp_path, other, message):
         training.average_models([a, b], tmp_path / "soup")
 
 
+def _extra_file(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps({"text": text, "target": "Oslo", "label": "pro"}) + "\n")
+    return path
+
+
+def test_average_models_with_other_training_data_keeps_each_members_config(tmp_path):
+    base = DataSpec(_write_jsonl(tmp_path / "train.jsonl"))
+    extra = DataSpec(_extra_file(tmp_path, "extra.jsonl", "Oslo welcomed the deal."), holdout=False)
+    a = train(_config(tmp_path, "a", seed=7, split_seed=1))
+    b = train(_config(tmp_path, "b", seed=7, split_seed=1, data=(base, extra)))  # training-only rows added
+    with pytest.raises(ValueError, match=r"differ in \['data'\].*same_data=False"):
+        training.average_models([a, b], tmp_path / "soup")
+    soup = training.average_models([a, b], tmp_path / "soup", same_data=False)
+    members = json.loads((soup / "config.json").read_text())["soup"]["members"]
+    assert [len(m["config"]["data"]) for m in members] == [1, 2]
+    for m in members:  # each recorded config still names its run
+        config = {**m["config"], "data": tuple(DataSpec(**d) for d in m["config"]["data"])}
+        assert TrainConfig(**config).fingerprint() == m["fingerprint"]
+
+
+def test_average_models_script_writes_the_soup_and_needs_two_runs(tmp_path, load_script, capsys):
+    script = load_script("average_models")
+    a = train(_config(tmp_path, "a", seed=7, split_seed=1))
+    b = train(_config(tmp_path, "b", seed=8, split_seed=1))
+    with pytest.raises(SystemExit):
+        script.main([str(a), "--output", str(tmp_path / "soup")])
+    assert "give two or more model folders" in capsys.readouterr().err
+    assert script.main([str(a), str(b), "--output", str(tmp_path / "soup")]) == 0
+    assert capsys.readouterr().out == f"Model written to {tmp_path / 'soup'}\n"
+    assert [m["seed"] for m in json.loads((tmp_path / "soup" / "config.json").read_text())["soup"]["members"]] == [7, 8]
+
+
+def test_average_models_refuses_members_that_held_out_other_sentences(tmp_path):
+    base = DataSpec(_write_jsonl(tmp_path / "train.jsonl"))
+    held = DataSpec(_extra_file(tmp_path, "more.jsonl", "Oslo praised the envoy."))  # holdout=True: joins the split
+    a = train(_config(tmp_path, "a", seed=7, split_seed=1))
+    b = train(_config(tmp_path, "b", seed=7, split_seed=1, data=(base, held)))
+    with pytest.raises(ValueError, match="held out other calibration sentences"):
+        training.average_models([a, b], tmp_path / "soup", same_data=False)
+
+
 def test_mark_target_trains_on_marked_text_and_the_model_marks_at_prediction(tmp_path, monkeypatch):
     out = train(_config(tmp_path, "marked", mark_target=True))
     meta = json.loads((out / "config.json").read_text())
@@ -563,11 +605,14 @@ def test_the_shipped_models_fingerprint_matches_its_recorded_config():
     """A rerun of the shipped recipe into the model's folder must be a no-op, so options added to TrainConfig
     after the model was trained must leave its fingerprint as recorded."""
     meta = json.loads(SHIPPED_CONFIG.read_text())
-    fields = dict(meta["config"])
-    fields["data"] = tuple(DataSpec(**d) for d in fields["data"])
-    assert TrainConfig(**fields).fingerprint() == meta["fingerprint"]
-    for option in ({"adversarial_epsilon": 1.0}, {"ema_decay": 0.99}):  # on, they are a different recipe
-        assert TrainConfig(**{**fields, **option}).fingerprint() != meta["fingerprint"]
+    # the shipped model is a soup: each member's recorded config must still give that member's fingerprint
+    runs = [(m["config"], m["fingerprint"]) for m in meta["soup"]["members"]] if "soup" in meta else \
+        [(meta["config"], meta["fingerprint"])]
+    for config, fingerprint in runs:
+        fields = {**config, "data": tuple(DataSpec(**d) for d in config["data"])}
+        assert TrainConfig(**fields).fingerprint() == fingerprint
+        for option in ({"adversarial_epsilon": 1.0}, {"ema_decay": 0.99}):  # on, they are a different recipe
+            assert TrainConfig(**{**fields, **option}).fingerprint() != fingerprint
 
 
 def test_distillation_loss_mixes_cross_entropy_with_the_tempered_kl_to_the_teacher():
