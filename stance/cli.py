@@ -58,7 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", default="auto", choices=["auto", "day", "week", "month", "year"])
 
     recipe = SHIPPED_RECIPE
-    p = sub.add_parser("train", help="fine-tune the stance classifier (defaults: the shipped model's recipe)")
+    p = sub.add_parser("train", help="fine-tune the stance classifier "
+                                     "(defaults: the recipe of the shipped model's members, without a teacher)")
     p.add_argument("data", nargs="+", help="CSV/JSONL files with text, target (or from/to span) and label")
     p.add_argument("--out", required=True, help="model output folder (a rerun resumes from its checkpoint)")
     p.add_argument("--epochs", type=int, default=recipe["epochs"])

@@ -124,7 +124,8 @@ _ADDED_LATER = ("adversarial_epsilon", "ema_decay", "teacher_logits", "teacher_l
 class TrainConfig:
     data: tuple[DataSpec, ...]
     output_dir: Path
-    # defaults: the shipped model's recipe (stance.recipe), as for `stance train` and scripts/train_model.py
+    # defaults: the recipe of the shipped model's members, less the teacher (stance.recipe), as for `stance train`
+    # and scripts/train_model.py
     epochs: int = SHIPPED_RECIPE["epochs"]
     lr: float = SHIPPED_RECIPE["lr"]
     batch_size: int = SHIPPED_RECIPE["batch_size"]
