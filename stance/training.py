@@ -673,9 +673,8 @@ def average_models(model_dirs: Sequence[str | Path], output_dir: str | Path, *, 
         raise ValueError("the model folders hold different sets of weights")
     averaged = {k: torch.stack([st[k].float() for st in states]).mean(dim=0) for k in states[0]}
 
-    first = metas[0]["config"]
-    config = TrainConfig(data=tuple(DataSpec(**d) for d in first["data"]), output_dir=Path(output_dir),
-                         **{k: v for k, v in first.items() if k not in ("data", "output_dir")})
+    # TrainConfig turns a saved config's data dicts back into DataSpecs itself
+    config = TrainConfig(**{**metas[0]["config"], "output_dir": output_dir})
     model = build_torch_model(init_from_backbone=False, head=config.head)
     if FROZEN_KEY not in averaged:
         averaged[FROZEN_KEY] = load_frozen_embeddings().float()
@@ -684,8 +683,7 @@ def average_models(model_dirs: Sequence[str | Path], output_dir: str | Path, *, 
     _, dev_rows, counts = _load_split(config)
     if not same_data:
         for d, m in zip(dirs[1:], metas[1:]):
-            fields = {**m["config"], "data": tuple(DataSpec(**x) for x in m["config"]["data"])}
-            if _load_split(TrainConfig(**fields))[1] != dev_rows:
+            if _load_split(TrainConfig(**m["config"]))[1] != dev_rows:
                 raise ValueError(f"{d} held out other calibration sentences than {dirs[0]}; its data files "
                                  "differ in the rows they hold out, so the soup could not be scored fairly")
     members = [{"path": str(d), "fingerprint": m["fingerprint"], "seed": m["config"]["seed"],
