@@ -401,6 +401,11 @@ def export_int8_onnx(model, tokenizer, dest: Path) -> Path:
     return dest
 
 
+def int8_graph_path(model_dir: Path) -> Path:
+    """Where the int8 ONNX graph of ``model_dir`` is built and cached: keyed by model content and recipe."""
+    return default_cache_dir() / f"{model_version(model_dir)}-{ONNX_RECIPE}" / ONNX_FILE
+
+
 def onnx_session(onnx_path: Path, *, optimized_copy: Path | None = None):
     """An ONNX Runtime CPU session over an int8 graph, threads from ``$STANCE_NUM_THREADS`` (default: ORT's).
 
@@ -480,7 +485,7 @@ class StanceClassifier:
 
     @staticmethod
     def _onnx_session(model_dir: Path, tokenizer):
-        onnx_path = default_cache_dir() / f"{model_version(model_dir)}-{ONNX_RECIPE}" / ONNX_FILE
+        onnx_path = int8_graph_path(model_dir)
         if not onnx_path.is_file():
             logger.info("building int8 ONNX graph for %s into %s (once per model version)", model_dir, onnx_path)
             export_int8_onnx(load_torch_model(model_dir), tokenizer, onnx_path)

@@ -79,6 +79,22 @@ def test_the_batch_scorer_loads_the_classifier_on_the_configured_device(tmp_path
     assert on_onnx.on_cpu and not on_onnx.torch_classifier  # a CPU device leaves auto free to pick the int8 graph
 
 
+def test_workers_skip_torch_once_the_int8_graph_the_classifier_loads_is_built(tmp_path, corpus, monkeypatch):
+    """torch_not_needed must look where StanceClassifier builds the graph (it once missed the recipe key,
+    so every worker imported torch)."""
+    pytest.importorskip("onnxruntime")
+    from stance.batch.scoring import torch_not_needed
+    from stance.classifier import StanceClassifier
+
+    folder, _ = corpus
+    config = BatchConfig(inputs=(folder,), out_dir=tmp_path / "out", watchlist=folder / "watchlist.yaml")
+    StanceClassifier.from_pretrained(backend="onnx")  # builds the graph into the cache if it is not there
+    assert torch_not_needed(config)
+    assert not torch_not_needed(BatchConfig(**{**config.__dict__, "backend": "torch"}))
+    monkeypatch.setenv("STANCE_CACHE_DIR", str(tmp_path / "empty-cache"))
+    assert not torch_not_needed(config)
+
+
 def test_config_names_a_missing_watchlist(tmp_path):
     with pytest.raises(FileNotFoundError, match="watchlist"):
         BatchConfig(inputs=(tmp_path,), out_dir=tmp_path / "o", watchlist=tmp_path / "nope.yaml")

@@ -77,10 +77,9 @@ def test_int8_graph_runs_layer_norms_unfused_and_matmuls_int8(onnx_clf, tmp_path
     (19% of int8 run time): neither the export nor the session may bring it back. Every MatMul but the two
     FFN down-projections kept in fp32 (and the tiny head) must be int8."""
     onnx = pytest.importorskip("onnx")
-    from stance.classifier import FP32_NODE_PATTERNS, ONNX_FILE, ONNX_RECIPE, default_cache_dir, onnx_session
+    from stance.classifier import FP32_NODE_PATTERNS, int8_graph_path, onnx_session
 
-    built = default_cache_dir() / f"{onnx_clf.version}-{ONNX_RECIPE}" / ONNX_FILE
-    onnx_session(built, optimized_copy=tmp_path / "as_run.onnx")
+    onnx_session(int8_graph_path(onnx_clf.path), optimized_copy=tmp_path / "as_run.onnx")
     run_graph = onnx.load(str(tmp_path / "as_run.onnx")).graph
     ops = [node.op_type for node in run_graph.node]
     assert "SkipLayerNormalization" not in ops

@@ -119,13 +119,13 @@ def torch_not_needed(config: BatchConfig) -> bool:
     """True when the ONNX graph for the model is already built, so workers can skip torch."""
     import importlib.util
 
-    from stance.classifier import ONNX_FILE, default_cache_dir, default_model_dir, model_version
+    from stance.classifier import default_model_dir, int8_graph_path
 
     if config.torch_classifier or importlib.util.find_spec("onnxruntime") is None:
         return False
     model_dir = config.model or default_model_dir()
     try:
-        return (default_cache_dir() / model_version(model_dir) / ONNX_FILE).is_file()
+        return int8_graph_path(model_dir).is_file()
     except OSError:
         return False
 
