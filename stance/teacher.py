@@ -293,8 +293,7 @@ def write_transfer_texts(output_dir: str | Path, *, text_folders: Sequence[str |
         prefix = folder.parent.parent.name if folder.name == "text" else folder.name
         for text in texts:
             link = out / f"{prefix}_{text.name}"
-            if link.is_symlink() or link.exists():
-                link.unlink()
+            link.unlink(missing_ok=True)  # a rerun replaces the link (or a broken one)
             link.symlink_to(text.resolve())
             written.append(link)
     for path in map(Path, persent_csvs):
