@@ -258,6 +258,8 @@ def check_device(device: str, backend: str) -> str:
     The ONNX int8 graph runs on the CPU alone; another device needs the torch backend
     (``backend="auto"`` picks it). A GPU is optional everywhere in this project.
     """
+    if isinstance(device, str) and device.strip().lower() == "cpu":
+        return "cpu"  # no torch import: batch workers on the int8 graph run without torch
     import torch
 
     try:

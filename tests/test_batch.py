@@ -325,3 +325,26 @@ def test_console_progress_bar_on_a_tty_log_lines_otherwise(caplog, tty):
     else:
         assert not stream.text and "20/40 articles" in caplog.records[-1].getMessage()
         assert "ETA" in caplog.records[-1].getMessage()
+
+
+@needs_real
+def test_cli_batch_with_two_workers_after_the_int8_graph_is_built_matches_one_process(tmp_path):
+    """The main batch path once crashed here: workers told to run without torch imported it to check the device."""
+    pytest.importorskip("onnxruntime")
+    from stance.batch.scoring import torch_not_needed
+    from stance.classifier import StanceClassifier
+
+    examples = REPO / "data" / "examples"
+    watchlist = examples / "watchlist.yaml"
+    StanceClassifier.from_pretrained(backend="onnx")  # the graph is in the cache before the run, as on every rerun
+    assert torch_not_needed(BatchConfig(inputs=(examples / "articles",), out_dir=tmp_path / "x", watchlist=watchlist))
+    common = [str(examples / "articles"), "--watchlist", str(watchlist), "--batch", "--shard-size", "5"]
+    runs = {}
+    for workers in ("1", "2"):
+        out = tmp_path / f"w{workers}"
+        proc = subprocess.run([sys.executable, "-m", "stance.cli", "score", *common, "--workers", workers,
+                               "--out", str(out)], capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        runs[workers] = read_results(out).sort_values(["article_id", "start", "target"]).reset_index(drop=True)
+    assert len(runs["1"]) > 100
+    pd.testing.assert_frame_equal(runs["2"], runs["1"])
