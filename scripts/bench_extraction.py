@@ -1,4 +1,4 @@
-"""Throughput of stance.statements.iter_statements: articles/s for n_process 1 vs 2 and a few batch sizes.
+"""Throughput of stance.attribution.iter_statements: articles/s for n_process 1 vs 2 and a few batch sizes.
 
 Reads the PolNeAR texts from ../shared/data (or $STANCE_SHARED_DATA) when present, otherwise
 builds synthetic ~300-word news articles. Prints each setting and its ratio to the
@@ -17,7 +17,7 @@ import time
 from stance.evaluation.attribution import shared_data_dir
 from stance.nlp import load_nlp
 from stance.records import Article
-from stance.statements import iter_statements, load_extraction_nlp
+from stance.attribution import iter_statements, load_extraction_nlp
 from stance.watchlist import Watchlist
 
 _SPEAKERS = ["Foreign Minister Abbas Araghchi", "Kremlin spokesman Dmitry Peskov", "an analyst in Beirut",

@@ -58,7 +58,7 @@ def score_articles(
     batch_size: int = DEFAULT_BATCH_SIZE,
 ) -> Iterator[ScoredStatement]:
     """Stream scored statements; articles are processed ``chunk_size`` at a time in constant memory."""
-    from stance.statements import iter_statements
+    from stance.attribution import iter_statements
 
     stream = iter(articles)
     while chunk := list(islice(stream, chunk_size)):

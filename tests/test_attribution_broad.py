@@ -1,7 +1,7 @@
 """PolNeAR-style constructions of the "broad" attribution profile, on made-up sentences."""
 import pytest
 
-from stance.statements import find_attributions, load_extraction_nlp
+from stance.attribution import find_attributions, load_extraction_nlp
 from stance.watchlist import Watchlist
 
 

@@ -180,7 +180,7 @@ def test_read_brat_quotes_gives_a_shared_source_to_each_event(tmp_path):
     ],
 )
 def test_source_phrase_is_the_whole_noun_phrase(text, name, phrase):
-    from stance.statements import find_attributions, load_extraction_nlp
+    from stance.attribution import find_attributions, load_extraction_nlp
 
     doc = load_extraction_nlp()(text)
     att = next(a for a in find_attributions(doc, Watchlist(()), None, profile="broad") if a.source is not None)

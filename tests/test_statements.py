@@ -7,7 +7,7 @@ import pytest
 
 from stance.nlp import load_nlp
 from stance.records import Article
-from stance.statements import load_extraction_nlp, EXTRACTOR_VERSION, extract_statements, iter_statements, quote_spans
+from stance.attribution import load_extraction_nlp, EXTRACTOR_VERSION, extract_statements, iter_statements, quote_spans
 from stance.watchlist import Watchlist
 
 
@@ -273,7 +273,7 @@ PROFILE_CASES = [
 
 @pytest.mark.parametrize("text, profile, expected", PROFILE_CASES)
 def test_profiles(text, profile, expected):
-    from stance.statements import find_attributions
+    from stance.attribution import find_attributions
 
     doc = load_extraction_nlp()(text)
     atts = find_attributions(doc, Watchlist(()), None, profile=profile)

@@ -7,8 +7,8 @@ import pytest
 
 from stance.nlp import load_nlp
 from stance.records import Article, Statement
-from stance.statements import load_extraction_nlp, extract_statements
-from stance.targets import link_targets
+from stance.attribution import load_extraction_nlp, extract_statements
+from stance.attribution import link_targets
 from stance.watchlist import Watchlist
 
 WATCHLIST = Watchlist.from_dict(

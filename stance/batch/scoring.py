@@ -42,7 +42,7 @@ def watchlist_hash(watchlist: Watchlist) -> str:
 
 
 def pipeline_version(model_version: str, watchlist: Watchlist) -> str:
-    from stance.statements import EXTRACTOR_VERSION
+    from stance.attribution import EXTRACTOR_VERSION
 
     return f"model={model_version};extractor={EXTRACTOR_VERSION};watchlist={watchlist_hash(watchlist)}"
 
@@ -69,7 +69,7 @@ class PipelineScorer:
 
     def score(self, articles: Sequence[Article]) -> tuple[list[list[dict[str, Any]]], dict[str, float]]:
         from stance.pipeline import score_statements, to_frame
-        from stance.statements import iter_statements
+        from stance.attribution import iter_statements
 
         timings = {"spacy": 0.0, "classifier": 0.0}
         by_article: dict[str, list[dict[str, Any]]] = {a.id: [] for a in articles}

@@ -69,9 +69,9 @@ class CountingClassifier:
 def real_pipeline_missing() -> str | None:
     """Why the spaCy + shipped-model pipeline cannot run here, or None when it can."""
     try:
-        import stance.statements  # noqa: F401
+        import stance.attribution  # noqa: F401
     except Exception as exc:  # noqa: BLE001 - a module mid-edit must skip these tests, not break collection
-        return f"stance.statements is not importable ({type(exc).__name__}: {exc})"
+        return f"stance.attribution is not importable ({type(exc).__name__}: {exc})"
     from stance.classifier import ModelNotFoundError, check_model_dir, default_model_dir
 
     try:

@@ -120,7 +120,7 @@ def read_brat_quotes(path: Path, text: str, *, speech_only: bool = False) -> lis
 
 
 def _speech_ids(path: Path, text: str) -> set[str]:
-    from ..statements import _VERB_FORMS
+    from ..attribution.lexicon import _VERB_FORMS
 
     offsets: dict[str, list[tuple[int, int]]] = {}
     relations = []
@@ -240,7 +240,8 @@ def char_token_index(doc) -> list[int]:
 
 
 def predicted_spans(text: str, *, nlp=None, watchlist: Watchlist | None = None) -> list[GoldSpan]:
-    from ..statements import _default_nlp, find_attributions
+    from ..attribution import find_attributions
+    from ..attribution.parsing import _default_nlp
 
     nlp = nlp if nlp is not None else _default_nlp()
     doc = nlp(text)
@@ -309,10 +310,11 @@ def evaluate_polnear(
 ) -> pd.DataFrame:
     """Precision/recall/F1 per span type (rows) for exact, overlap, token and Citron matching (columns; see the module doc).
 
-    ``profile`` is passed to :func:`stance.statements.find_attributions`; PolNeAR annotates
+    ``profile`` is passed to :func:`stance.attribution.find_attributions`; PolNeAR annotates
     attitudes ("wants", "supports") and nested attributions too, which ``"broad"`` covers.
     """
-    from ..statements import _default_nlp, find_attributions
+    from ..attribution import find_attributions
+    from ..attribution.parsing import _default_nlp
 
     pairs = polnear_pairs(Path(split_dir))[:limit]
     nlp = nlp if nlp is not None else _default_nlp()
@@ -398,7 +400,7 @@ def read_gold(path: Path) -> list[dict]:
 
 
 def gold_predictions(items: Iterable[dict], watchlist: Watchlist, *, nlp=None) -> list[tuple[dict, list]]:
-    from ..statements import iter_statements
+    from ..attribution import iter_statements
 
     items = list(items)
     articles = [

@@ -8,7 +8,7 @@ authorities", "they", "such actions") resolves to the most recent compatible ent
 before the statement ("terrorist groups" prefers an entity named as rebels/militants over a
 government); an anaphoric label ("these groups", "the terrorists") adds its referent even next
 to named targets. A statement with no such reference gets no target (there is no "most frequent
-entity" fallback); :func:`stance.statements.extract_statements` lets a quote that names nothing
+entity" fallback); :func:`stance.attribution.extract_statements` lets a quote that names nothing
 inherit the targets of its speaker's paraphrase just before it. Inferred links carry
 ``inferred=True``.
 """
@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc
 
-from .records import Article, Statement, TargetLink
-from .watchlist import AliasMatch, Watchlist
+from ..records import Article, Statement, TargetLink
+from ..watchlist import AliasMatch, Watchlist
 
 if TYPE_CHECKING:
-    from .statements import Attribution
+    from .text import Attribution
 
 # Words that stand for an actor named elsewhere ("the militants", "they", "the group").
 _LABEL = re.compile(
@@ -68,7 +68,7 @@ def link_targets(
 ) -> Statement:
     """The statement with ``targets`` filled (replacing any it had).
 
-    ``attribution`` (from :func:`stance.statements.find_attributions`) gives the speaker and
+    ``attribution`` (from :func:`stance.attribution.find_attributions`) gives the speaker and
     designation spans; ``mentions`` lets a caller reuse one alias scan across an article's statements.
     """
     text = article.text

@@ -1,0 +1,418 @@
+"""Attribution drafts: each speech cue in the parse with its source, cue and content tokens (speech profile)."""
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span, Token
+
+from .broad import (
+    _AS_NOTED,
+    _IT_SPEAKS,
+    _NESTED_BASES,
+    _add_broad_drafts,
+    _as_clause,
+    _contiguous_obj,
+    _cut_before_nested_cues,
+    _drop_described_holders,
+    _drop_echoes,
+    _named_subject,
+    _nested_report,
+    _pieces_around,
+    _preceding_report,
+    _share_repeated_sources,
+    _transcript_drafts,
+)
+from .lexicon import (
+    _ATTITUDE_FORMS,
+    _BASE_VERBS,
+    _CLAUSE_ONLY,
+    _CLAUSE_ONLY_ATTITUDE,
+    _CLAUSE_ONLY_BROAD,
+    _DESIGNATION_VERBS,
+    _NO_OBJECT_CONTENT,
+    _OBJECT_ATTITUDES,
+    _OPEN,
+)
+from .parsing import _AUX_FORMS
+from .syntax import (
+    _PLACE_VERBS,
+    _TIME_WORDS,
+    _balance_quote_marks,
+    _broad_source,
+    _char_span,
+    _controller,
+    _cue_base,
+    _Draft,
+    _in_spans,
+    _is_circumstance,
+    _misattached_subject,
+    _participle_subject,
+    _relative_subject,
+    _reporting_participle_holder,
+    _right_content,
+    _speaker_tokens,
+    _subject,
+    _tagged_quote,
+)
+from .text import _sents, _trim, quote_spans
+
+
+def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
+    text = doc.text
+    quotes = quote_spans(text)
+    drafts: dict[int, _Draft] = {}
+
+    def draft_for(verb: Token, base: str) -> _Draft | None:
+        if verb.i in drafts:
+            return drafts[verb.i]
+        subj = _subject(verb)
+        if subj is None and profile == "broad":
+            subj = _participle_subject(verb)
+        elif profile == "broad":
+            subj = _controller(verb) or _reporting_participle_holder(verb) or subj
+        if subj is None:
+            subj = _misattached_subject(verb)
+        if subj is None or _in_spans(subj.idx, quotes) is not None and _in_spans(verb.idx, quotes) is None:
+            return None
+        if subj.lower_ in ("it", "that", "this", "which", "who", "what", "there") and subj.dep_ != "nsubjpass":
+            if profile == "broad" and subj.lower_ == "it" and base in _IT_SPEAKS and subj.head.i == verb.i:
+                pass  # "it said in a statement": a company or agency, which PolNeAR annotates as the source
+                # (not an "it" the verb only inherits: "it's fair to say", "it managed to maintain")
+            elif verb.dep_ == "relcl" and (subj.lower_ in ("which", "who")
+                                           or profile == "broad" and subj.lower_ == "that"):
+                subj = verb.head
+            else:
+                return None
+        if subj.dep_ == "nsubjpass" and verb.dep_ != "relcl" and (profile == "speech" or subj.head.i == verb.i):
+            return None  # "X was told"; in "X was forced out and said ..." the passive is not the cue's
+        src = _speaker_tokens(subj)
+        if profile == "broad":
+            subj, src = _broad_source(verb, subj, src)
+            relative = _relative_subject(verb)
+            if relative is not None:
+                src = [relative]  # PolNeAR's source for "voters who want ..." is the relative pronoun
+            elif verb.dep_ == "relcl" and any(c.dep_ == "nsubjpass" for c in verb.children):
+                src = []  # "a candidate who was lambasted as ...": the noun is talked about, it does not talk
+        d = _Draft(verb, base, subj, src, [], False, False)
+        drafts[verb.i] = d
+        return d
+
+    # Cue verbs, outside quotes.
+    cues: list[tuple[Token, str]] = []
+    for tok in doc:
+        base = _cue_base(tok)
+        if base is None and profile == "broad" and tok.pos_ == "VERB":
+            base = _ATTITUDE_FORMS.get(tok.lower_)
+            if base is None and tok.lower_ not in _AUX_FORMS and tok.tag_ != "VBG" and tok.dep_ != "xcomp" \
+                    and _named_subject(tok) and any(c.dep_ == "ccomp" and c.i > tok.i for c in tok.children):
+                # Any verb with a clausal complement and a person as subject ("Trump doubts that ...",
+                # "Clinton insisted ..."): PolNeAR counts these as attributions. Clause-only, like "believe".
+                # Participles and infinitives ("making it too heavy", "helping it recover") mostly are not.
+                base = "believe"
+        # Cues inside quotes ("I think ...") are left out in both profiles: on PolNeAR train they
+        # cost more precision than they gave recall.
+        if base is None or _in_spans(tok.idx, quotes) is not None:
+            continue
+        cues.append((tok, base))
+
+    # 1. Designations: 'called Y "Z"', 'described Y as Z', 'referred to Y as Z'.
+    for verb, base in cues:
+        if base not in _DESIGNATION_VERBS:
+            continue
+        obj = label = None
+        for child in verb.children:
+            if child.dep_ in ("dobj",) and obj is None:
+                obj = child
+            elif child.dep_ in ("oprd", "xcomp", "ccomp") and base == "call" and child.i > verb.i:
+                label = child
+            elif child.dep_ == "prep" and child.lower_ == "as":
+                # "described the field as 'all very good'": an adjective label hangs as acomp/amod.
+                pobj = [c for c in child.children if c.dep_ in ("pobj", "pcomp", "acomp", "amod", "advmod")]
+                if pobj:
+                    label = pobj[0]
+            elif child.dep_ == "prep" and child.lower_ == "to" and base == "refer":
+                pobj = [c for c in child.children if c.dep_ == "pobj"]
+                if pobj:
+                    obj = pobj[0]
+                    for grand in pobj[0].children:
+                        if grand.dep_ == "prep" and grand.lower_ == "as":
+                            gp = [c for c in grand.children if c.dep_ in ("pobj", "pcomp")]
+                            if gp:
+                                label = gp[0]
+        if obj is not None and label is None:
+            # 'labelled the fighters "international terrorists"': the label parsed as apposition.
+            label = next((c for c in obj.children if c.dep_ == "appos" and c.i > obj.i), None)
+        if obj is not None and label is None and base == "call":
+            # "called Israel a terror state": the small parser often folds the label into
+            # the object or hangs it as a second noun phrase.
+            for child in verb.children:
+                if child.i > obj.i and child.dep_ in ("dobj", "attr", "npadvmod", "oprd", "ccomp", "dep"):
+                    label = child
+            if label is None:
+                q = next((s for s in quotes if s[0] > obj.idx and s[0] - (obj.idx + len(obj.text)) < 40
+                          and doc.char_span(s[0], s[1], alignment_mode="expand") is not None
+                          and s[0] <= _sents(doc).of(verb).end_char), None)
+                if q is not None:
+                    label_span = q
+                    d = draft_for(verb, base)
+                    if d is not None:
+                        d.kind = "designation"
+                        d.pieces = [label_span]
+                        d.designated = _char_span(_contiguous_obj(obj, label_span[0]))
+                        d.quoted = True
+                    continue
+        if obj is None or label is None:
+            continue
+        d = draft_for(verb, base)
+        if d is None:
+            continue
+        label_toks = sorted(label.subtree, key=lambda t: t.i)
+        while len(label_toks) > 1 and label_toks[0].text in _OPEN + '"':
+            label_toks.pop(0)
+        lspan = _char_span(label_toks)
+        q = _in_spans(lspan[0], quotes) or _in_spans(lspan[0] + 1, quotes)
+        if q is not None:
+            lspan = (min(lspan[0], q[0]), max(lspan[1], q[1]))
+        d.kind = "designation"
+        d.pieces = [_balance_quote_marks(text, *_trim(text, *lspan), quotes)]
+        d.designated = _char_span(_contiguous_obj(obj, lspan[0]))
+        d.quoted = q is not None
+
+    # 2. Quotes: link each quote to the nearest cue outside it in its sentence(s), or to the
+    #    cue of a sentence that ends with a colon just before it.
+    sent_spans = [(s.start_char, s.end_char, s) for s in _sents(doc).spans]
+
+    def sents_overlapping(a: int, b: int) -> list[Span]:
+        return [s for (x, y, s) in sent_spans if x < b and y > a]
+
+    consumed_quotes: set[tuple[int, int]] = set()
+    cue_ids = {verb.i for verb, _ in cues}
+    for q in quotes:
+        if len(text[q[0]:q[1]].split()) < 4 and not re.search(r"[.!?]$", text[q[0]:q[1]].strip(" ,")) \
+                and not _tagged_quote(doc, q, cue_ids):
+            continue  # short scare quotes belong to the sentence around them
+        candidates = []
+        for sent in sents_overlapping(*q):
+            for verb, base in cues:
+                if not (sent.start <= verb.i < sent.end) or verb.i in drafts and drafts[verb.i].kind == "designation":
+                    continue
+                if q[0] <= verb.idx < q[1]:
+                    continue
+                dist = q[0] - verb.idx if verb.idx < q[0] else verb.idx - q[1]
+                candidates.append((dist, verb, base))
+        if not candidates:
+            # 'X said in a statement:' then the quote (often parsed as its own sentence).
+            before = [s for (x, y, s) in sent_spans if y <= q[0] + 1]
+            if before and text[before[-1].start_char:before[-1].end_char].rstrip().endswith(":"):
+                for verb, base in cues:
+                    if before[-1].start <= verb.i < before[-1].end:
+                        candidates.append((q[0] - verb.idx, verb, base))
+        candidates.sort(key=lambda c: c[0])
+        for _, verb, base in candidates:
+            d = draft_for(verb, base)
+            if d is None:
+                continue
+            d.pieces.append(q)
+            d.quoted = True
+            consumed_quotes.add(q)
+            break
+
+    # 3. Reported speech and quotes joined to the clause ('said the move was "clearly coordinated"').
+    for verb, base in cues:
+        existing = drafts.get(verb.i)
+        if existing is not None and existing.kind == "designation":
+            continue
+        ccomp = [c for c in verb.children if c.dep_ in ("ccomp",) and _in_spans(c.idx, quotes) is None
+                 or c.dep_ == "ccomp" and not existing]
+        ccomp.sort(key=lambda c: c.i < verb.i)  # the clause after the verb, before an aside parsed as one
+        content: list[Token] = []
+        if ccomp:
+            content = sorted(ccomp[0].subtree, key=lambda t: t.i)
+        elif profile == "broad" and base in ("show", "find", "see"):
+            # "a poll showed a one-point race" (PolNeAR's evidentials); a person who "found jobs" or "helped
+            # found the network" is no evidence (under a third of those are cues on PolNeAR train)
+            subj = _subject(verb)
+            if not (base == "find" and subj is not None and subj.pos_ in ("PROPN", "PRON")):
+                content = _right_content(verb, set())
+        elif profile == "broad" and base in _OBJECT_ATTITUDES:
+            # "agreed to debate", "would like to see", "thinks about", "believes in": no clause needed
+            content = sorted((t for c in verb.children if c.i > verb.i and (
+                c.dep_ == "xcomp" or c.dep_ == "dobj" and base == "believe"
+                or c.dep_ == "prep" and c.lower_ in _OBJECT_ATTITUDES[base]) for t in c.subtree), key=lambda t: t.i)
+        elif profile == "broad" and base == "look" and any(
+                c.dep_ == "acomp" or c.dep_ == "prep" and c.lower_ == "like" for c in verb.children):
+            pass  # "Clinton looks weaker", "looks like a two-person race": mostly not annotated
+        elif (base not in _CLAUSE_ONLY and base not in _CLAUSE_ONLY_ATTITUDE and base not in _NO_OBJECT_CONTENT
+              and base not in _DESIGNATION_VERBS and not (profile == "broad" and base in _CLAUSE_ONLY_BROAD)):
+            content = _right_content(verb, set())
+        elif base in _DESIGNATION_VERBS and base in ("call",):
+            # "called for a ceasefire"
+            content = [t for c in verb.children if c.dep_ == "prep" and c.lower_ == "for" for t in c.subtree][1:]
+            if profile == "broad" and not content:
+                # "called on Congress to act": the addressee and what they are to do
+                on = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "on" and c.i == verb.i + 1]
+                if on:
+                    to_do = [c for c in verb.children if c.dep_ == "xcomp" and c.i > on[0].i]
+                    content = sorted((t for c in on + to_do for t in c.subtree if t.i != on[0].i), key=lambda t: t.i)
+        elif profile == "broad" and base in _DESIGNATION_VERBS:
+            # "described the plan in detail", "referring to the memo": no label, still an attribution in PolNeAR
+            content = _right_content(verb, set())
+        if not ccomp and base not in _DESIGNATION_VERBS:
+            # "said in a statement that ...": the clause hangs off the circumstance noun.
+            that = next((t for t in verb.subtree if t.i > verb.i and t.dep_ == "mark" and t.lower_ == "that"
+                         and t.head.pos_ in ("VERB", "AUX") and t.head.dep_ in ("acl", "advcl", "relcl")
+                         and t.head.head.i != verb.i and _sents(doc).of(t) == _sents(doc).of(verb)), None)
+            if that is not None and all(_is_circumstance(p) for p in verb.children if p.dep_ == "prep" and p.i < that.i):
+                content = sorted(that.head.subtree, key=lambda t: t.i)
+        if base in ("say", "write") and not ccomp and not content:
+            # "Cruz said if elected he could ..." (the clause parsed as advcl): a clause, not "said on Sunday".
+            skip = set()
+            if profile == "broad":
+                # "..., he said, citing low growth": the participle is a report of its own
+                cue_ids = {v.i for v, _ in cues}
+                skip = {t.i for c in verb.children if c.dep_ == "advcl" and c.tag_ == "VBG" and c.i in cue_ids
+                        for t in c.subtree}
+            right = _right_content(verb, skip)
+            if any(t.pos_ in ("VERB", "AUX") for t in right) and len(right) >= 4:
+                content = right
+        if base == "tell" and not ccomp:
+            # "told X to ..." carries content; "told reporters" alone does not.
+            content = sorted({t.i: t for c in verb.children if c.dep_ == "xcomp" for t in c.subtree}.values(),
+                             key=lambda t: t.i)
+        if profile == "broad" and not content and not ccomp and base in ("say", "write", "ask"):
+            # PolNeAR counts "said so", "said the same thing", "asked X to ...", "asked for a photo".
+            objs = [c for c in verb.children if c.i > verb.i and (
+                c.dep_ in ("dobj", "xcomp") or c.dep_ == "advmod" and c.lower_ == "so"
+                or base == "ask" and c.dep_ == "prep" and c.lower_ in ("for", "about"))]
+            content = sorted((t for c in objs for t in c.subtree if not (c.dep_ == "prep" and t.i == c.i)), key=lambda t: t.i)
+        as_clause = base in _AS_NOTED and _as_clause(verb)
+        if profile == "broad" and not content and not ccomp and (base in _IT_SPEAKS or as_clause) \
+                and not (existing and existing.pieces):
+            d = draft_for(verb, base)
+            pieces = _preceding_report(text, verb, d, quotes, consumed_quotes) if d is not None else []
+            if pieces:
+                d.pieces.extend(pieces)
+                d.reported = True
+                continue
+        if profile == "broad" and not content and not ccomp and base not in _BASE_VERBS \
+                and base not in _CLAUSE_ONLY_ATTITUDE and base not in _PLACE_VERBS:
+            # "commented on the ruling", "lashed out at the press": for an attitude verb the "on"/"at"
+            # phrase is the topic, not a circumstance as in "said on Sunday"
+            topic = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("on", "at") and c.i > verb.i
+                          and not any(g.dep_ == "pobj" and g.lower_ in _TIME_WORDS for g in c.children)), None)
+            if topic is not None:
+                content = [t for t in sorted(topic.subtree, key=lambda t: t.i) if t.i != topic.i]
+        if not content and verb.dep_ == "parataxis" and verb.head.i != verb.i and not (existing and existing.pieces):
+            # "Survival, Mr. VandeHei says, depends on ...": the host clause around the aside is the content.
+            d = draft_for(verb, base)
+            own = {t.i for t in verb.subtree}
+            host = [t for t in sorted(verb.head.subtree, key=lambda t: t.i) if t.i not in own]
+            lo, hi = min(own), max(own)
+            left = [t for t in host if t.i < lo and not t.is_punct or t.i < lo and t.i < lo - 1]
+            right = [t for t in host if t.i > hi]
+            pieces = [_trim(text, *_char_span(part)) for part in (left, right) if part]
+            pieces = [p for p in pieces if p[1] - p[0] >= 3]
+            if d is not None and pieces and len(" ".join(text[a:b] for a, b in pieces).split()) >= 3:
+                d.pieces.extend(pieces)
+                d.reported = True
+            continue
+        if not content:
+            continue
+        span = _trim(text, *_char_span(content))
+        # Partial or whole quotes inside the reported clause are part of it.
+        # "endorsed Trump", "said so"
+        one_name = profile == "broad" and len(content) == 1 and (content[0].pos_ == "PROPN" or base in ("say", "write"))
+        if span[1] - span[0] < 3 or len(text[span[0]:span[1]].split()) < 2 and not one_name:
+            continue
+        d = draft_for(verb, base)
+        if d is None:
+            continue
+        if d.subj is not None and span[0] <= d.subj.idx < span[1]:
+            if profile == "broad" and not (existing and existing.pieces):
+                # "the changes, which officials said will start soon": the content runs around source and cue.
+                d.pieces = _pieces_around(text, content, {t.i for t in d.source_toks} | {d.verb.i})
+                d.reported = bool(d.pieces)
+            continue  # otherwise the subject inside the content is a parse tangle, not an attribution
+        inside_quotes = any(q[0] <= span[0] and span[1] <= q[1] + 1 for q in d.pieces)
+        if inside_quotes:
+            continue
+        d.pieces = [p for p in d.pieces if not (span[0] <= p[0] and p[1] <= span[1] + 1)]
+        d.pieces.append(span)
+        d.reported = True
+
+    if profile == "broad":
+        _add_broad_drafts(doc, quotes, cues, drafts)
+
+    # 4. Transcripts: "LAVROV: We are talking with ...", "QUESTION: ...", one turn per line.
+    for d in _transcript_drafts(doc, quotes):
+        drafts[d.verb.i] = d
+
+    # 4k. 'according to X, ...'
+    for tok in doc:
+        if tok.lower_ != "according" or _in_spans(tok.idx, quotes) is not None:
+            continue
+        to = next((c for c in tok.children if c.lower_ == "to"), None)
+        if to is None:
+            nxt = tok.nbor(1) if tok.i + 1 < len(doc) else None
+            to = nxt if nxt is not None and nxt.lower_ == "to" else None
+        if to is None:
+            continue
+        pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+        if pobj is None:
+            continue
+        sent = _sents(doc).of(tok)
+        src = _speaker_tokens(pobj)
+        src_span = _char_span(sorted(pobj.subtree, key=lambda t: t.i))
+        if tok.idx - sent.start_char < 3:
+            content_span = _trim(text, src_span[1], sent.end_char)
+        else:
+            content_span = _trim(text, sent.start_char, tok.idx)
+        pointer = profile == "broad" and text[content_span[0]:content_span[1]].lower()[:4] in ("that", "this")
+        if content_span[1] - content_span[0] < 8 and not pointer:
+            continue  # "That's according to the filings" points back at what it attributes (broad profile)
+        d = _Draft(tok, "according", pobj, src, [content_span], False, True, according=True)
+        drafts[tok.i] = d
+
+    # Coordinated cue verbs with one subject are one statement ("said ... and accused ...");
+    # PolNeAR annotates each cue as its own attribution, sharing the first one's source.
+    for i in sorted(drafts):
+        d = drafts.get(i)
+        if d is None or d.kind == "designation" or d.according:
+            continue
+        head = d.verb.head
+        if d.verb.dep_ == "conj" and head.i in drafts and drafts[head.i].kind != "designation" and not any(
+            c.dep_ in ("nsubj",) for c in d.verb.children
+        ):
+            if profile == "broad":
+                # the first cue's source is the shared one; a source-less first cue (a passive) shares nothing
+                d.shared_source = bool(drafts[head.i].source_toks)
+                continue
+            drafts[head.i].pieces.extend(d.pieces)
+            drafts[head.i].quoted |= d.quoted
+            drafts[head.i].reported |= d.reported
+            del drafts[i]
+
+    out = [d for d in drafts.values() if d.pieces]
+    # Drop statements whose cue sits inside another statement's content (nested reports).
+    spans = [(p, d) for d in out for p in d.pieces]
+    kept = []
+    for d in out:
+        nested = any(
+            other is not d and p[0] <= d.verb.idx < p[1] and not (d.kind == "designation" and other.kind != "designation")
+            for p, other in spans
+        )
+        if profile == "broad" and d.base in _NESTED_BASES and d.verb.dep_ in ("advcl", "conj", "parataxis"):
+            nested = False  # "X criticised ... as Y explained ...": PolNeAR annotates both reports
+        if profile == "broad" and d.base in _NESTED_BASES and d.verb.tag_ in ("VBD", "VBZ", "VBP") \
+                and d.verb.dep_ in ("ccomp", "relcl"):
+            nested = False  # "X said that Y told him ...", "a finish that he said defied expectations"
+        if nested and not (profile == "broad" and _nested_report(d)):
+            continue
+        kept.append(d)
+    if profile == "broad":
+        kept = _drop_described_holders(kept)
+        _cut_before_nested_cues(doc.text, kept)
+        kept = _drop_echoes(kept)
+        _share_repeated_sources(kept)
+    kept.sort(key=lambda d: min(p[0] for p in d.pieces))
+    return kept

@@ -1,0 +1,113 @@
+"""Article -> Statement: the entry points the pipeline, batch and evaluation code call."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..records import Article, Statement
+from ..watchlist import Watchlist
+
+logger = logging.getLogger(__name__)
+from .find import find_attributions
+from .parsing import _default_nlp, _pos_from_tags, prepare_nlp
+from .targets import article_mentions, link_targets
+from .text import Attribution
+
+# Bump whenever extraction output can change; downstream caches key on it.
+EXTRACTOR_VERSION = "attr-6"
+
+def _to_statement(article: Article, att: Attribution) -> Statement:
+    text = article.text
+    start, end = att.content[0][0], att.content[-1][1]
+    content = " ".join(text[a:b].strip() for a, b in att.content)
+    ctx = text[att.context[0]:att.context[1]].strip()
+    return Statement(
+        article_id=article.id,
+        date=article.date,
+        source=article.source,
+        speaker=att.speaker,
+        actor=att.actor,
+        cue=att.cue_text,
+        text=content,
+        kind=att.kind,
+        start=start,
+        end=end,
+        url=article.url,
+        context=ctx,
+        speaker_name=att.speaker_name,
+    )
+
+
+
+
+def extract_statements(
+    article: Article, watchlist: Watchlist, *, nlp: Language | None = None, doc: Doc | None = None
+) -> list[Statement]:
+    """Statements in one article, with targets linked. Pass ``doc`` to reuse a parse."""
+
+
+    if doc is None:
+        nlp = prepare_nlp(nlp) if nlp is not None else _default_nlp()
+        doc = nlp(article.text)
+    elif doc.text != article.text:
+        raise ValueError(
+            f"article {article.id!r}: the given doc was parsed from different text; "
+            "parse article.text itself (nlp(article.text))"
+        )
+    if not doc.has_annotation("POS"):
+        _pos_from_tags(doc)
+    atts = find_attributions(doc, watchlist, article.date)
+    statements = [_to_statement(article, a) for a in atts]
+    mentions = article_mentions(article, watchlist) if atts else []
+    linked = [
+        link_targets(st, article, watchlist, doc=doc, attribution=att, mentions=mentions)
+        for st, att in zip(statements, atts)
+    ]
+    return _carry_targets(linked, article.text)
+
+
+def _carry_targets(statements: list[Statement], text: str) -> list[Statement]:
+    """A quote that names nothing, right after its speaker's paraphrase, is about the same targets.
+
+    News writing backs a paraphrase with a quote ('He said Washington would watch the new
+    authorities. "Words matter," he said.'); the quote inherits the paraphrase's targets as
+    inferred links. Only the directly preceding statement of the same actor, in the same
+    paragraph, counts.
+    """
+    out = list(statements)
+    for i in range(1, len(out)):
+        st, prev = out[i], out[i - 1]
+        if st.targets or st.kind != "direct" or not st.actor or prev.actor != st.actor or not prev.targets:
+            continue
+        if prev.end > st.start or "\n" in text[prev.end:st.start]:  # same paragraph only
+            continue
+        out[i] = replace(st, targets=tuple(replace(t, inferred=True) for t in prev.targets))
+    return out
+
+
+def iter_statements(
+    articles: Iterable[Article],
+    watchlist: Watchlist,
+    *,
+    nlp: Language | None = None,
+    n_process: int = 1,
+    batch_size: int = 64,
+) -> Iterator[tuple[Article, list[Statement]]]:
+    """(article, statements) for each article, in input order, parsing with ``nlp.pipe``."""
+    if n_process < 1 and n_process != -1:
+        raise ValueError(f"n_process must be >= 1 (or -1 for all cores), got {n_process}")
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    nlp = prepare_nlp(nlp) if nlp is not None else _default_nlp()
+    pairs = ((a.text, a) for a in articles)
+    for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
+        try:
+            statements = extract_statements(article, watchlist, doc=doc)
+        except Exception:  # one malformed article must not lose the batch
+            logger.exception("statement extraction failed for article %r (%s); skipped", article.id, article.origin)
+            statements = []
+        yield article, statements

@@ -1,0 +1,59 @@
+"""spaCy pipeline for extraction: only the components it needs, and coarse POS from the tagger's tags."""
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .lexicon import _BE
+
+# spaCy components the extractor does not use: the lemmatizer is replaced by the verb-form table
+# below, and the attribute ruler (slow: a matcher over every token) by a plain tag -> POS map.
+UNUSED_COMPONENTS = ("lemmatizer", "attribute_ruler")
+POS_COMPONENT = "stance_pos_from_tags"
+
+_TAG_POS = {
+    "NN": "NOUN", "NNS": "NOUN", "NNP": "PROPN", "NNPS": "PROPN", "JJ": "ADJ", "JJR": "ADJ", "JJS": "ADJ",
+    "AFX": "ADJ", "VB": "VERB", "VBD": "VERB", "VBG": "VERB", "VBN": "VERB", "VBP": "VERB", "VBZ": "VERB",
+    "MD": "AUX", "RB": "ADV", "RBR": "ADV", "RBS": "ADV", "WRB": "ADV", "IN": "ADP", "RP": "ADP",
+    "DT": "DET", "PDT": "DET", "WDT": "DET", "PRP$": "DET", "WP$": "DET", "PRP": "PRON", "WP": "PRON",
+    "EX": "PRON", "CC": "CCONJ", "CD": "NUM", "POS": "PART", "TO": "PART", "UH": "INTJ", "SYM": "SYM",
+    "$": "SYM", "FW": "X", "LS": "X", "ADD": "X", "XX": "X", "NIL": "X", "_SP": "SPACE", "SP": "SPACE",
+}
+_AUX_FORMS = {"be", "is", "are", "was", "were", "been", "being", "am", "'s", "'re", "'m",
+              "have", "has", "had", "having", "'ve", "'d", "do", "does", "did"}
+
+
+@Language.component(POS_COMPONENT)
+def _pos_from_tags(doc: Doc) -> Doc:
+    """Coarse POS from the tagger's fine tags (what the attribute ruler does, minus its matcher)."""
+    for tok in doc:
+        pos = _TAG_POS.get(tok.tag_, "PUNCT" if tok.is_punct else "X")
+        if pos == "VERB" and tok.lower_ in _AUX_FORMS and (tok.dep_ in ("aux", "auxpass") or tok.lower_ in _BE):
+            pos = "AUX"
+        if pos == "ADP" and tok.dep_ == "mark":
+            pos = "SCONJ"
+        tok.pos_ = pos
+    return doc
+
+def prepare_nlp(nlp: Language) -> Language:
+    """Add the tag -> POS component when the attribute ruler is off (idempotent)."""
+    if "attribute_ruler" not in nlp.pipe_names and POS_COMPONENT not in nlp.pipe_names:
+        nlp.add_pipe(POS_COMPONENT, after="parser" if "parser" in nlp.pipe_names else None)
+    return nlp
+
+
+def load_extraction_nlp(*, ner: bool = False) -> Language:
+    """spaCy's English pipeline with only what extraction uses.
+
+    Without the entity recogniser (the default) parsing runs about twice as fast; people are
+    then found through the parse (proper-noun subjects and their titles), which gave the same
+    PolNeAR and gold-set figures. ``ner=True`` adds spaCy's PERSON entities as extra antecedents
+    for pronouns and surnames.
+    """
+    from ..nlp import load_nlp
+
+    return prepare_nlp(load_nlp(UNUSED_COMPONENTS + (() if ner else ("ner",))))
+
+
+def _default_nlp() -> Language:
+    return load_extraction_nlp()

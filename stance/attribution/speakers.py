@@ -1,0 +1,336 @@
+"""Who speaks for which watchlist entity: names, titles, pronouns and roles, remembered per article."""
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Token
+
+from ..watchlist import Watchlist
+from .lexicon import _FORMER, _INSTITUTION_NOUNS, PRONOUNS, ROLE_NOUNS
+from .syntax import _appositions, _in_spans, _phrase_tokens, _speaker_tokens
+from .text import _sents, quote_spans
+
+# ---------------------------------------------------------------------------------------------
+# Speakers
+
+
+def _name_tokens(toks: list[Token]) -> list[Token]:
+    """The proper-name run at the end of a speaker phrase ("Abbas Araghchi" in a title)."""
+    run: list[Token] = []
+    for tok in reversed(toks):
+        if tok.pos_ == "PROPN" or (tok.text[:1].isupper() and tok.pos_ in ("NOUN", "ADJ", "X") and run):
+            run.insert(0, tok)
+        elif run:
+            break
+        elif tok.is_punct:
+            continue
+        else:
+            break
+    # Titles are capitalised too: keep only the trailing tokens that look like a name.
+    while len(run) > 1 and run[0].lower_ in _TITLE_WORDS:
+        run.pop(0)
+    return run
+
+
+_TITLE_WORDS = {
+    "foreign", "minister", "president", "prime", "secretary", "spokesman", "spokeswoman", "spokesperson",
+    "general", "deputy", "senator", "sen.", "rep.", "gov.", "governor", "king", "prince", "sheikh", "emir",
+    "ambassador", "envoy", "leader", "chancellor", "supreme", "state", "defence", "defense", "interior",
+    "mr.", "mrs.", "ms.", "dr.", "judge", "mayor", "chief", "commander", "adviser", "advisor", "special",
+    "vice", "speaker", "representative", "director", "ministry", "kremlin", "rev.", "the", "sir",
+}
+
+_SURNAME_PARTICLE = re.compile(r"^(al-|el-|bin |ibn )", re.IGNORECASE)
+
+
+def _surname(name: str) -> str:
+    last = name.split()[-1] if name.split() else name
+    return _SURNAME_PARTICLE.sub("", last)
+
+
+class _SpeakerResolver:
+    """Per-article memory: who has been named, and as which actor."""
+
+    def __init__(self, doc: Doc, watchlist: Watchlist, date) -> None:
+        self.doc = doc
+        self.watchlist = watchlist
+        self.date = date
+        self.text = doc.text  # Doc.text re-joins every token on each access
+        self._alias_cache: dict[str, list] = {}
+        self.people: list[tuple[int, str, str]] = []  # (char position, full name, actor) of named people
+        self.referents: dict[int, str] = {}  # speaker phrase position -> the person it refers to
+        self.groups: list[tuple[int, str, str]] = []  # plural/institutional speakers
+        # Unnamed singular speakers ("one resident", "a volunteer") and pronouns already resolved:
+        # antecedents for a later "he"/"she" just as much as named people are.
+        self.unnamed: list[tuple[int, str, str]] = []
+        self.person_ents = [
+            (e.start_char, e.text) for e in doc.ents if e.label_ == "PERSON" and len(e.text.split()) >= 2
+        ]
+        # Anyone a pronoun could point back to: PERSON entities and proper-noun subjects
+        # (the small model tags some surnames ORG/GPE, so the parse is used as well).
+        quotes = quote_spans(self.text)
+        mentions: dict[int, str] = {
+            e.start_char: e.text for e in doc.ents
+            if e.label_ == "PERSON" and not self._in_content(e.root, quotes)
+        }
+        for tok in doc:
+            if tok.dep_ in ("nsubj", "nsubjpass") and tok.text[:1].isupper() and tok.pos_ in ("PROPN", "NOUN"):
+                if tok.tag_ in ("NNS", "NNPS") or tok.i == _sents(doc).of(tok).start and tok.pos_ != "PROPN":
+                    continue
+                # Names inside reported content or quotes ("said Syria must ...") are what was said,
+                # not who is speaking: a later "he said" does not point back to them.
+                if self._in_content(tok, quotes):
+                    continue
+                run = _name_tokens(_speaker_tokens(tok))
+                name = self.text[run[0].idx: run[-1].idx + len(run[-1].text)] if run else ""
+                if run and (not self._metonym(name) or self._known_unlisted(_surname(name))):
+                    a = run[0].idx
+                    if not any(x <= a < x + len(t) for x, t in mentions.items()):
+                        mentions[a] = self.text[a: run[-1].idx + len(run[-1].text)]
+        self.person_mentions = sorted(mentions.items())
+        # Multi-word names found through the parse count as full names too (also without NER).
+        known = {p for p, _ in self.person_ents}
+        self.person_ents += [(p, name) for p, name in self.person_mentions if " " in name and p not in known]
+        self.person_ents.sort()
+
+    @staticmethod
+    def _in_content(tok: Token, quotes) -> bool:
+        """Inside a quote or a reported clause: what was said, not who said it."""
+        return _in_spans(tok.idx, quotes) is not None or any(a.dep_ == "ccomp" for a in tok.ancestors)
+
+    # --- watchlist look-ups -----------------------------------------------------------------
+    def _listed(self, text: str) -> tuple[str, str] | None:
+        return self.watchlist.speaker_entity(text, self.date)
+
+    def _listed_surname(self, surname: str) -> tuple[str, str] | None:
+        hits = {
+            (entity.name, sp.text)
+            for entity in self.watchlist.entities
+            for sp in entity.speakers
+            if sp.valid_on(self.date) and _surname(sp.text).lower() == _SURNAME_PARTICLE.sub("", surname).lower()
+        }
+        return hits.pop() if len(hits) == 1 else None
+
+    def _known_unlisted(self, surname: str) -> bool:
+        """A listed speaker with this surname exists but not on this date (time-bounded)."""
+        return any(
+            _surname(sp.text).lower() == surname.lower()
+            for entity in self.watchlist.entities
+            for sp in entity.speakers
+        )
+
+    def _role_actor(self, tokens: list[Token]) -> str:
+        """Entity for '<alias> <role noun>' phrases ("Iran's foreign ministry", "US officials")."""
+        if any(t.lower_.strip("-") in _FORMER or t.lower_ in _FORMER for t in tokens):
+            return ""
+        in_phrase = {t.i for t in tokens}
+        # Only a role noun heading the phrase (or titling a name) counts: "Israeli military
+        # spokesman" speaks for Israel, "a Russian military blogger" does not.
+        roles = [
+            t for t in tokens
+            if t.lower_ in ROLE_NOUNS
+            and (t.head.i not in in_phrase or t.head is t or t.dep_ == "appos"
+                 or (t.dep_ == "compound" and (t.head.pos_ == "PROPN" or t.head.lower_ in ROLE_NOUNS)))
+        ]
+        if not roles:
+            return ""
+        entities: set[str] = set()
+        for role in roles:
+            mods: list[Token] = []
+            for t in tokens:
+                if t.i < role.i and t.i >= tokens[0].i:
+                    mods.append(t)
+            # "spokesman for/of the Russian foreign ministry"
+            for child in role.children:
+                if child.dep_ == "prep" and child.lower_ in ("of", "for", "at"):
+                    mods.extend(child.subtree)
+            text = " ".join(t.text_with_ws.strip() for t in mods) if mods else ""
+            # Rebuild with original spacing so multi-word aliases match.
+            if mods:
+                a, b = min(t.idx for t in mods), max(t.idx + len(t) for t in mods)
+                text = self.text[a:b]
+            for m in self._find(text):
+                entities.add(m.entity)
+            if role.lower_ == "kremlin":
+                entities |= {m.entity for m in self._find("Kremlin")}
+        return entities.pop() if len(entities) == 1 else ""
+
+    def _find(self, text: str):
+        hit = self._alias_cache.get(text)
+        if hit is None:
+            hit = self._alias_cache[text] = self.watchlist.find_aliases(text, self.date)
+        return hit
+
+    def _metonym(self, text: str) -> str:
+        bare = re.sub(r"^(the|The)\s+", "", text.strip())
+        for m in self._find(bare):
+            if m.start == 0 and m.end == len(bare):
+                return m.entity
+        # "Iran's foreign ministry" style phrases whose head is itself an alias ("the Kremlin").
+        return ""
+
+    # --- resolution -------------------------------------------------------------------------
+    def resolve(self, subj: Token, toks: list[Token]) -> tuple[str, str]:
+        """(speaker as written or resolved, actor)."""
+        pos = toks[0].idx
+        phrase = self.text[toks[0].idx: toks[-1].idx + len(toks[-1].text)]
+        lower = subj.lower_
+        if lower in PRONOUNS and len(toks) == 1:
+            return self._pronoun(lower, pos, phrase)
+        appos = [a for t in toks for a in _appositions(t)]
+        appos_toks = [t for a in appos for t in _phrase_tokens(a)]
+        # A role noun with the person's name in apposition: "Russia's envoy, Alexander X".
+        # The name must be the head of the phrase: "Damascus" in "Iran's ambassador to Damascus" is not.
+        name_toks = _name_tokens([t for t in toks if t.i <= subj.i])
+        if name_toks and name_toks[-1] is not subj:
+            name_toks = []
+        if not name_toks and len(toks) == 1 and subj.text[:1].isupper() and subj.tag_ not in ("NNS", "NNPS"):
+            # The tagger misses some foreign surnames ("Sharaa/NOUN"); trust earlier mentions and the watchlist.
+            if self._listed_surname(subj.text) or self._earlier_full_name(subj.text, pos):
+                name_toks = [subj]
+        if not name_toks and appos:
+            for a in appos:
+                cand = _name_tokens([t for t in _speaker_tokens(a) if t.i <= a.i])
+                if cand:
+                    name_toks = cand
+                    break
+        full_phrase = phrase
+        if appos_toks:
+            a, b = min(t.idx for t in toks + appos_toks), max(t.idx + len(t) for t in toks + appos_toks)
+            full_phrase = self.text[a:b]
+        speaker = phrase
+        if name_toks and not toks[0].lower_ in ("a", "an") and subj.tag_ not in ("NNS",):
+            name = self.text[name_toks[0].idx: name_toks[-1].idx + len(name_toks[-1].text)]
+            if name_toks[-1] is not subj and subj.pos_ != "PROPN":
+                speaker = name  # the name was in apposition
+            former = any(t.lower_ in _FORMER for t in toks + appos_toks)
+            listed = self._listed(full_phrase)
+            if listed and not former:
+                self._remember_person(pos, speaker, name, listed[0])
+                return speaker, listed[0]
+            if len(name_toks) == 1:
+                full = self._earlier_full_name(name, pos)
+                if full is not None:
+                    full_name, actor = full
+                    if full_name != name and not actor:
+                        listed = self._listed(full_name)
+                        actor = listed[0] if listed else actor
+                    self._remember_person(pos, speaker, full_name, actor)
+                    self.referents[pos] = full_name.strip()
+                    return speaker, actor
+                listed = self._listed_surname(name)
+                if listed and not former:
+                    self._remember_person(pos, speaker, listed[1], listed[0])
+                    self.referents[pos] = listed[1]
+                    return speaker, listed[0]
+            if self._known_unlisted(_surname(name)):
+                # A listed speaker outside their time window does not speak for the entity.
+                self._remember_person(pos, speaker, name, "")
+                return speaker, ""
+            actor = self._role_actor(toks + appos_toks) if not former else ""
+            if not actor and len(name_toks) == len([t for t in toks if t.dep_ != "det"]):
+                actor = self._metonym(phrase)  # "Tehran", "Washington" tagged PROPN
+                if actor:
+                    self.groups.append((pos, speaker, actor))
+                    return speaker, actor
+            self._remember_person(pos, speaker, name, actor)
+            return speaker, actor
+        actor = self._metonym(phrase) or self._role_actor(toks + appos_toks)
+        if subj.tag_ == "NN" and subj.pos_ == "NOUN" and subj.lower_ not in _INSTITUTION_NOUNS:
+            self.unnamed.append((pos, speaker, actor))
+        elif subj.tag_ in ("NNS", "NNPS") or actor:
+            self.groups.append((pos, speaker, actor))
+        return speaker, actor
+
+    def resolve_label(self, toks: list[Token]) -> tuple[str, str]:
+        """A transcript's speaker label ("SERGEY LAVROV", "LAVROV", "QUESTION"): the tagger reads
+        capitals poorly, so the label is matched as text, in title case, then by surname."""
+        label = self.text[toks[0].idx: toks[-1].idx + len(toks[-1].text)]
+        name = label.title() if label.isupper() else label
+        listed = self._listed(name) or self._listed_surname(name.split()[-1])
+        if listed is None and len(name.split()) == 1:
+            full = self._earlier_full_name(name, toks[0].idx)
+            if full is not None and full[1]:
+                return full[0], full[1]
+        if listed is None:
+            return label, ""
+        self._remember_person(toks[0].idx, label, listed[1], listed[0])
+        return label, listed[0]
+
+    def _remember_person(self, pos: int, speaker: str, full_name: str, actor: str) -> None:
+        self.people.append((pos, full_name, actor))
+
+    def _earlier_full_name(self, token: str, pos: int) -> tuple[str, str] | None:
+        key = _SURNAME_PARTICLE.sub("", token).lower()
+        for p, full, actor in reversed(self.people):
+            if p < pos and len(full.split()) > 1 and key in {
+                _SURNAME_PARTICLE.sub("", w).lower() for w in full.split()
+            }:
+                return full, actor
+        for p, full in reversed(self.person_ents):
+            if p < pos and key in {_SURNAME_PARTICLE.sub("", w).lower() for w in full.split()}:
+                listed = self._listed(full)
+                return full, listed[0] if listed else self._ent_actor(full, p)
+        # The small model tags some surnames ORG/GPE; any earlier capitalised run ending with it.
+        for m in re.finditer(r"((?:[A-Z][\w'-]+\s){1,3})(?:al-)?" + re.escape(token) + r"\b", self.text[:pos]):
+            full = m.group(0)
+            listed = self._listed(full)
+            if listed:
+                return full, listed[0]
+        return None
+
+    def _pronoun(self, lower: str, pos: int, phrase: str) -> tuple[str, str]:
+        if PRONOUNS[lower] == "person":
+            # The most recent person before the pronoun: a named subject, a speaker already
+            # resolved (named or not), or an earlier pronoun's antecedent. Ties prefer a known actor.
+            cands: list[tuple[int, int, str, str | None]] = [(p, 0, name, None) for p, name in self.person_mentions if p < pos]
+            cands += [(p, 1, name, actor) for p, name, actor in self.people + self.unnamed if p < pos]
+            if not cands:
+                return phrase, ""
+            p, _, name, actor = max(cands, key=lambda c: (c[0], c[1]))
+            if actor is None:
+                actor = self._actor_of_name(name, p)
+            self.unnamed.append((pos, name, actor))
+            self.referents[pos] = name
+            return phrase, actor
+        if PRONOUNS[lower] == "plural":
+            earlier = [g for g in self.groups if g[0] < pos]
+            if earlier:
+                return phrase, earlier[-1][2]
+        return phrase, ""
+
+    def _actor_of_name(self, name: str, pos: int) -> str:
+        for p, full, actor in reversed(self.people):
+            if p <= pos + len(name) and (full == name or _surname(full) == _surname(name)):
+                return actor
+        if any(w.lower() in _FORMER for w in self.text[max(0, pos - 40):pos].split()[-4:]):
+            return ""
+        listed = self._listed(name)
+        if listed:
+            return listed[0]
+        if len(name.split()) == 1:
+            full = self._earlier_full_name(name, pos)
+            if full is not None:
+                return full[1]
+            listed = self._listed_surname(name)
+            if listed:
+                return listed[0]
+        if self._known_unlisted(_surname(name)):
+            return ""
+        return self._ent_actor(name, pos)
+
+    def _ent_actor(self, full: str, idx: int | None = None) -> str:
+        # Look for a title with an alias just before the name ("Iranian President X").
+        idx = self.text.find(full) if idx is None else idx
+        if idx < 0:
+            return ""
+        span = self.doc.char_span(idx, idx + len(full), alignment_mode="expand")
+        if span is None:
+            return ""
+        head = span.root
+        toks = sorted(head.subtree, key=lambda t: t.i)
+        toks = [t for t in toks if t.dep_ not in ("relcl",)]
+        return self._role_actor(toks) if any(t.lower_ not in _FORMER for t in toks) else ""
+
+
+# ---------------------------------------------------------------------------------------------

@@ -1,0 +1,120 @@
+"""Character-level spans: quotes, sentences, and the Attribution record that carries them."""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from .lexicon import _CLOSE, _OPEN
+
+
+class _Sents:
+    """Sentence look-ups for one doc; spaCy's Token.sent rescans the doc on every call."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.spans = list(doc.sents)
+        self.starts = [s.start for s in self.spans]
+        self.char_starts = [s.start_char for s in self.spans]
+
+    def of(self, token: Token) -> Span:
+        return self.spans[bisect.bisect_right(self.starts, token.i) - 1]
+
+    def at_char(self, pos: int) -> Span:
+        return self.spans[max(0, bisect.bisect_right(self.char_starts, pos) - 1)]
+
+
+_SENTS: dict[int, _Sents] = {}
+
+
+def _sents(doc: Doc) -> _Sents:
+    # Keyed by id(doc) and checked by identity: docs are processed one at a time.
+    cached = _SENTS.get(id(doc))
+    if cached is None or not cached.spans or cached.spans[0].doc is not doc:
+        _SENTS.clear()
+        cached = _SENTS[id(doc)] = _Sents(doc)
+    return cached
+
+
+# ---------------------------------------------------------------------------------------------
+# Quote spans
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans (inside the marks) of quotations in ``text``.
+
+    Curly and straight double quotes both count. A quote left open at the end of a paragraph
+    continues only when the next paragraph opens with a quote mark (the news convention for
+    multi-paragraph quotes); otherwise it is capped at its paragraph, so one stray mark never
+    swallows the rest of the article.
+    """
+    # Some archives write double quotes as two apostrophes (''like this''); same length keeps offsets.
+    text = text.replace("''", '" ')
+    spans: list[tuple[int, int]] = []
+    paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    open_at: int | None = None
+    for p_index, (p_start, p_end) in enumerate(paragraphs):
+        i = p_start
+        if open_at is not None:
+            # Continuation paragraph: its opening mark re-opens the running quote.
+            i = p_start + 1
+        while i < p_end:
+            ch = text[i]
+            if ch in _OPEN or (ch == '"' and open_at is None):
+                if open_at is None:
+                    open_at = i + 1
+                i += 1
+                continue
+            if ch in _CLOSE or ch == '"':
+                if open_at is not None:
+                    if i > open_at:
+                        spans.append((open_at, i))
+                    open_at = None
+            i += 1
+        if open_at is not None:
+            nxt = paragraphs[p_index + 1] if p_index + 1 < len(paragraphs) else None
+            if nxt is not None and text[nxt[0]] in _OPEN + '"':
+                continue
+            end = p_end
+            while end > open_at and text[end - 1].isspace():
+                end -= 1
+            if end > open_at:
+                spans.append((open_at, end))
+            open_at = None
+    out = []
+    for a, b in spans:
+        while a < b and text[a].isspace():
+            a += 1
+        if b > a:
+            out.append((a, b))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Extraction result with spans (used by the PolNeAR evaluation)
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """One attribution with character spans, before conversion to a :class:`Statement`."""
+
+    kind: str
+    source: tuple[int, int] | None  # speaker phrase as written
+    cue: tuple[int, int]
+    content: tuple[tuple[int, int], ...]  # one or more pieces (a quote split by its cue)
+    speaker: str
+    actor: str
+    cue_text: str
+    context: tuple[int, int]
+    designated: tuple[int, int] | None = None  # the object of a designation ("Y" in "called Y Z")
+    addressee: tuple[int, int] | None = None  # "his Iranian counterpart" in "told his Iranian counterpart"
+    speaker_name: str = ""  # who a pronoun or surname speaker refers to
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (text[start].isspace() or text[start] in ",;:"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:"):
+        end -= 1
+    return start, end
