@@ -6,6 +6,7 @@ import re
 from spacy.tokens import Doc, Token
 
 from ..watchlist import Watchlist
+from .names import TITLE_WORDS, name_index
 from .lexicon import _FORMER, _INSTITUTION_NOUNS, PRONOUNS, ROLE_NOUNS
 from .syntax import _appositions, _in_spans, _phrase_tokens, _speaker_tokens
 from .text import _sents, quote_spans
@@ -27,18 +28,10 @@ def _name_tokens(toks: list[Token]) -> list[Token]:
         else:
             break
     # Titles are capitalised too: keep only the trailing tokens that look like a name.
-    while len(run) > 1 and run[0].lower_ in _TITLE_WORDS:
+    while len(run) > 1 and run[0].lower_.strip(".") in TITLE_WORDS:
         run.pop(0)
     return run
 
-
-_TITLE_WORDS = {
-    "foreign", "minister", "president", "prime", "secretary", "spokesman", "spokeswoman", "spokesperson",
-    "general", "deputy", "senator", "sen.", "rep.", "gov.", "governor", "king", "prince", "sheikh", "emir",
-    "ambassador", "envoy", "leader", "chancellor", "supreme", "state", "defence", "defense", "interior",
-    "mr.", "mrs.", "ms.", "dr.", "judge", "mayor", "chief", "commander", "adviser", "advisor", "special",
-    "vice", "speaker", "representative", "director", "ministry", "kremlin", "rev.", "the", "sir",
-}
 
 _SURNAME_PARTICLE = re.compile(r"^(al-|el-|bin |ibn )", re.IGNORECASE)
 
@@ -54,6 +47,7 @@ class _SpeakerResolver:
     def __init__(self, doc: Doc, watchlist: Watchlist, date) -> None:
         self.doc = doc
         self.watchlist = watchlist
+        self.names = name_index(watchlist)
         self.date = date
         self.text = doc.text  # Doc.text re-joins every token on each access
         self._alias_cache: dict[str, list] = {}
@@ -100,24 +94,27 @@ class _SpeakerResolver:
 
     # --- watchlist look-ups -----------------------------------------------------------------
     def _listed(self, text: str) -> tuple[str, str] | None:
-        return self.watchlist.speaker_entity(text, self.date)
+        """(entity, canonical name) for a listed speaker named in ``text``, in full or as news varies it."""
+        full = self.watchlist.speaker_entity(text, self.date)
+        if full is not None:
+            return full
+        # The longest tail of the phrase that is a name ("Egyptian FM Shukri" -> "FM Shukri").
+        words = text.split()
+        for i in range(len(words)):
+            if not words[i][:1].isupper():
+                continue
+            hit = self.names.match(" ".join(words[i:]), self.date)
+            if hit is not None:
+                return hit
+        return None
 
-    def _listed_surname(self, surname: str) -> tuple[str, str] | None:
-        hits = {
-            (entity.name, sp.text)
-            for entity in self.watchlist.entities
-            for sp in entity.speakers
-            if sp.valid_on(self.date) and _surname(sp.text).lower() == _SURNAME_PARTICLE.sub("", surname).lower()
-        }
-        return hits.pop() if len(hits) == 1 else None
+    def _listed_surname(self, surname: str, *, titled: bool = False) -> tuple[str, str] | None:
+        """One written name word (surname, or family name first) that fits listed speakers of one entity."""
+        return self.names.match(("Mr " if titled else "") + surname, self.date)
 
     def _known_unlisted(self, surname: str) -> bool:
-        """A listed speaker with this surname exists but not on this date (time-bounded)."""
-        return any(
-            _surname(sp.text).lower() == surname.lower()
-            for entity in self.watchlist.entities
-            for sp in entity.speakers
-        )
+        """A listed speaker with this name exists but not on this date (time-bounded)."""
+        return self.names.known(surname) and self.names.match(surname, self.date) is None
 
     def _role_actor(self, tokens: list[Token]) -> str:
         """Entity for '<alias> <role noun>' phrases ("Iran's foreign ministry", "US officials")."""

@@ -1,0 +1,150 @@
+"""Matching people's names as news writes them against the watchlist's speakers.
+
+News names a listed speaker in many ways: surname alone ("Shoukry said"), family name first
+("Moon", "Xi"), title plus name ("Mr Porter", "Crown Prince bin Salman"), another transliteration
+("Shukri", "Sergei", "Zelenskyy", "Erdoğan"), particles and hyphens ("al-Sisi", "Moon Jae-in"), or
+initials ("MBS"). Each written name is reduced to comparable keys (anyascii, lower case, common
+transliteration pairs folded) and matched token by token; a match counts only when every
+speaker it fits speaks for the same entity, so an ambiguous "Wang" still gives China when all
+listed Wangs are Chinese, and "Wong" never matches "Wang".
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass
+
+from anyascii import anyascii
+from rapidfuzz.distance import Levenshtein
+
+from ..watchlist import Watchlist
+
+# Words that title a name rather than belong to it ("Crown Prince", "Mr", "Foreign Minister").
+TITLE_WORDS = frozenset({
+    "foreign", "minister", "president", "prime", "secretary", "spokesman", "spokeswoman", "spokesperson",
+    "general", "deputy", "senator", "sen", "rep", "gov", "governor", "king", "queen", "prince", "princess",
+    "crown", "sheikh", "sheikha", "shaikh", "emir", "amir", "sultan", "ambassador", "envoy", "leader",
+    "chancellor", "supreme", "state", "defence", "defense", "interior", "mr", "mrs", "ms", "dr", "judge",
+    "mayor", "chief", "commander", "adviser", "advisor", "special", "vice", "speaker", "representative",
+    "director", "ministry", "kremlin", "rev", "the", "sir", "premier", "pm", "fm", "his", "her",
+    "excellency", "highness", "majesty", "counterpart", "trade", "finance", "economy", "external", "affairs",
+    "spokesperson", "official", "officials", "counsellor", "councillor", "former", "acting", "national",
+    "security", "top", "diplomat", "ex", "late", "then", "new", "senior", "first", "lady", "elect",
+})
+# Particles inside Arabic and other names: they never identify a person on their own.
+PARTICLES = frozenset({"al", "el", "bin", "ibn", "bint", "abu", "abd", "abdel", "abdul", "van", "von", "de", "da",
+                       "di", "du", "del", "der", "la", "le", "ben", "mc"})
+# Given names so common that one alone is no evidence of a particular listed speaker.
+COMMON_GIVEN = frozenset({"mohammed", "muhammad", "mohamed", "mohammad", "ahmed", "ahmad", "ali", "abdullah",
+                          "hassan", "hussein", "omar", "khalid", "mahmoud", "ibrahim", "john", "david", "michael",
+                          "james", "peter", "paul", "mark", "richard", "robert", "sergei", "alexander", "vladimir",
+                          "dmitry", "maria", "anna", "kim", "lee", "li", "wang", "zhang", "chen", "liu", "park"})
+_FOLD = ((r"ou", "u"), (r"oo", "u"), (r"ee", "i"), (r"yy$", "i"), (r"y$", "i"), (r"ph", "f"), (r"kh", "k"),
+         (r"dh", "d"), (r"(.)\1", r"\1"))
+
+
+def name_key(word: str) -> str:
+    """A comparable key for one name word: 'Shoukry' and 'Shukri' give the same key, 'Wong' and 'Wang' do not."""
+    key = re.sub(r"[^a-z]", "", anyascii(word).lower())
+    for pattern, repl in _FOLD:
+        key = re.sub(pattern, repl, key)
+    return key
+
+
+def name_words(text: str) -> list[str]:
+    """The words of a written name without titles, particles and punctuation ('al-Sisi' -> ['sisi'])."""
+    words = []
+    for raw in re.split(r"[\s\-‐‑–]+", anyascii(text)):
+        word = raw.strip(".,'’\"()[]:;").lower()
+        if word.endswith("'s"):
+            word = word[:-2]
+        if not word or word in TITLE_WORDS or word in PARTICLES:
+            continue
+        if re.fullmatch(r"(?:al|el)[a-z]{3,}", word) and raw[:2].lower() in ("al", "el") and raw[2:3].isupper():
+            word = word[2:]  # "AlSisi" written without the hyphen
+        words.append(word)
+    return words
+
+
+def _same(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    return min(len(a), len(b)) >= 6 and Levenshtein.normalized_similarity(a, b) >= 0.84
+
+
+@dataclass(frozen=True)
+class _Speaker:
+    entity: str
+    name: str
+    keys: tuple[str, ...]
+    initials: str
+    start: dt.date | None
+    until: dt.date | None
+
+    def valid_on(self, day: dt.date | None) -> bool:
+        if day is None:
+            return self.start is None and self.until is None
+        return (self.start is None or day >= self.start) and (self.until is None or day < self.until)
+
+
+class NameIndex:
+    """The watchlist's speakers, keyed for matching written names."""
+
+    def __init__(self, watchlist: Watchlist) -> None:
+        self.speakers: list[_Speaker] = []
+        for entity in watchlist.entities:
+            for sp in entity.speakers:
+                words = name_words(sp.text)
+                keys = tuple(name_key(w) for w in words if name_key(w))
+                initials = "".join(w[0] for w in re.split(r"[\s\-]+", anyascii(sp.text)) if w).lower()
+                self.speakers.append(_Speaker(entity.name, sp.text, keys, initials, sp.start, sp.until))
+
+    def _fits(self, sp: _Speaker, keys: list[str], titled: bool) -> bool:
+        if not sp.keys or not keys:
+            return False
+        if len(keys) == 1:
+            key = keys[0]
+            if len(key) < 3:
+                return False
+            if _same(key, sp.keys[-1]):
+                return True
+            # Family name first ("Moon", "Xi Jinping"): only with a title or when not a common given name.
+            return _same(key, sp.keys[0]) and (titled or key not in COMMON_GIVEN) and len(sp.keys) <= 3
+        return all(any(_same(k, s) for s in sp.keys) for k in keys)
+
+    def candidates(self, written: str, day: dt.date | None, *, any_date: bool = False) -> list[_Speaker]:
+        raw_words = re.split(r"\s+", written.strip())
+        titled = any(w.strip(".").lower() in TITLE_WORDS for w in raw_words[:-1])
+        bare = written.strip().strip(".,")
+        if re.fullmatch(r"[A-Z]{2,4}", bare):  # initials: "MBS"
+            return [sp for sp in self.speakers if sp.initials == bare.lower() and (any_date or sp.valid_on(day))]
+        keys = [name_key(w) for w in name_words(written)]
+        keys = [k for k in keys if k]
+        return [sp for sp in self.speakers if (any_date or sp.valid_on(day)) and self._fits(sp, keys, titled)]
+
+    def match(self, written: str, day: dt.date | None) -> tuple[str, str] | None:
+        """(entity, canonical name) when every listed speaker this name fits speaks for one entity."""
+        hits = self.candidates(written, day)
+        entities = {sp.entity for sp in hits}
+        if len(entities) != 1:
+            return None
+        names = sorted({sp.name for sp in hits})
+        return entities.pop(), names[0] if len(names) == 1 else names[0]
+
+    def known(self, written: str) -> bool:
+        """A listed speaker with this name exists on some date (used to refuse one outside their term)."""
+        return bool(self.candidates(written, None, any_date=True))
+
+
+@functools.lru_cache(maxsize=8)
+def _cached(watchlist: Watchlist) -> NameIndex:
+    return NameIndex(watchlist)
+
+
+def name_index(watchlist: Watchlist) -> NameIndex:
+    """One index per watchlist (watchlists are frozen and hashable by identity of their entities)."""
+    try:
+        return _cached(watchlist)
+    except TypeError:  # an unhashable watchlist (lists inside): build afresh
+        return NameIndex(watchlist)
