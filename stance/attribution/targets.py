@@ -7,10 +7,11 @@ nothing is named, a label that stands for an entity ("terrorist groups", "the ne
 authorities", "they", "such actions") resolves to the most recent compatible entity named
 before the statement ("terrorist groups" prefers an entity named as rebels/militants over a
 government); an anaphoric label ("these groups", "the terrorists") adds its referent even next
-to named targets. A statement with no such reference gets no target (there is no "most frequent
-entity" fallback); :func:`stance.attribution.extract_statements` lets a quote that names nothing
-inherit the targets of its speaker's paraphrase just before it. Inferred links carry
-``inferred=True``.
+to named targets. A watchlist actor's statement that names nothing and uses no such label is
+about its counterpart: the other entity its paragraph named last, else the article's main other
+entity (see :func:`_counterpart`); a statement nobody on the watchlist made gets no guessed
+target. :func:`stance.attribution.extract_statements` lets a quote that names nothing inherit the
+targets of its speaker's paraphrase just before it. Inferred links carry ``inferred=True``.
 """
 from __future__ import annotations
 
@@ -119,6 +120,8 @@ def link_targets(
         return replace(statement, targets=tuple(links.values()))
 
     inferred = _infer(statement, text, mentions, own, excluded, attribution, watchlist)
+    if not inferred and own:
+        inferred = _counterpart(statement, text, mentions, own, excluded)
     return replace(statement, targets=tuple(inferred))
 
 
@@ -223,3 +226,28 @@ def _entity_words(watchlist: Watchlist) -> dict[str, str]:
         _WORDS_CACHE.clear()
         hit = _WORDS_CACHE[id(watchlist)] = (watchlist, words)
     return hit[1]
+
+
+def _counterpart(statement: Statement, text: str, mentions: list[AliasMatch], own: str,
+                 excluded: list[tuple[int, int]]) -> list[TargetLink]:
+    """The entity an actor's statement that names nobody is about: whom the paragraph or the article is about.
+
+    News backs a claim with quotes that name no one ('"It was a warm discussion," he said.'); they are
+    about the entity the paragraph named last or, failing that, the article's main other entity
+    (named at least twice, more often than any other). Marked ``inferred``.
+    """
+    others = [m for m in mentions if m.entity != own and not any(x < m.end and m.start < y for x, y in excluded)]
+    if not others:
+        return []
+    para_start = text.rfind("\n", 0, statement.start) + 1
+    before = [m for m in others if para_start <= m.start and m.end <= statement.start]
+    if before:
+        return [TargetLink(entity=before[-1].entity, mention=before[-1].alias, inferred=True)]
+    counts: dict[str, int] = {}
+    for m in others:
+        counts[m.entity] = counts.get(m.entity, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        first = next(m for m in others if m.entity == ranked[0][0])
+        return [TargetLink(entity=first.entity, mention=first.alias, inferred=True)]
+    return []
