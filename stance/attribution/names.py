@@ -148,3 +148,9 @@ def name_index(watchlist: Watchlist) -> NameIndex:
         return _cached(watchlist)
     except TypeError:  # an unhashable watchlist (lists inside): build afresh
         return NameIndex(watchlist)
+
+
+def watchlist_roles(watchlist: Watchlist, day: dt.date | None) -> list[tuple[str, str]]:
+    """(role, entity) for the roles a watchlist lists, valid on ``day`` (empty for watchlists without roles)."""
+    return [(role.text, entity.name) for entity in watchlist.entities for role in getattr(entity, "roles", ())
+            if role.valid_on(day)]

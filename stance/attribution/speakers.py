@@ -6,7 +6,8 @@ import re
 from spacy.tokens import Doc, Token
 
 from ..watchlist import Watchlist
-from .names import TITLE_WORDS, name_index
+from .coreference import DOCUMENT_NOUNS, STATE_NOUNS, RoleMentions, is_bare_role, role_kind
+from .names import TITLE_WORDS, name_index, watchlist_roles
 from .lexicon import _FORMER, _INSTITUTION_NOUNS, PRONOUNS, ROLE_NOUNS
 from .syntax import _appositions, _in_spans, _phrase_tokens, _speaker_tokens
 from .text import _sents, quote_spans
@@ -86,6 +87,8 @@ class _SpeakerResolver:
         known = {p for p, _ in self.person_ents}
         self.person_ents += [(p, name) for p, name in self.person_mentions if " " in name and p not in known]
         self.person_ents.sort()
+        self.roles = RoleMentions(doc, self._find, self._listed, lambda t: _sents(doc).of(t).start,
+                                  extra=watchlist_roles(watchlist, date))
 
     @staticmethod
     def _in_content(tok: Token, quotes) -> bool:
@@ -232,12 +235,33 @@ class _SpeakerResolver:
                     return speaker, actor
             self._remember_person(pos, speaker, name, actor)
             return speaker, actor
-        actor = self._metonym(phrase) or self._role_actor(toks + appos_toks)
+        actor = self._metonym(phrase) or self._role_actor(toks + appos_toks) or self._nominal_actor(toks, subj, pos)
         if subj.tag_ == "NN" and subj.pos_ == "NOUN" and subj.lower_ not in _INSTITUTION_NOUNS:
             self.unnamed.append((pos, speaker, actor))
         elif subj.tag_ in ("NNS", "NNPS") or actor:
             self.groups.append((pos, speaker, actor))
         return speaker, actor
+
+    def _nominal_actor(self, toks: list[Token], subj: Token, pos: int) -> str:
+        """'the ministry', 'The FM', 'the kingdom's top diplomat', 'the statement': whom it points back to."""
+        phrase = [t for t in toks if t.i <= subj.i]
+        if not is_bare_role(phrase, self._find) or any(t.lower_ in _FORMER for t in phrase):
+            return ""
+        kind = role_kind(phrase)
+        if kind is not None:
+            found = self.roles.antecedent(kind, pos)
+            if found is not None:
+                return found
+        words = {t.lower_ for t in phrase}
+        if subj.lower_ in DOCUMENT_NOUNS or words & STATE_NOUNS:
+            return self._last_actor(pos)
+        return ""
+
+    def _last_actor(self, pos: int, window: int = 1500) -> str:
+        """The entity of the most recent speaker that spoke for one, within ``window`` characters."""
+        earlier = [(p, actor) for p, _, actor in self.people + self.groups + self.unnamed
+                   if actor and pos - window <= p < pos]
+        return max(earlier)[1] if earlier else ""
 
     def resolve_label(self, toks: list[Token]) -> tuple[str, str]:
         """A transcript's speaker label ("SERGEY LAVROV", "LAVROV", "QUESTION"): the tagger reads
@@ -290,6 +314,11 @@ class _SpeakerResolver:
             self.unnamed.append((pos, name, actor))
             self.referents[pos] = name
             return phrase, actor
+        if lower == "it":
+            bodies = [(p, actor) for p, _, actor in self.groups if actor and pos - 600 <= p < pos]
+            if bodies:
+                return phrase, max(bodies)[1]
+            return phrase, ""
         if PRONOUNS[lower] == "plural":
             earlier = [g for g in self.groups if g[0] < pos]
             if earlier:

@@ -1,0 +1,142 @@
+"""Nominal speakers that point back: "the ministry", "the FM", "the crown prince", "the statement".
+
+News names an official or body once in full ("Egypt's foreign minister, Sameh X", "South Korea's
+presidential office") and then by role alone ("the minister said", "the office said"). Each role
+word in the article is recorded with the entity it was tied to where it appeared (an alias in the
+same noun phrase, "of"/"for" + alias after it, or the listed person it titles); a later bare role
+resolves to the most recent compatible record before it, also when that record has no entity (a
+minister of a state not on the watchlist stays unattributed). Roles that name the state itself
+("the kingdom", "the country") and documents ("the statement", "the release") take the entity of
+the most recent attributed speaker instead. The watchlist's optional ``roles`` work as extra
+records valid in every article: "the emir" resolves when one entity lists "emir".
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+# Role word -> the kind of role it names; a later bare role matches records of a compatible kind.
+ROLE_KINDS = {
+    "minister": "minister", "fm": "fm", "diplomat": "fm", "foreign": "fm",
+    "premier": "premier", "pm": "premier", "prime": "premier",
+    "president": "president", "presidency": "presidency", "palace": "presidency",
+    "office": "office", "spokesman": "spokes", "spokeswoman": "spokes", "spokesperson": "spokes",
+    "spokespeople": "spokes", "ministry": "ministry", "mea": "ministry", "department": "ministry",
+    "prince": "prince", "king": "king", "emir": "emir", "sheikh": "emir", "sultan": "emir",
+    "chancellor": "chancellor", "ambassador": "ambassador", "envoy": "ambassador", "embassy": "embassy",
+    "government": "government", "cabinet": "government", "administration": "government",
+    "leader": "leader", "secretary": "spokes", "commission": "commission",
+}
+# A bare role of the key kind accepts records of these kinds.
+COMPATIBLE = {
+    "minister": {"minister", "fm"},
+    "fm": {"fm"},
+    "leader": {"leader", "president", "premier", "king", "emir", "prince", "chancellor"},
+    "office": {"office", "presidency"},
+    "presidency": {"presidency", "office"},
+}
+STATE_NOUNS = {"kingdom", "emirate", "country", "republic", "nation", "sultanate", "state"}
+DOCUMENT_NOUNS = {"statement", "release", "document", "communique", "communiqué", "declaration", "readout",
+                  "strategy", "letter", "note", "announcement", "post", "tweet"}
+_DEFINITE = {"the", "this", "that", "its", "his", "her", "their"}
+
+
+@dataclass(frozen=True)
+class RoleRecord:
+    pos: int
+    kind: str
+    entity: str
+
+
+def role_kind(tokens: list[Token]) -> str | None:
+    """The kind of role a speaker phrase names, from its head and modifiers ("the top diplomat" -> "fm")."""
+    words = [t.lower_.strip(".") for t in tokens]
+    head = words[-1] if words else ""
+    if "prime" in words or head in ("premier", "pm"):
+        return "premier"
+    if head == "minister" and "foreign" in words or head == "diplomat" or head == "fm":
+        return "fm"
+    if head == "office" and any(w.startswith("president") for w in words):
+        return "presidency"
+    if head == "secretary" and "press" not in words:
+        return None
+    return ROLE_KINDS.get(head)
+
+
+def is_bare_role(tokens: list[Token], find_aliases: Callable[[str], list]) -> bool:
+    """'the ministry', 'The FM', 'the kingdom's top diplomat': a definite role phrase naming no entity."""
+    if not tokens or tokens[0].lower_ not in _DEFINITE:
+        return False
+    text = " ".join(t.text for t in tokens)
+    return not find_aliases(text) and not any(t.pos_ == "PROPN" and t.text[:1].isupper() and t.lower_ not in
+                                              ROLE_KINDS and t.lower_ not in STATE_NOUNS for t in tokens[1:])
+
+
+class RoleMentions:
+    """Every role word of one article with the entity it was tied to where it appeared."""
+
+    def __init__(self, doc: Doc, find_aliases: Callable[[str], list], listed: Callable[[str], tuple | None],
+                 sent_start: Callable[[Token], int], extra: list[tuple[str, str]] = ()) -> None:
+        self.records: list[RoleRecord] = []
+        text = doc.text
+        for tok in doc:
+            if tok.lower_.strip(".") not in ROLE_KINDS or tok.pos_ not in ("NOUN", "PROPN"):
+                continue
+            left = _noun_phrase_left(doc, tok, sent_start(tok))
+            kind = role_kind(left) or ROLE_KINDS[tok.lower_.strip(".")]
+            left_text = text[left[0].idx: tok.idx + len(tok.text)]
+            entity = _entity_of(left_text, find_aliases)
+            after = text[tok.idx + len(tok.text): tok.idx + len(tok.text) + 60]
+            if entity is None:
+                m = re.match(r"\s+(?:of|for)\s+((?:the\s+)?(?:[A-Z][\w'’.-]*\s*){1,4})", after)
+                if m:
+                    entity = _entity_of(m.group(1), find_aliases)
+            name = re.match(r"\s*,?\s*((?:[A-Z][\w'’-]+\s?){1,4})", after)
+            if entity is None and name:
+                hit = listed(name.group(1).strip())
+                entity = hit[0] if hit else None
+            if entity is None:
+                explicit = name is not None or any(
+                    t.text[:1].isupper() and t.i != sent_start(tok) and t.lower_.strip(".") not in ROLE_KINDS
+                    for t in left[:-1])
+                if not explicit:
+                    continue  # a bare "the ministry" points back itself: no antecedent
+                entity = ""  # tied to someone or something not on the watchlist
+            self.records.append(RoleRecord(tok.idx, kind, entity))
+        # Roles the watchlist lists ("roles: [emir]"): used when the article ties the role to nobody.
+        self.listed_roles = list(extra)
+
+    def antecedent(self, kind: str, before: int) -> str | None:
+        """The entity of the most recent compatible role record before ``before`` ("" for one tied to no
+        watchlist entity), else of the one watchlist entity that lists such a role; None when nothing fits."""
+        wanted = COMPATIBLE.get(kind, {kind})
+        for rec in reversed(self.records):
+            if rec.pos < before and rec.kind in wanted:
+                return rec.entity
+        hits = {entity for role, entity in self.listed_roles if _listed_kind(role) in wanted}
+        return hits.pop() if len(hits) == 1 else None
+
+
+def _listed_kind(role: str) -> str:
+    words = role.lower().split()
+    return ("premier" if "prime" in words else "fm" if words[-1] == "minister" and "foreign" in words
+            else ROLE_KINDS.get(words[-1], words[-1]))
+
+
+def _noun_phrase_left(doc: Doc, tok: Token, sent_start: int) -> list[Token]:
+    """The role word and the words before it in its noun phrase (at most five)."""
+    out = [tok]
+    for i in range(tok.i - 1, max(sent_start, tok.i - 6) - 1, -1):
+        t = doc[i]
+        if t.pos_ in ("VERB", "AUX", "ADP", "CCONJ", "SCONJ") or (t.is_punct and t.text not in ("-", "'s", "’s")):
+            break
+        out.insert(0, t)
+    return out
+
+
+def _entity_of(text: str, find_aliases: Callable[[str], list]) -> str | None:
+    entities = {m.entity for m in find_aliases(text)}
+    return entities.pop() if len(entities) == 1 else None
