@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-STATEMENT_KINDS = ("direct", "indirect", "designation")
+STATEMENT_KINDS = ("direct", "indirect", "designation", "act")
 STANCE_LABELS = ("against", "neutral", "favor")
 
 

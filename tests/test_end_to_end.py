@@ -62,7 +62,7 @@ def test_statements_table_has_the_issue_columns_and_valid_values(result):
     assert list(table.columns[:14]) == pipeline.STATEMENT_COLUMNS
     assert set(table.stance) <= {"against", "neutral", "favor"}
     assert table.score.between(-1, 1).all() and table.confidence.between(0, 1).all()
-    assert set(table.kind) == {"direct", "indirect", "designation"}
+    assert set(table.kind) == {"direct", "indirect", "designation", "act"}
 
 
 def test_unattributed_speakers_stay_unattributed(result, expected):

@@ -153,7 +153,7 @@ CASES = [
                  id="pronoun-skips-place-in-content"),
     pytest.param(DEC, "Iran's foreign minister, Abbas Araghchi, warned Israel against escalation. "
                       "He wrote that Tehran would respond.",
-                 [("Araghchi", "Iran", "indirect", "warned", "against escalation"),
+                 [("Araghchi", "Iran", "act", "warned", "against escalation"),
                   ("He", "Iran", "indirect", "wrote", "would respond")], id="pronoun-to-appositive-name"),
     pytest.param(DEC, 'Sergei Lavrov spoke in Doha. He said Moscow would watch the rebels. "Words matter," he said.',
                  [("He", "Russia", "indirect", "said", "watch the rebels"), ("he", "Russia", "direct", "said", "Words matter")],

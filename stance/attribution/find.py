@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from spacy.tokens import Doc, Token
 
 from ..watchlist import Watchlist
 from .cues import _find_attributions_raw
-from .lexicon import _BE
+from .lexicon import _BE, ACT_VERBS
 from .speakers import _SpeakerResolver
 from .syntax import _char_span, _cue_tokens, _Draft, _in_spans, _speaker_tokens
 from .text import Attribution, _sents, _trim, quote_spans
@@ -54,6 +55,9 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
             resolved[k] = resolver.resolve_label(d.source_toks)
         else:
             resolved[k] = resolver.resolve(d.subj, _naming_tokens(d)) if d.subj is not None and d.source_toks else ("", "")
+    co_speakers = {k: resolver.co_speakers(d.subj, d.source_toks, actor)
+                   for k, d in enumerate(drafts) if d.subj is not None and d.source_toks and d.base != "turn"
+                   for actor in [resolved[k][1]]}
     for k, d in enumerate(drafts):
         speaker, actor = resolved[k]
         pieces = sorted(set(d.pieces))
@@ -74,7 +78,9 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
                 end = q[1]
                 used_quotes.add(q)
         kind = d.kind
-        if kind != "designation":
+        if kind != "designation" and _is_act(d):
+            kind = "act"
+        elif kind != "designation":
             kind = "direct" if d.quoted and not d.reported else "indirect"
             if d.reported and all(_in_spans(p[0], quotes) for p in merged if _in_spans(p[0], quotes)):
                 # Reported clause that is nothing but a quote ("said: ...") is direct speech.
@@ -100,6 +106,11 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
         att = Attribution(kind, src, cue, tuple(merged), speaker, actor, cue_text, ctx, d.designated, addressee,
                           speaker_name=referent if referent != speaker else "")
         out.append(att)
+        # "Iran and Russia condemned ...", "Gulf states, including Kuwait and Oman, ...", "both sides said":
+        # one attribution per entity that speaks.
+        for co_speaker, co_actor in co_speakers.get(k, []):
+            if co_actor and co_actor != actor:
+                out.append(replace(att, speaker=co_speaker, actor=co_actor, speaker_name=""))
     return out
 
 
@@ -181,3 +192,10 @@ def _sentence_bounds(doc: Doc, lo: int, hi: int) -> tuple[int, int]:
             start = min(start, sent.start_char)
             end = max(end, sent.end_char)
     return start, end
+
+
+def _is_act(d: _Draft) -> bool:
+    """A diplomatic act: a speech-act verb whose content is its object, with no reported clause or quote."""
+    if d.base not in ACT_VERBS or d.quoted or d.according:
+        return False
+    return not any(c.dep_ in ("ccomp", "xcomp") and c.pos_ in ("VERB", "AUX") for c in d.verb.children)

@@ -84,7 +84,44 @@ _BASE_VERBS = {
     "show": ("shows", "showed", "shown", "showing"),
     "find": ("finds", "found", "finding"),
     "conclude": (),
+    # Diplomatic speech acts (CAMEO / PLOVER verbal cooperation and conflict) that carry a stance
+    # with a plain object and no reported clause: "Egypt denounced the raid", "Tokyo commended ...".
+    "denounce": (),
+    "decry": ("decries", "decried", "decrying"),
+    "deplore": (),
+    "slam": ("slammed", "slamming"),
+    "blast": (),
+    "lambast": (),
+    "rebuke": (),
+    "reprimand": (),
+    "censure": (),
+    "castigate": (),
+    "chide": (),
+    "rebuff": (),
+    "protest": (),
+    "appeal": (),
+    "commend": (),
+    "applaud": (),
+    "congratulate": (),
+    "thank": (),
+    "appreciate": (),
+    "endorse": (),
+    "reaffirm": (),
+    "affirm": (),
+    "convey": (),
+    "highlight": (),
+    "underline": (),
+    "underscore": (),
 }
+# Speech acts whose object is the content: with no reported clause or quote, their statements are
+# of kind "act" (the verb is the cue; the classifier reads the whole sentence).
+ACT_VERBS = frozenset({
+    "condemn", "denounce", "decry", "deplore", "slam", "blast", "lambast", "rebuke", "reprimand", "censure",
+    "castigate", "chide", "criticise", "criticize", "blame", "accuse", "reject", "dismiss", "rebuff", "protest",
+    "warn", "threaten", "demand", "urge", "appeal", "welcome", "praise", "commend", "applaud", "hail",
+    "congratulate", "thank", "appreciate", "endorse", "reaffirm", "affirm", "pledge", "promise", "vow",
+    "express", "voice", "convey", "highlight", "underline", "underscore", "defend", "question",
+})
 # Clause-only verbs that PolNeAR also annotates with an infinitive or these prepositions (broad profile):
 # on PolNeAR train, in a cue in about half of such uses.
 _OBJECT_ATTITUDES = {"agree": {"with", "on", "to"}, "like": set(), "think": {"about", "of"}, "believe": {"in"}}

@@ -242,6 +242,34 @@ class _SpeakerResolver:
             self.groups.append((pos, speaker, actor))
         return speaker, actor
 
+    def co_speakers(self, subj: Token, toks: list[Token], actor: str) -> list[tuple[str, str]]:
+        """Other speakers of the same words: coordinated subjects ("Iran and Russia"), members named in a
+        group subject ("Gulf states, including Kuwait and Oman") and joint voices ("both sides", "the joint
+        statement"), each as (speaker, actor)."""
+        members = [c for c in subj.conjuncts if c.i > subj.i]
+        for prep in subj.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("including", "like", "as"):
+                for obj in prep.children:
+                    if obj.dep_ == "pobj":
+                        members += [obj, *obj.conjuncts]
+        out = [self.resolve(m, _speaker_tokens(m)) for m in members if m.pos_ in ("PROPN", "NOUN")]
+        if not actor and not out and _is_joint(toks):
+            phrase = self.text[toks[0].idx: toks[-1].idx + len(toks[-1].text)]
+            out = [(phrase, entity) for entity in self._main_pair()]
+        return out
+
+    def _main_pair(self) -> tuple[str, ...]:
+        """The two entities the article names most (each at least twice): who "both sides" are."""
+        if not hasattr(self, "_pair"):
+            counts: dict[str, int] = {}
+            for m in self._find(self.text):
+                counts[m.entity] = counts.get(m.entity, 0) + 1
+            ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+            top = [e for e, n in ranked[:2] if n >= 2]
+            third = ranked[2][1] if len(ranked) > 2 else 0
+            self._pair = tuple(top) if len(top) == 2 and ranked[1][1] > third else ()
+        return self._pair
+
     def _nominal_actor(self, toks: list[Token], subj: Token, pos: int) -> str:
         """'the ministry', 'The FM', 'the kingdom's top diplomat', 'the statement': whom it points back to."""
         phrase = [t for t in toks if t.i <= subj.i]
@@ -360,3 +388,15 @@ class _SpeakerResolver:
 
 
 # ---------------------------------------------------------------------------------------------
+
+
+_JOINT_HEADS = {"sides", "leaders", "countries", "ministers", "governments", "nations", "parties", "delegations",
+                "presidents", "premiers", "states", "neighbours", "neighbors", "capitals"}
+
+
+def _is_joint(toks: list[Token]) -> bool:
+    """'both sides', 'the two leaders', 'the joint statement', 'a joint press release between the two sides'."""
+    words = [t.lower_ for t in toks]
+    if "joint" in words:
+        return True
+    return any(w in _JOINT_HEADS for w in words) and ("both" in words or "two" in words)
