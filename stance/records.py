@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 STATEMENT_KINDS = ("direct", "indirect", "designation", "act")
+VOICES = ("official", "institution", "joint", "state media", "")
 STANCE_LABELS = ("against", "neutral", "favor")
 
 
@@ -50,8 +51,14 @@ class Statement:
     context: str = ""
     # Who ``speaker`` refers to when it is a pronoun or a surname ("he" -> "Abbas Araghchi"); else "".
     speaker_name: str = ""
+    # How the actor speaks: "official" (a person), "institution" (ministry, government, capital,
+    # document), "joint" (both sides, a joint statement), "state media" (a state's media reporting:
+    # no actor unless they quote an official), or "" (nobody on the watchlist).
+    voice: str = ""
 
     def __post_init__(self) -> None:
+        if self.voice not in VOICES:
+            raise ValueError(f"Statement.voice must be one of {VOICES}, got {self.voice!r}")
         if self.kind not in STATEMENT_KINDS:
             raise ValueError(f"Statement.kind must be one of {STATEMENT_KINDS}, got {self.kind!r}")
         if not 0 <= self.start <= self.end:

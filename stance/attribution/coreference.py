@@ -111,13 +111,19 @@ class RoleMentions:
 
     def antecedent(self, kind: str, before: int) -> str | None:
         """The entity of the most recent compatible role record before ``before`` ("" for one tied to no
-        watchlist entity), else of the one watchlist entity that lists such a role; None when nothing fits."""
+        watchlist entity), else of the one watchlist entity that lists such a role, else of the first
+        compatible record after it; None when nothing fits."""
         wanted = COMPATIBLE.get(kind, {kind})
         for rec in reversed(self.records):
             if rec.pos < before and rec.kind in wanted:
                 return rec.entity
         hits = {entity for role, entity in self.listed_roles if _listed_kind(role) in wanted}
-        return hits.pop() if len(hits) == 1 else None
+        if len(hits) == 1:
+            return hits.pop()
+        # A lede may use the role before naming it in full ("..., the ministry said. Egypt's foreign
+        # ministry added ..."): the first compatible record after it, when that one names an entity.
+        later = next((rec for rec in self.records if rec.pos > before and rec.kind in wanted), None)
+        return later.entity if later is not None and later.entity else None
 
 
 def _listed_kind(role: str) -> str:

@@ -13,6 +13,7 @@ from ..watchlist import Watchlist
 
 logger = logging.getLogger(__name__)
 from .find import find_attributions
+from .speakers import speaker_voice
 from .parsing import _default_nlp, _pos_from_tags, prepare_nlp
 from .targets import article_mentions, link_targets
 from .text import Attribution
@@ -39,6 +40,7 @@ def _to_statement(article: Article, att: Attribution) -> Statement:
         url=article.url,
         context=ctx,
         speaker_name=att.speaker_name,
+        voice=speaker_voice(att.speaker, att.actor, bool(att.speaker_name)),
     )
 
 

@@ -235,7 +235,7 @@ PRONOUNS = {"he": "person", "she": "person", "they": "plural", "it": "thing"}
 ROLE_NOUNS = {
     "ministry", "minister", "ministers", "spokesman", "spokeswoman", "spokesperson", "spokespeople",
     "government", "president", "presidency", "embassy", "ambassador", "envoy", "official", "officials",
-    "office", "delegation", "media", "agency", "diplomat", "diplomats", "chancellor", "premier",
+    "office", "delegation", "diplomat", "diplomats", "chancellor", "premier",
     "army", "military", "forces", "leader", "leadership", "cabinet", "secretary", "department",
     "administration", "kremlin", "mission", "representative", "negotiator", "negotiators", "command",
     "commander", "statement", "regime", "authorities", "king", "emir", "prince", "parliament",
@@ -253,7 +253,10 @@ _INSTITUTION_NOUNS = {
     "court", "firm", "body", "authority", "secretariat", "bureau", "house", "senate", "congress", "club",
 }
 # Modifiers that mean the person no longer speaks for the entity.
-_FORMER = {"former", "ex", "ex-", "retired", "then", "erstwhile"}
+_FORMER = {"former", "ex", "ex-", "retired", "then", "erstwhile", "opposition", "shadow", "exiled", "dissident"}
+# A state's media report; they are not the state speaking (unless they quote an official).
+MEDIA_WORDS = {"media", "news", "newspaper", "daily", "tabloid", "outlet", "broadcaster", "television", "tv",
+               "channel", "radio", "editorial", "commentary"}
 
 _OPEN = "“\u201e«"
 _CLOSE = "”»"

@@ -10,6 +10,7 @@ from .lexicon import _BE
 # below, and the attribute ruler (slow: a matcher over every token) by a plain tag -> POS map.
 UNUSED_COMPONENTS = ("lemmatizer", "attribute_ruler")
 POS_COMPONENT = "stance_pos_from_tags"
+NEWLINE_COMPONENT = "stance_newline_sentences"
 
 _TAG_POS = {
     "NN": "NOUN", "NNS": "NOUN", "NNP": "PROPN", "NNPS": "PROPN", "JJ": "ADJ", "JJR": "ADJ", "JJS": "ADJ",
@@ -35,8 +36,43 @@ def _pos_from_tags(doc: Doc) -> Doc:
         tok.pos_ = pos
     return doc
 
+@Language.component(NEWLINE_COMPONENT)
+def _newline_sentences(doc: Doc) -> Doc:
+    """Line breaks end sentences: a headline, a dateline or a subhead never runs into the body.
+
+    Runs before the parser, which keeps preset sentence starts. In hard-wrapped text (lines cut at a
+    fixed width mid-sentence) only blank lines count.
+    """
+    text = doc.text
+    if "\n" not in text:
+        return doc
+    wrapped = _hard_wrapped(text)
+    prev_end = None
+    for tok in doc:
+        if tok.is_space:
+            continue
+        if prev_end is not None:
+            gap = text[prev_end:tok.idx]
+            if gap.count("\n") >= 2 or ("\n" in gap and not wrapped):
+                tok.is_sent_start = True
+        prev_end = tok.idx + len(tok.text)
+    return doc
+
+
+def _hard_wrapped(text: str) -> bool:
+    """Most lines followed by another line stop mid-sentence at a similar width: text wrapped by width."""
+    lines = [ln for ln in text.split("\n")]
+    inner = [a for a, b in zip(lines, lines[1:]) if a.strip() and b.strip()]
+    if len(inner) < 3:
+        return False
+    open_ended = sum(1 for ln in inner if not ln.rstrip().endswith((".", "!", "?", ":", '"', "”", "’", "'", ")")))
+    return open_ended / len(inner) > 0.5 and max(len(ln) for ln in inner) <= 100
+
+
 def prepare_nlp(nlp: Language) -> Language:
-    """Add the tag -> POS component when the attribute ruler is off (idempotent)."""
+    """Add the newline-boundary component and, when the attribute ruler is off, the tag -> POS one (idempotent)."""
+    if NEWLINE_COMPONENT not in nlp.pipe_names and "parser" in nlp.pipe_names:
+        nlp.add_pipe(NEWLINE_COMPONENT, before="parser")
     if "attribute_ruler" not in nlp.pipe_names and POS_COMPONENT not in nlp.pipe_names:
         nlp.add_pipe(POS_COMPONENT, after="parser" if "parser" in nlp.pipe_names else None)
     return nlp

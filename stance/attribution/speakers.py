@@ -8,7 +8,7 @@ from spacy.tokens import Doc, Token
 from ..watchlist import Watchlist
 from .coreference import DOCUMENT_NOUNS, STATE_NOUNS, RoleMentions, is_bare_role, role_kind
 from .names import TITLE_WORDS, name_index, watchlist_roles
-from .lexicon import _FORMER, _INSTITUTION_NOUNS, PRONOUNS, ROLE_NOUNS
+from .lexicon import _FORMER, _INSTITUTION_NOUNS, MEDIA_WORDS, PRONOUNS, ROLE_NOUNS
 from .syntax import _appositions, _in_spans, _phrase_tokens, _speaker_tokens
 from .text import _sents, quote_spans
 
@@ -123,6 +123,8 @@ class _SpeakerResolver:
         """Entity for '<alias> <role noun>' phrases ("Iran's foreign ministry", "US officials")."""
         if any(t.lower_.strip("-") in _FORMER or t.lower_ in _FORMER for t in tokens):
             return ""
+        if any(t.lower_ in MEDIA_WORDS for t in tokens):
+            return ""  # "Chinese state media", "Russia's state news agency": reporting, not the state speaking
         in_phrase = {t.i for t in tokens}
         # Only a role noun heading the phrase (or titling a name) counts: "Israeli military
         # spokesman" speaks for Israel, "a Russian military blogger" does not.
@@ -390,6 +392,7 @@ class _SpeakerResolver:
 # ---------------------------------------------------------------------------------------------
 
 
+_JOINT_WORDS = {"joint", "both", "two"}
 _JOINT_HEADS = {"sides", "leaders", "countries", "ministers", "governments", "nations", "parties", "delegations",
                 "presidents", "premiers", "states", "neighbours", "neighbors", "capitals"}
 
@@ -400,3 +403,22 @@ def _is_joint(toks: list[Token]) -> bool:
     if "joint" in words:
         return True
     return any(w in _JOINT_HEADS for w in words) and ("both" in words or "two" in words)
+
+
+def speaker_voice(speaker: str, actor: str, refers_to_person: bool) -> str:
+    """How an actor speaks in a statement (see :class:`stance.records.Statement`): from the speaker phrase."""
+    words = [w.strip(".,'’").lower() for w in speaker.split()]
+    words = [w[:-2] if w.endswith(("'s", "’s")) else w for w in words]
+    if not actor:
+        return "state media" if set(words) & MEDIA_WORDS else ""
+    if _JOINT_WORDS & set(words):
+        return "joint"
+    if refers_to_person or not words or words[0] in PRONOUNS and words[0] != "it":
+        return "official"
+    last = words[-1]
+    if last in _INSTITUTION_NOUNS or last in DOCUMENT_NOUNS or last in STATE_NOUNS or last == "it":
+        return "institution"
+    if len(words) == 1 and speaker[:1].isupper() and last not in PRONOUNS:
+        # One capitalised word: a surname resolves with speaker_name set, so this is a capital ("Tehran")
+        return "institution"
+    return "official"
