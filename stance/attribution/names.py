@@ -39,7 +39,7 @@ PARTICLES = frozenset({"al", "el", "bin", "ibn", "bint", "abu", "abd", "abdel", 
 COMMON_GIVEN = frozenset({"mohammed", "muhammad", "mohamed", "mohammad", "ahmed", "ahmad", "ali", "abdullah",
                           "hassan", "hussein", "omar", "khalid", "mahmoud", "ibrahim", "john", "david", "michael",
                           "james", "peter", "paul", "mark", "richard", "robert", "sergei", "alexander", "vladimir",
-                          "dmitry", "maria", "anna", "kim", "lee", "li", "wang", "zhang", "chen", "liu", "park"})
+                          "dmitry", "maria", "anna"})
 _FOLD = ((r"ou", "u"), (r"oo", "u"), (r"ee", "i"), (r"yy$", "i"), (r"y$", "i"), (r"ph", "f"), (r"kh", "k"),
          (r"dh", "d"), (r"(.)\1", r"\1"))
 
@@ -105,7 +105,7 @@ class NameIndex:
             return False
         if len(keys) == 1:
             key = keys[0]
-            if len(key) < 3:
+            if len(key) < 2 or len(key) == 2 and key not in (sp.keys[0], sp.keys[-1]):
                 return False
             if _same(key, sp.keys[-1]):
                 return True
