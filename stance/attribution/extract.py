@@ -21,7 +21,7 @@ from .text import Attribution
 # Bump whenever extraction output can change; downstream caches key on it.
 EXTRACTOR_VERSION = "attr-6"
 
-def _to_statement(article: Article, att: Attribution) -> Statement:
+def _to_statement(article: Article, att: Attribution, *, names_the_state: bool = False) -> Statement:
     text = article.text
     start, end = att.content[0][0], att.content[-1][1]
     content = " ".join(text[a:b].strip() for a, b in att.content)
@@ -40,7 +40,7 @@ def _to_statement(article: Article, att: Attribution) -> Statement:
         url=article.url,
         context=ctx,
         speaker_name=att.speaker_name,
-        voice=speaker_voice(att.speaker, att.actor, bool(att.speaker_name)),
+        voice=speaker_voice(att.speaker, att.actor, names_the_state=names_the_state),
     )
 
 
@@ -63,7 +63,8 @@ def extract_statements(
     if not doc.has_annotation("POS"):
         _pos_from_tags(doc)
     atts = find_attributions(doc, watchlist, article.date)
-    statements = [_to_statement(article, a) for a in atts]
+    statements = [_to_statement(article, a, names_the_state=_is_alias_of(a.speaker, a.actor, watchlist, article.date))
+                  for a in atts]
     mentions = article_mentions(article, watchlist) if atts else []
     linked = [
         link_targets(st, article, watchlist, doc=doc, attribution=att, mentions=mentions)
@@ -113,3 +114,12 @@ def iter_statements(
             logger.exception("statement extraction failed for article %r (%s); skipped", article.id, article.origin)
             statements = []
         yield article, statements
+
+
+def _is_alias_of(phrase: str, actor: str, watchlist: Watchlist, day) -> bool:
+    """'Tehran' or 'the Kremlin' for Russia: the phrase is nothing but an alias of the actor."""
+    if not actor:
+        return False
+    bare = phrase.strip()
+    bare = bare[4:] if bare.lower().startswith("the ") else bare
+    return any(m.entity == actor and m.start == 0 and m.end == len(bare) for m in watchlist.find_aliases(bare, day))

@@ -60,6 +60,8 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
                    for actor in [resolved[k][1]]}
     for k, d in enumerate(drafts):
         speaker, actor = resolved[k]
+        if d.kind != "designation" and _is_act(d) and _hedged(d.verb):
+            continue  # "Japan is apparently protesting ...": the writer's guess, not an act
         pieces = sorted(set(d.pieces))
         merged: list[tuple[int, int]] = []
         for p in pieces:
@@ -111,6 +113,7 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
         for co_speaker, co_actor in co_speakers.get(k, []):
             if co_actor and co_actor != actor:
                 out.append(replace(att, speaker=co_speaker, actor=co_actor, speaker_name=""))
+    out.extend(_embedded_posts(doc, resolver, out))
     return out
 
 
@@ -199,3 +202,37 @@ def _is_act(d: _Draft) -> bool:
     if d.base not in ACT_VERBS or d.quoted or d.according:
         return False
     return not any(c.dep_ in ("ccomp", "xcomp") and c.pos_ in ("VERB", "AUX") for c in d.verb.children)
+
+
+_HEDGES = {"apparently", "seemingly", "possibly", "probably", "likely", "presumably", "perhaps"}
+
+
+def _hedged(verb: Token) -> bool:
+    return any(c.dep_ == "advmod" and c.lower_ in _HEDGES for c in verb.children)
+
+
+# An embedded post as news pages print it: the post's text, then "— Name (@handle) Month D, YYYY".
+_POST_BYLINE = re.compile(r"^[ \t]*[—–-][ \t]*(?P<name>[^\n(@]{2,80}?)[ \t]*\(@\w{1,30}\)[^\n]*$", re.MULTILINE)
+
+
+def _embedded_posts(doc: Doc, resolver: _SpeakerResolver, found: list[Attribution]) -> list[Attribution]:
+    """A quoted post is its poster's direct statement: the paragraph above the '— Name (@handle) date' line."""
+    text = doc.text
+    out = []
+    for m in _POST_BYLINE.finditer(text):
+        end = text.rfind("\n", 0, m.start())
+        if end <= 0:
+            continue
+        start = text.rfind("\n", 0, end) + 1
+        lo, hi = _trim(text, start, end)
+        if hi - lo < 10 or any(a.content and a.content[0][0] <= lo < a.content[-1][1] for a in found):
+            continue
+        name = m.group("name").strip()
+        # Names in posts come with other scripts beside them ("Name 名字"): keep the Latin part.
+        latin = " ".join(w for w in name.split() if re.search(r"[A-Za-z]", w)) or name
+        listed = resolver._listed(latin)
+        actor = listed[0] if listed else ""
+        src = (m.start("name"), m.start("name") + len(name))
+        out.append(Attribution("direct", src, (m.start(), m.start() + 1), ((lo, hi),), latin, actor, "posted",
+                               (lo, hi), speaker_name=listed[1] if listed and listed[1] != latin else ""))
+    return out

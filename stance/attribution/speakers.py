@@ -6,7 +6,7 @@ import re
 from spacy.tokens import Doc, Token
 
 from ..watchlist import Watchlist
-from .coreference import DOCUMENT_NOUNS, STATE_NOUNS, RoleMentions, is_bare_role, role_kind
+from .coreference import DOCUMENT_NOUNS, ROLE_KINDS, STATE_NOUNS, RoleMentions, is_bare_role, role_kind
 from .names import TITLE_WORDS, name_index, watchlist_roles
 from .lexicon import _FORMER, _INSTITUTION_NOUNS, MEDIA_WORDS, PRONOUNS, ROLE_NOUNS
 from .syntax import _appositions, _in_spans, _phrase_tokens, _speaker_tokens
@@ -186,6 +186,8 @@ class _SpeakerResolver:
         name_toks = _name_tokens([t for t in toks if t.i <= subj.i])
         if name_toks and name_toks[-1] is not subj:
             name_toks = []
+        if name_toks and all(t.lower_.strip(".") in TITLE_WORDS or t.lower_ in ROLE_KINDS for t in name_toks):
+            name_toks = []  # "The FM", "the PM": a role, not a name
         if not name_toks and len(toks) == 1 and subj.text[:1].isupper() and subj.tag_ not in ("NNS", "NNPS"):
             # The tagger misses some foreign surnames ("Sharaa/NOUN"); trust earlier mentions and the watchlist.
             if self._listed_surname(subj.text) or self._earlier_full_name(subj.text, pos):
@@ -288,9 +290,11 @@ class _SpeakerResolver:
         return ""
 
     def _last_actor(self, pos: int, window: int = 1500) -> str:
-        """The entity of the most recent speaker that spoke for one, within ``window`` characters."""
+        """The entity of the most recent speaker, or role tied to an entity ("Egypt's foreign ministry"),
+        within ``window`` characters before ``pos``."""
         earlier = [(p, actor) for p, _, actor in self.people + self.groups + self.unnamed
                    if actor and pos - window <= p < pos]
+        earlier += [(r.pos, r.entity) for r in self.roles.records if r.entity and pos - window <= r.pos < pos]
         return max(earlier)[1] if earlier else ""
 
     def resolve_label(self, toks: list[Token]) -> tuple[str, str]:
@@ -405,20 +409,18 @@ def _is_joint(toks: list[Token]) -> bool:
     return any(w in _JOINT_HEADS for w in words) and ("both" in words or "two" in words)
 
 
-def speaker_voice(speaker: str, actor: str, refers_to_person: bool) -> str:
-    """How an actor speaks in a statement (see :class:`stance.records.Statement`): from the speaker phrase."""
+def speaker_voice(speaker: str, actor: str, *, names_the_state: bool) -> str:
+    """How an actor speaks in a statement (see :class:`stance.records.Statement`), from the speaker phrase.
+
+    ``names_the_state``: the phrase is an alias of the actor itself ("Tehran", "Japan").
+    """
     words = [w.strip(".,'’").lower() for w in speaker.split()]
     words = [w[:-2] if w.endswith(("'s", "’s")) else w for w in words]
     if not actor:
         return "state media" if set(words) & MEDIA_WORDS else ""
     if _JOINT_WORDS & set(words):
         return "joint"
-    if refers_to_person or not words or words[0] in PRONOUNS and words[0] != "it":
-        return "official"
-    last = words[-1]
-    if last in _INSTITUTION_NOUNS or last in DOCUMENT_NOUNS or last in STATE_NOUNS or last == "it":
-        return "institution"
-    if len(words) == 1 and speaker[:1].isupper() and last not in PRONOUNS:
-        # One capitalised word: a surname resolves with speaker_name set, so this is a capital ("Tehran")
+    last = words[-1] if words else ""
+    if names_the_state or last in _INSTITUTION_NOUNS or last in DOCUMENT_NOUNS or last in STATE_NOUNS or last == "it":
         return "institution"
     return "official"
