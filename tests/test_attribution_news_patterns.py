@@ -123,6 +123,10 @@ CASES = [
     # --- text hygiene
     pytest.param("Border talks stall\n\nThe Norwegian minister said Egypt had asked for more time.", "minister",
                  "Norway", {"Egypt": False}, None, id="headline-never-joins-the-speaker"),
+    pytest.param("RIYADH — The Saudi foreign ministry cautioned Israel against a ground offensive.", "ministry",
+                 "Saudi Arabia", {"Israel": False}, "act", id="dateline-is-not-the-subject"),
+    pytest.param("OSLO, March 4 (Nordic Wire) - Haugland said Egypt had asked for more time.", "Haugland",
+                 "Norway", {"Egypt": False}, None, id="dateline-with-agency"),
 ]
 
 

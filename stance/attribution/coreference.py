@@ -94,7 +94,7 @@ class RoleMentions:
                 m = re.match(r"\s+(?:of|for)\s+((?:the\s+)?(?:[A-Z][\w'’.-]*\s*){1,4})", after)
                 if m:
                     entity = _entity_of(m.group(1), find_aliases)
-            name = re.match(r"\s*,?\s*((?:[A-Z][\w'’-]+\s?){1,4})", after)
+            name = re.match(r"\s*,?\s*((?:[A-Z][\w'’.-]*\s?){1,4})", after)
             if entity is None and name:
                 hit = listed(name.group(1).strip())
                 entity = hit[0] if hit else None

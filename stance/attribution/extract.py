@@ -13,13 +13,13 @@ from ..watchlist import Watchlist
 
 logger = logging.getLogger(__name__)
 from .find import find_attributions
-from .speakers import speaker_voice
 from .parsing import _default_nlp, _pos_from_tags, prepare_nlp
+from .speakers import speaker_voice
 from .targets import article_mentions, link_targets
 from .text import Attribution
 
 # Bump whenever extraction output can change; downstream caches key on it.
-EXTRACTOR_VERSION = "attr-6"
+EXTRACTOR_VERSION = "attr-7"
 
 def _to_statement(article: Article, att: Attribution, *, names_the_state: bool = False) -> Statement:
     text = article.text

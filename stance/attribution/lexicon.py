@@ -118,7 +118,7 @@ _BASE_VERBS = {
 ACT_VERBS = frozenset({
     "condemn", "denounce", "decry", "deplore", "slam", "blast", "lambast", "rebuke", "reprimand", "censure",
     "castigate", "chide", "criticise", "criticize", "blame", "accuse", "reject", "dismiss", "rebuff", "protest",
-    "warn", "threaten", "demand", "urge", "appeal", "welcome", "praise", "commend", "applaud", "hail",
+    "warn", "caution", "threaten", "demand", "urge", "appeal", "welcome", "praise", "commend", "applaud", "hail",
     "congratulate", "thank", "appreciate", "endorse", "reaffirm", "affirm", "pledge", "promise", "vow",
     "express", "voice", "convey", "highlight", "underline", "underscore", "defend", "question",
 })
@@ -239,6 +239,7 @@ ROLE_NOUNS = {
     "army", "military", "forces", "leader", "leadership", "cabinet", "secretary", "department",
     "administration", "kremlin", "mission", "representative", "negotiator", "negotiators", "command",
     "commander", "statement", "regime", "authorities", "king", "emir", "prince", "parliament",
+    "commission", "council", "consulate", "secretariat", "bureau", "directorate",
 }
 # Singular subjects that are bodies or documents, never the "he"/"she" of a later sentence.
 _INSTITUTION_NOUNS = {

@@ -1,6 +1,8 @@
 """spaCy pipeline for extraction: only the components it needs, and coarse POS from the tagger's tags."""
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -38,7 +40,8 @@ def _pos_from_tags(doc: Doc) -> Doc:
 
 @Language.component(NEWLINE_COMPONENT)
 def _newline_sentences(doc: Doc) -> Doc:
-    """Line breaks end sentences: a headline, a dateline or a subhead never runs into the body.
+    """Line breaks after a line that does not end a sentence (a headline, a subhead, a byline) and
+    datelines start a sentence: they never run into the speaker or content of the body.
 
     Runs before the parser, which keeps preset sentence starts. In hard-wrapped text (lines cut at a
     fixed width mid-sentence) only blank lines count.
@@ -47,16 +50,38 @@ def _newline_sentences(doc: Doc) -> Doc:
     if "\n" not in text:
         return doc
     wrapped = _hard_wrapped(text)
+    after_dateline = {m.end() for m in _DATELINE.finditer(text)}
     prev_end = None
     for tok in doc:
         if tok.is_space:
             continue
         if prev_end is not None:
             gap = text[prev_end:tok.idx]
-            if gap.count("\n") >= 2 or ("\n" in gap and not wrapped):
+            if tok.idx in after_dateline or ("\n" in gap and _open_line_end(text, prev_end) and tok.text not in _OPENERS
+                                              and (gap.count("\n") >= 2 or not wrapped)):
                 tok.is_sent_start = True
         prev_end = tok.idx + len(tok.text)
     return doc
+
+
+# A dateline opening a paragraph ("RIYADH —", "CAIRO, March 3 (Agency) -", "YEREVAN:"): the
+# place is not the subject of the sentence after it.
+_DATELINE = re.compile(r"(?:^|(?<=\n))[ \t]*[A-Z][A-Z.'/ -]{2,40}(?:,[ \t]*[A-Za-z0-9 .,]{1,30})?"
+                       r"(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*(?:—|–|--|-|:)[ \t]*(?=\S)")
+
+
+# A line that opens with a quote mark continues a signed or labelled quote layout ("... ― Name" lines):
+# the parser decides there, as before.
+_OPENERS = {'"', "“", "”", "'", "‘", "«"}
+
+
+def _open_line_end(text: str, end: int) -> bool:
+    """The line ending at ``end`` stops without closing punctuation: a headline, subhead or byline.
+
+    After a line that ends a sentence the parser starts a new one anyway; marking it would only
+    move an opening quote mark to the wrong side.
+    """
+    return not text[max(0, end - 1):end] in (".", "!", "?", ":", ";", '"', "”", "’", "'", ")", "…")
 
 
 def _hard_wrapped(text: str) -> bool:

@@ -7,8 +7,8 @@ from spacy.tokens import Doc, Token
 
 from ..watchlist import Watchlist
 from .coreference import DOCUMENT_NOUNS, ROLE_KINDS, STATE_NOUNS, RoleMentions, is_bare_role, role_kind
-from .names import TITLE_WORDS, name_index, watchlist_roles
 from .lexicon import _FORMER, _INSTITUTION_NOUNS, MEDIA_WORDS, PRONOUNS, ROLE_NOUNS
+from .names import TITLE_WORDS, name_index, watchlist_roles
 from .syntax import _appositions, _in_spans, _phrase_tokens, _speaker_tokens
 from .text import _sents, quote_spans
 
@@ -165,6 +165,8 @@ class _SpeakerResolver:
 
     def _metonym(self, text: str) -> str:
         bare = re.sub(r"^(the|The)\s+", "", text.strip())
+        # "the MEA in the statement", "Riyadh via a post": the medium is not part of the name.
+        bare = re.sub(r"\s+(?:in|via|through)\s+(?:a|an|the|its|his|her|their)\s+\w+$", "", bare)
         for m in self._find(bare):
             if m.start == 0 and m.end == len(bare):
                 return m.entity
@@ -240,7 +242,8 @@ class _SpeakerResolver:
             self._remember_person(pos, speaker, name, actor)
             return speaker, actor
         actor = self._metonym(phrase) or self._role_actor(toks + appos_toks) or self._nominal_actor(toks, subj, pos)
-        if subj.tag_ == "NN" and subj.pos_ == "NOUN" and subj.lower_ not in _INSTITUTION_NOUNS:
+        if (subj.tag_ == "NN" and subj.pos_ == "NOUN" and subj.lower_ not in _INSTITUTION_NOUNS
+                and subj.lower_ not in DOCUMENT_NOUNS):
             self.unnamed.append((pos, speaker, actor))
         elif subj.tag_ in ("NNS", "NNPS") or actor:
             self.groups.append((pos, speaker, actor))
