@@ -86,6 +86,11 @@ CASES = [
     pytest.param("Egypt's foreign ministry published its position late on Monday. The statement said Turkey was "
                  "welcome to resume talks.", "The statement", "Egypt", {"Turkey": False}, None,
                  id="the-statement"),
+    pytest.param("Japan imposed new export controls on Tuesday. It insisted that the rules had nothing to do with "
+                 "South Korea's court rulings.", "It", "Japan", {"South Korea": False}, None,
+                 id="it-after-a-state-as-subject"),
+    pytest.param("The Harbour Times said Australia was isolated. It added that Canberra had to change course.", "It",
+                 "", {}, None, id="it-after-a-paper-stays-unattributed"),
     pytest.param("The Egyptian presidency said Turkey's offer was a positive step.", "presidency", "Egypt",
                  {"Turkey": False}, None, id="institution-named-with-its-state"),
     pytest.param("Chinese state media said Australia was acting recklessly.", "media", "", {}, None,

@@ -75,8 +75,8 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         if subj is None or _in_spans(subj.idx, quotes) is not None and _in_spans(verb.idx, quotes) is None:
             return None
         if subj.lower_ in ("it", "that", "this", "which", "who", "what", "there") and subj.dep_ != "nsubjpass":
-            if profile == "broad" and subj.lower_ == "it" and base in _IT_SPEAKS and subj.head.i == verb.i:
-                pass  # "it said in a statement": a company or agency, which PolNeAR annotates as the source
+            if subj.lower_ == "it" and base in _IT_SPEAKS and subj.head.i == verb.i:
+                pass  # "it said in a statement": a ministry, agency or document (the speaker resolver says which)
                 # (not an "it" the verb only inherits: "it's fair to say", "it managed to maintain")
             elif verb.dep_ == "relcl" and (subj.lower_ in ("which", "who")
                                            or profile == "broad" and subj.lower_ == "that"):

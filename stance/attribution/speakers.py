@@ -245,7 +245,7 @@ class _SpeakerResolver:
         if (subj.tag_ == "NN" and subj.pos_ == "NOUN" and subj.lower_ not in _INSTITUTION_NOUNS
                 and subj.lower_ not in DOCUMENT_NOUNS):
             self.unnamed.append((pos, speaker, actor))
-        elif subj.tag_ in ("NNS", "NNPS") or actor:
+        elif subj.tag_ in ("NNS", "NNPS", "NNP") or actor or subj.lower_ in _INSTITUTION_NOUNS:
             self.groups.append((pos, speaker, actor))
         return speaker, actor
 
@@ -276,6 +276,13 @@ class _SpeakerResolver:
             third = ranked[2][1] if len(ranked) > 2 else 0
             self._pair = tuple(top) if len(top) == 2 and ranked[1][1] > third else ()
         return self._pair
+
+    def _state_subjects(self) -> list[tuple[int, str]]:
+        """(position, entity) of every subject that is an alias of an entity ("Japan has imposed ...")."""
+        if not hasattr(self, "_subjects"):
+            self._subjects = [(t.idx, e) for t in self.doc if t.dep_ == "nsubj" and t.pos_ == "PROPN"
+                              for e in [self._metonym(self.text[t.left_edge.idx: t.idx + len(t.text)])] if e]
+        return self._subjects
 
     def _nominal_actor(self, toks: list[Token], subj: Token, pos: int) -> str:
         """'the ministry', 'The FM', 'the kingdom's top diplomat', 'the statement': whom it points back to."""
@@ -352,7 +359,11 @@ class _SpeakerResolver:
             self.referents[pos] = name
             return phrase, actor
         if lower == "it":
-            bodies = [(p, actor) for p, _, actor in self.groups if actor and pos - 600 <= p < pos]
+            # The body that spoke or acted last: a speaker, a role tied to a state, or a state as subject.
+            # A body that spoke for nobody on the watchlist ("the Global Times said ... It added") counts too.
+            bodies = [(p, actor) for p, _, actor in self.groups if pos - 600 <= p < pos]
+            bodies += [(r.pos, r.entity) for r in self.roles.records if r.entity and pos - 600 <= r.pos < pos]
+            bodies += [(p, e) for p, e in self._state_subjects() if pos - 600 <= p < pos]
             if bodies:
                 return phrase, max(bodies)[1]
             return phrase, ""
