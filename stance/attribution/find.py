@@ -99,6 +99,9 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
         lo = min([merged[0][0], cue[0]] + ([src[0]] if src else []))
         hi = max([merged[-1][1], cue[1]] + ([src[1]] if src else []))
         ctx = _sentence_bounds(doc, lo, hi)
+        # The context never reaches past the paragraphs the statement occupies.
+        para_lo, para_hi = text.rfind("\n", 0, lo) + 1, text.find("\n", hi)
+        ctx = (max(ctx[0], para_lo), min(ctx[1], para_hi if para_hi >= 0 else len(text)))
         addressee = None
         if d.base == "tell" and not d.according:
             obj = next((c for c in d.verb.children if c.dep_ in ("dobj", "dative")), None)
