@@ -300,11 +300,12 @@ class _SpeakerResolver:
         return ""
 
     def _last_actor(self, pos: int, window: int = 1500) -> str:
-        """The entity of the most recent speaker, or role tied to an entity ("Egypt's foreign ministry"),
-        within ``window`` characters before ``pos``."""
+        """The entity of the most recent speaker that spoke for one within ``window`` characters before
+        ``pos``; failing that, of the most recent role tied to an entity ("Egypt's foreign ministry")."""
         earlier = [(p, actor) for p, _, actor in self.people + self.groups + self.unnamed
                    if actor and pos - window <= p < pos]
-        earlier += [(r.pos, r.entity) for r in self.roles.records if r.entity and pos - window <= r.pos < pos]
+        if not earlier:  # no one spoke for an entity yet: a body named with its state ("Egypt's ministry")
+            earlier = [(r.pos, r.entity) for r in self.roles.records if r.entity and pos - window <= r.pos < pos]
         return max(earlier)[1] if earlier else ""
 
     def resolve_label(self, toks: list[Token]) -> tuple[str, str]:
