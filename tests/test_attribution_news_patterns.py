@@ -130,6 +130,11 @@ CASES = [
                  "Norway", {"Egypt": False}, None, id="headline-never-joins-the-speaker"),
     pytest.param("RIYADH — The Saudi foreign ministry cautioned Israel against a ground offensive.", "ministry",
                  "Saudi Arabia", {"Israel": False}, "act", id="dateline-is-not-the-subject"),
+    pytest.param("CAIRO, Feb. 3 (Nile Wire) — Egyptian President Hani Mostafa on Wednesday called for efforts to "
+                 "open a new chapter with Turkey, as he welcomed his guest.", "Mostafa", "Egypt", {"Turkey": False},
+                 None, id="dateline-in-a-one-paragraph-text"),
+    pytest.param("President Park Min-seo has again criticised Japan's export rules.", "Park", "South Korea",
+                 {"Japan": False}, "act", id="hyphenated-given-name"),
     pytest.param("OSLO, March 4 (Nordic Wire) - Haugland said Egypt had asked for more time.", "Haugland",
                  "Norway", {"Egypt": False}, None, id="dateline-with-agency"),
 ]

@@ -47,10 +47,10 @@ def _newline_sentences(doc: Doc) -> Doc:
     fixed width mid-sentence) only blank lines count.
     """
     text = doc.text
-    if "\n" not in text:
+    after_dateline = {m.end() for m in _DATELINE.finditer(text)}
+    if "\n" not in text and not after_dateline:
         return doc
     wrapped = _hard_wrapped(text)
-    after_dateline = {m.end() for m in _DATELINE.finditer(text)}
     prev_end = None
     for tok in doc:
         if tok.is_space:
@@ -66,7 +66,7 @@ def _newline_sentences(doc: Doc) -> Doc:
 
 # A dateline opening a paragraph ("RIYADH —", "CAIRO, March 3 (Agency) -", "YEREVAN:"): the
 # place is not the subject of the sentence after it.
-_DATELINE = re.compile(r"(?:^|(?<=\n))[ \t]*[A-Z][A-Z.'/ -]{2,40}(?:,[ \t]*[A-Za-z0-9 .,]{1,30})?"
+_DATELINE = re.compile(r"(?:^|(?<=\n))[ \t]*(?:\((?:[^()\n]|\([^()\n]*\)){1,60}\)[ \t]*)?[A-Z][A-Z.'/ -]{2,40}(?:,[ \t]*[A-Za-z0-9 .,]{1,30})?"
                        r"(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*(?:—|–|--|-|:)[ \t]*(?=\S)")
 
 

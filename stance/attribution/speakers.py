@@ -16,10 +16,23 @@ from .text import _sents, quote_spans
 # Speakers
 
 
+def _hyphen_piece(tok: Token) -> bool:
+    """A hyphen, or the word after it, inside a capitalised hyphenated name written without spaces."""
+    doc, i = tok.doc, tok.i
+    if tok.text == "-" and not tok.whitespace_ and i > 0 and not doc[i - 1].whitespace_:
+        return doc[i - 1].text[:1].isupper()
+    if i > 1 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_ and not doc[i - 2].whitespace_:
+        return doc[i - 2].text[:1].isupper() and tok.text.isalpha()
+    return False
+
+
 def _name_tokens(toks: list[Token]) -> list[Token]:
     """The proper-name run at the end of a speaker phrase ("Abbas Araghchi" in a title)."""
     run: list[Token] = []
     for tok in reversed(toks):
+        if _hyphen_piece(tok):  # "Jae-in", "Abdel-Fattah": the parts of one hyphenated name
+            run.insert(0, tok)
+            continue
         if tok.pos_ == "PROPN" or (tok.text[:1].isupper() and tok.pos_ in ("NOUN", "ADJ", "X") and run):
             run.insert(0, tok)
         elif run:
