@@ -106,6 +106,10 @@ CASES = [
                  {"Japan": False}, "act", id="denounced"),
     pytest.param("Shoukry reaffirmed Egypt's support for Turkey's mediation.", "Shoukry", "Egypt",
                  {"Turkey": False}, "act", id="reaffirmed"),
+    pytest.param("Egypt's foreign ministry released a statement sharply condemning the Israeli raid.", "ministry",
+                 "Egypt", {"Israel": False}, "act", id="statement-issued-condemning"),
+    pytest.param("Haugland took to social media to denounce the Japanese whaling plan.", "Haugland", "Norway",
+                 {"Japan": False}, "act", id="took-to-social-media-to-denounce"),
     pytest.param("Norway is apparently protesting against the Japanese ruling.", None, None, None, None,
                  id="a-hedged-act-is-the-writers-guess"),
     # --- several voices at once

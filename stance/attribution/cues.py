@@ -68,6 +68,8 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         subj = _subject(verb)
         if subj is None and profile == "broad":
             subj = _participle_subject(verb)
+        elif subj is None and _issued_or_taken(verb):
+            subj = _participle_subject(verb)  # "issued a statement condemning ...", "took to X to condemn ..."
         elif profile == "broad":
             subj = _controller(verb) or _reporting_participle_holder(verb) or subj
         if subj is None:
@@ -416,3 +418,18 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         _share_repeated_sources(kept)
     kept.sort(key=lambda d: min(p[0] for p in d.pieces))
     return kept
+
+
+_ISSUED_NOUNS = {"statement", "release", "note", "message", "letter", "post", "tweet", "communique", "communiqué",
+                 "declaration", "readout", "warning", "notice"}
+_TAKEN_TO = {"took", "take", "takes", "taking", "used", "use", "uses"}
+
+
+def _issued_or_taken(verb: Token) -> bool:
+    """A speech verb whose speaker is the subject of the clause it hangs from: a participle on an issued
+    document ("released a statement condemning ...") or an infinitive after "took to Twitter" / "used"."""
+    if verb.tag_ == "VBG" and verb.dep_ == "acl":
+        return verb.head.lower_ in _ISSUED_NOUNS and verb.head.dep_ == "dobj"
+    if verb.tag_ == "VB" and verb.dep_ in ("advcl", "xcomp"):
+        return verb.head.lower_ in _TAKEN_TO
+    return False
