@@ -7,16 +7,67 @@ opposition-led authorities after it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import importlib.util
+import logging
 import re
+import reprlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+logger = logging.getLogger(__name__)
+
 
 class WatchlistError(ValueError):
     """A watchlist file that cannot be used; the message says where and how to fix it."""
+
+
+MAX_MESSAGE = 300  # characters of a YAML parser's message kept in ours; some constructs make it huge
+_repr = reprlib.Repr()
+_repr.maxstring, _repr.maxother, _repr.maxlist, _repr.maxdict, _repr.maxlevel = 60, 60, 4, 4, 2
+
+
+def _short(value: Any) -> str:
+    """A bounded repr for messages (YAML anchors can make a value that prints to gigabytes)."""
+    return _repr.repr(value)
+
+
+# Cue words: an alias "said" would turn every reported statement into a mention of the entity.
+_CUE_WORDS = frozenset({"said", "says", "saying", "told", "tells", "tell", "stated", "added", "noted", "according",
+                        "announced", "reported", "asked", "claimed", "warned", "called", "urged"})
+
+
+@functools.lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """English function words (spaCy's stop-word list, read without importing spaCy, which pulls in
+    torch) and cue verbs: names that would match nearly every sentence."""
+    words = set(_CUE_WORDS)
+    spec = importlib.util.find_spec("spacy")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder) / "lang" / "en" / "stop_words.py"
+        if path.is_file():
+            namespace: dict[str, Any] = {}
+            exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)  # noqa: S102 - spaCy's file
+            words |= {w for w in namespace.get("STOP_WORDS", ()) if w.isalpha()}
+            break
+    else:  # pragma: no cover - spaCy is a dependency
+        logger.debug("spaCy's stop-word list not found; checking names against cue words only")
+    return frozenset(words)
+
+
+def trivial_name(text: str) -> str | None:
+    """Why ``text`` is too common to name an entity or a speaker, or None when it is fine.
+
+    All-capital acronyms ("US", "UN") are fine: they match case-sensitively."""
+    letters = sum(ch.isalpha() for ch in text)
+    if letters < 2:
+        return "has fewer than two letters"
+    if not (text.isupper() and letters >= 2) and text.lower() in common_words():
+        return "is a common English word that would match nearly every sentence"
+    return None
 
 
 @dataclass(frozen=True)
@@ -73,11 +124,33 @@ class Watchlist:
     def from_yaml(cls, path: str | Path) -> "Watchlist":
         path = Path(path)
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = path.read_bytes()
         except FileNotFoundError:
             raise WatchlistError(f"{path}: watchlist file not found") from None
+        except IsADirectoryError:
+            raise WatchlistError(f"{path}: is a folder; pass the watchlist .yaml file inside it") from None
+        except OSError as exc:
+            raise WatchlistError(f"{path}: cannot read the watchlist ({exc.strerror or exc})") from None
+        try:
+            text = data.decode("utf-8").removeprefix("\ufeff")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise WatchlistError(f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); "
+                                 "re-save the watchlist as UTF-8") from None
+        try:
+            raw = yaml.safe_load(text)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+            problem = " ".join(str(exc.problem or exc.context or "syntax error").split())
+            raise WatchlistError(f"{where}: not valid YAML ({problem[:MAX_MESSAGE]})") from None
         except yaml.YAMLError as exc:
-            raise WatchlistError(f"{path}: not valid YAML: {exc}") from None
+            raise WatchlistError(f"{path}: not valid YAML ({' '.join(str(exc).split())[:MAX_MESSAGE]})") from None
+        except RecursionError:
+            raise WatchlistError(f"{path}: not valid YAML (nested too deeply)") from None
+        except ValueError as exc:  # PyYAML's own date parsing: 2024-02-30, 2024-13-01
+            raise WatchlistError(f"{_bad_date_line(path, text)}: {str(exc)[:MAX_MESSAGE]}; "
+                                 "write dates as real days, YYYY-MM-DD") from None
         return cls.from_dict(raw, origin=str(path))
 
     @classmethod
@@ -90,14 +163,21 @@ class Watchlist:
             if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
                 raise WatchlistError(f"{where}: each entity needs a 'name:' string")
             name = item["name"].strip()
-            where = f"{origin}: entity {name!r}"
+            where = f"{origin}: entity {_short(name)}"
             aliases = tuple(_bounded(a, "alias", where) for a in _as_list(item.get("aliases"), "aliases", where))
             if not any(a.text == name for a in aliases):
                 aliases = (Bounded(name),) + aliases  # the entity's own name always counts
             speakers = tuple(_bounded(s, "name", where) for s in _as_list(item.get("speakers"), "speakers", where))
             unknown = set(item) - {"name", "aliases", "speakers"}
             if unknown:
-                raise WatchlistError(f"{where}: unknown keys {sorted(unknown)}; allowed: name, aliases, speakers")
+                raise WatchlistError(f"{where}: unknown keys {_short(sorted(map(str, unknown)))}; "
+                                     "allowed: name, aliases, speakers")
+            for kind, names in (("alias", [a.text for a in aliases]), ("speaker", [x.text for x in speakers])):
+                for text in names:
+                    why = trivial_name(text)
+                    if why:
+                        raise WatchlistError(f"{where}: {kind} {_short(text)} {why}; use a longer, specific name "
+                                             "(e.g. 'the Kremlin', not 'the')")
             entities.append(Entity(name=name, aliases=aliases, speakers=speakers))
         return cls(tuple(entities))
 
@@ -161,6 +241,16 @@ def _as_list(value: Any, key: str, where: str) -> list[Any]:
     return value
 
 
+def _bad_date_line(path: Path, text: str) -> str:
+    """``path:line`` of the first date-like value that is not a real day (PyYAML's error has no mark)."""
+    for m in re.finditer(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", text):
+        try:
+            dt.date(*map(int, m.groups()))
+        except ValueError:
+            return f"{path}:{text.count(chr(10), 0, m.start()) + 1}: {m.group(0)}"
+    return str(path)
+
+
 def _bounded(item: Any, text_key: str, where: str) -> Bounded:
     if isinstance(item, str) and item.strip():
         return Bounded(item.strip())
@@ -168,15 +258,16 @@ def _bounded(item: Any, text_key: str, where: str) -> Bounded:
         # Accept {alias: X} for aliases and {name: X} for speakers, and either in both.
         text = item.get(text_key, item.get("name", item.get("alias")))
         if not isinstance(text, str) or not text.strip():
-            raise WatchlistError(f"{where}: {item!r} needs a '{text_key}:' string")
+            raise WatchlistError(f"{where}: {_short(item)} needs a '{text_key}:' string")
         unknown = set(item) - {"alias", "name", "from", "until"}
         if unknown:
-            raise WatchlistError(f"{where}: {item!r} has unknown keys {sorted(unknown)}; allowed: {text_key}, from, until")
+            raise WatchlistError(f"{where}: {_short(item)} has unknown keys {_short(sorted(map(str, unknown)))}; "
+                                 f"allowed: {text_key}, from, until")
         start, until = _date(item.get("from"), where), _date(item.get("until"), where)
         if start and until and until <= start:
-            raise WatchlistError(f"{where}: {text!r} has 'until' ({until}) on or before 'from' ({start})")
+            raise WatchlistError(f"{where}: {_short(text)} has 'until' ({until}) on or before 'from' ({start})")
         return Bounded(text.strip(), start, until)
-    raise WatchlistError(f"{where}: expected a string or a mapping, got {item!r}")
+    raise WatchlistError(f"{where}: expected a string or a mapping, got {_short(item)}")
 
 
 def _date(value: Any, where: str) -> dt.date | None:
@@ -189,4 +280,4 @@ def _date(value: Any, where: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise WatchlistError(f"{where}: {value!r} is not a date; write it as YYYY-MM-DD") from None
+        raise WatchlistError(f"{where}: {_short(value)} is not a date; write it as YYYY-MM-DD") from None

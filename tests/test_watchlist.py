@@ -73,7 +73,7 @@ def test_entity_name_is_always_an_alias(watchlist):
     ({"entities": [{"name": "A", "aliases": [{"alias": "B", "from": "8 Dec"}]}]}, "YYYY-MM-DD"),
     ({"entities": [{"name": "A", "aliases": [{"alias": "B", "from": "2024-12-08", "until": "2024-12-01"}]}]},
      "before 'from'"),
-    ({"entities": [{"name": "A"}, {"name": "A"}]}, "unique"),
+    ({"entities": [{"name": "Chad"}, {"name": "Chad"}]}, "unique"),
     ({"entities": [{"name": "A", "speaker": ["x"]}]}, "unknown keys"),
 ])
 def test_bad_watchlists_get_specific_errors(raw, message):
