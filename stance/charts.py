@@ -32,6 +32,12 @@ STANCE_CMAP = "RdBu"  # diverging red (against) - white - blue (favor), safe for
 QUOTE_CHARS = 60
 
 
+def plain(text: object) -> str:
+    """``text`` as matplotlib draws it literally: a ``$`` would otherwise start mathtext, which
+    garbles names and quotes and raises on some ("$5bn and $3bn" parses; "$\\frac$" does not)."""
+    return str(text).replace("$", r"\$")
+
+
 def truncate(text: str, limit: int = QUOTE_CHARS) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -68,8 +74,8 @@ def timeline_figure(df: pd.DataFrame, actor: str, *, shifts: Sequence[Shift] = (
     ax = fig.add_subplot()
     _style_stance_axis(ax)
     if stmts.empty:
-        ax.text(0.5, 0.5, f"No dated statements by {actor}", ha="center", va="center", transform=ax.transAxes)
-        ax.set_title(title or f"{actor}: stance over time")
+        ax.text(0.5, 0.5, f"No dated statements by {plain(actor)}", ha="center", va="center", transform=ax.transAxes)
+        ax.set_title(plain(title or f"{actor}: stance over time"))
         return fig
     agg = aggregate(stmts, period=period, complete=True, deduped=True)
     kind = agg.attrs.get("period", period)
@@ -99,7 +105,7 @@ def timeline_figure(df: pd.DataFrame, actor: str, *, shifts: Sequence[Shift] = (
         # A bar per period too: fill_between draws nothing for a period between two gaps.
         ax.vlines(x, low, high, color=colour[target], alpha=0.3, linewidth=3, zorder=1)
         ax.plot(x, rows["mean"].to_numpy(float), color=colour[target], linewidth=2.0, marker=marker[target],
-                markersize=4, zorder=4, label=f"{target} (n={len(pts)})")
+                markersize=4, zorder=4, label=plain(f"{target} (n={len(pts)})"))
     trans = blended_transform_factory(ax.transData, ax.transAxes)
     first, last = min(stmts["date"]), max(stmts["date"])
     middle = first + (last - first) / 2
@@ -114,7 +120,7 @@ def timeline_figure(df: pd.DataFrame, actor: str, *, shifts: Sequence[Shift] = (
             label += f"\n“{truncate(quote)}”"
         # Label on the side with more room, so it stays inside the axes.
         right_half = shift.date > middle
-        ax.annotate(label, xy=(mdates.date2num(x), 0.98 - 0.13 * (i % 4)), xycoords=trans,
+        ax.annotate(plain(label), xy=(mdates.date2num(x), 0.98 - 0.13 * (i % 4)), xycoords=trans,
                     xytext=(-4 if right_half else 4, 0), textcoords="offset points", fontsize=8, va="top",
                     ha="right" if right_half else "left", color="#222222",
                     bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": colour[shift.target], "alpha": 0.9},
@@ -125,7 +131,7 @@ def timeline_figure(df: pd.DataFrame, actor: str, *, shifts: Sequence[Shift] = (
     ax.set_xlabel("date")
     ax.set_ylabel("stance score (confidence-weighted)")
     more = f"; {left_out} less-discussed targets not drawn" if left_out else ""
-    ax.set_title(title or f"{actor}: stance toward each target over time ({kind} means, 95% band{more})")
+    ax.set_title(plain(title or f"{actor}: stance toward each target over time ({kind} means, 95% band{more})"))
     fig.legend(loc="outside lower center", fontsize=8, frameon=False, ncols=min(len(targets), 4),
                title=("target: points = statements (size = confidence), line = period mean, "
                       "shade = 95% band (periods with n >= 2)"),
@@ -145,8 +151,8 @@ def _heatmap(values: np.ndarray, notes: list[list[str]], actors: list[str], targ
     masked = np.ma.masked_invalid(values)
     image = ax.imshow(masked, cmap=STANCE_CMAP, vmin=-vmax, vmax=vmax, aspect="auto")
     ax.set_facecolor("#eeeeee")  # cells without data show through the mask
-    ax.set_xticks(range(len(targets)), labels=targets, rotation=30, ha="right")
-    ax.set_yticks(range(len(actors)), labels=actors)
+    ax.set_xticks(range(len(targets)), labels=[plain(t) for t in targets], rotation=30, ha="right")
+    ax.set_yticks(range(len(actors)), labels=[plain(a) for a in actors])
     ax.set_xlabel("target")
     ax.set_ylabel("actor")
     for i in range(len(actors)):

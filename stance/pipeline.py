@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -15,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from stance.classifier import DEFAULT_BATCH_SIZE
-from stance.records import Article, ScoredStatement, Statement
+from stance.ingest import IngestLimits
+from stance.records import STANCE_LABELS, Article, ScoredStatement, Statement
 from stance.watchlist import Watchlist
 
 logger = logging.getLogger(__name__)
@@ -83,21 +85,84 @@ def to_frame(scored: Iterable[ScoredStatement], *, titles: dict[str, str] | None
     return pd.DataFrame(rows, columns=STATEMENT_COLUMNS + EXTRA_COLUMNS)
 
 
-def read_statements_csv(path: str | Path) -> pd.DataFrame:
-    """Read a statements.csv written by ``run`` or ``score``, checking the columns are there."""
+class StatementsFileError(ValueError):
+    """A statements.csv that cannot be used; the message names file, line and column."""
+
+
+def _csv_line(path: Path, row: int) -> int:
+    """The physical line on which data row ``row`` (0-based) starts (quoted cells may span lines)."""
+    import csv
+
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
+        reader = csv.reader(fh)
+        line = 1
+        for i, _ in enumerate(reader):
+            if i == row + 1:
+                return line
+            line = reader.line_num + 1
+    return line
+
+
+def read_statements_csv(path: str | Path, *, limits: IngestLimits | None = None) -> pd.DataFrame:
+    """Read a statements.csv written by ``run`` or ``score``, checking its columns and values.
+
+    A value that the report stage cannot use (a score outside [-1, 1], an unknown stance label,
+    a date that is not a day or lies outside ``limits``' range) raises StatementsFileError
+    naming file, line and column."""
     path = Path(path)
+    limits = limits or IngestLimits()
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such statements file; create one with `stance score`")
-    df = pd.read_csv(path, dtype={"article_id": str, "actor": str, "target": str}, keep_default_na=False)
+    if path.is_dir():
+        raise StatementsFileError(f"{path}: is a folder; pass the statements.csv inside it")
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise StatementsFileError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); "
+                                  "re-save it as UTF-8") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise StatementsFileError(f"{path}: not a readable CSV file ({' '.join(str(exc).split())[:300]})") from None
     missing = [c for c in STATEMENT_COLUMNS if c not in df.columns]
     if missing:
-        raise ValueError(f"{path}: missing columns {', '.join(missing)}; was it written by `stance score`?")
+        raise StatementsFileError(f"{path}: missing columns {', '.join(missing)}; was it written by `stance score`?")
     for column in EXTRA_COLUMNS:
         if column not in df.columns:
             df[column] = ""
+
+    def fail(row: int, column: str, problem: str) -> None:
+        raise StatementsFileError(f"{path}:{_csv_line(path, row)}: column '{column}' {problem}; fix or remove that "
+                                  "row (files written by `stance score` always pass)")
+
+    for column, low, high in (("score", -1.0, 1.0), ("confidence", 0.0, 1.0)):
+        values = pd.to_numeric(df[column], errors="coerce")
+        bad = values.isna() | ~values.between(low, high)
+        if bad.any():
+            row = int(bad.to_numpy().argmax())
+            fail(row, column, f"holds {df[column].iloc[row][:40]!r}, not a number in [{low:g}, {high:g}]")
+        df[column] = values.astype(float)
+    bad = ~df["stance"].isin(STANCE_LABELS)
+    if bad.any():
+        row = int(bad.to_numpy().argmax())
+        fail(row, "stance", f"holds {df['stance'].iloc[row][:40]!r}, not one of {', '.join(STANCE_LABELS)}")
+    days = pd.to_datetime(df["date"], format="%Y-%m-%d", errors="coerce")
+    bad = (df["date"] != "") & days.isna()
+    if bad.any():
+        row = int(bad.to_numpy().argmax())
+        fail(row, "date", f"holds {df['date'].iloc[row][:40]!r}, not a date written YYYY-MM-DD")
+    out_of_range = (df["date"] != "") & ((df["date"] < limits.min_date.isoformat())
+                                        | (df["date"] > limits.max_date.isoformat()))
+    if out_of_range.any():
+        row = int(out_of_range.to_numpy().argmax())
+        fail(row, "date", f"holds {df['date'].iloc[row]}, outside the plausible range {limits.min_date} to "
+                          f"{limits.max_date}")
+    for column in ("start", "end"):
+        values = pd.to_numeric(df[column], errors="coerce")
+        bad = values.isna() | (values < 0) | (values != values.round())
+        if bad.any():
+            row = int(bad.to_numpy().argmax())
+            fail(row, column, f"holds {df[column].iloc[row][:40]!r}, not a character offset")
+        df[column] = values.astype("int64")
     df["inferred"] = df["inferred"].astype(str).str.lower().isin(["true", "1"])
-    df["score"] = pd.to_numeric(df["score"])
-    df["confidence"] = pd.to_numeric(df["confidence"])
     return df
 
 
@@ -119,23 +184,42 @@ def score(
     skip_bad: bool = False,
     rejects_path: str | Path | None = None,
     n_process: int = 1,
+    limits: IngestLimits | None = None,
+    progress=None,
+    chunk_size: int = 64,
 ) -> pd.DataFrame:
-    """Articles on disk -> the statements table (stages 1-4)."""
+    """Articles on disk -> the statements table (stages 1-4).
+
+    All inputs are read once before the model is loaded, so a bad record (without
+    ``skip_bad``) stops the run before any scoring, not after. ``progress`` is called with a
+    ``stance.progress.BatchProgress`` after every ``chunk_size`` articles. The frame's
+    ``attrs["articles"]`` holds the number of articles read (with or without statements).
+    """
+    import time
+
     from stance.classifier import StanceClassifier
     from stance.ingest import read_articles
+    from stance.progress import BatchProgress
 
+    started = time.perf_counter()
+    options = {"default_date": default_date, "limits": limits}
+    # A first pass over the inputs (cheap next to scoring): without skip_bad a bad record stops
+    # the run here, before the model loads, instead of discarding what was scored before it.
+    total = sum(1 for _ in read_articles(paths, skip_bad=skip_bad, log_rejects=False, **options))
     classifier = StanceClassifier.from_pretrained(model, backend=backend, device=device)
     titles: dict[str, str] = {}
-
-    def remember_titles(articles: Iterable[Article]) -> Iterator[Article]:
-        for article in articles:
-            titles[article.id] = article.title
-            yield article
-
-    articles = read_articles(paths, default_date=default_date, skip_bad=skip_bad, rejects_path=rejects_path)
-    scored = list(score_articles(remember_titles(articles), watchlist, classifier, n_process=n_process))
+    stream = read_articles(paths, skip_bad=skip_bad, rejects_path=rejects_path, **options)
+    scored: list[ScoredStatement] = []
+    while chunk := list(islice(stream, chunk_size)):
+        titles.update((a.id, a.title) for a in chunk)
+        scored.extend(score_articles(chunk, watchlist, classifier, n_process=n_process, chunk_size=len(chunk)))
+        if progress is not None:
+            progress(BatchProgress(read=len(titles), scored=len(titles), cached=0, statements=len(scored),
+                                   total=total, elapsed_s=time.perf_counter() - started))
     logger.info("scored %d statement-target pairs from %d articles", len(scored), len(titles))
-    return to_frame(scored, titles=titles)
+    frame = to_frame(scored, titles=titles)
+    frame.attrs["articles"] = len(titles)
+    return frame
 
 
 def report(statements: pd.DataFrame, out_dir: str | Path, *, period: str = "auto",
@@ -145,8 +229,9 @@ def report(statements: pd.DataFrame, out_dir: str | Path, *, period: str = "auto
     from stance.report import write_reports
     from stance.shifts import detect_shifts, shifts_to_frame
 
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    from stance.outputs import prepare_out_dir, remove_stale_reports
+
+    out_dir = prepare_out_dir(out_dir)
     shifts = detect_shifts(statements)
     shifts_df = shifts_to_frame(shifts)
     framing = framing_terms(statements)
@@ -155,18 +240,45 @@ def report(statements: pd.DataFrame, out_dir: str | Path, *, period: str = "auto
     framing.to_csv(files["framing"], index=False)
     written = write_reports(statements, shifts, out_dir, title=title, framing=framing, period=period)
     files.update({k: Path(v) for k, v in written.items() if isinstance(v, (str, Path))})
+    keep = [*files.values(), *written["heatmaps"].values()]
+    keep += [path for paths in written["actors"].values() for key, path in paths.items() if key != "slug"]
+    remove_stale_reports(out_dir, keep)  # reports of actors an earlier run had and this one has not
     return RunResult(statements=statements, shifts=shifts_df, files=files)
+
+
+def score_to_folder(paths: Sequence[str | Path], watchlist: Watchlist, out_dir: str | Path,
+                    **options) -> pd.DataFrame:
+    """``score`` into ``out_dir``: statements.csv and rejects.csv, replacing an earlier run's as a pair.
+
+    The folder is checked before any work; both files are written only once scoring is done
+    (an interrupted or failed run leaves the earlier run's files as they were), and the report
+    files of an earlier run, made from other statements, are removed.
+    """
+    from stance.io import atomic_write_text, temp_path
+    from stance.outputs import prepare_out_dir, remove_stale_reports
+
+    out_dir = prepare_out_dir(out_dir, paths)
+    rejects = out_dir / "rejects.csv"
+    pending = temp_path(rejects)
+    pending.unlink(missing_ok=True)
+    try:
+        statements = score(paths, watchlist, rejects_path=pending, **options)
+        atomic_write_text(out_dir / "statements.csv", statements.to_csv(index=False))
+        if pending.exists():
+            os.replace(pending, rejects)
+        else:
+            rejects.unlink(missing_ok=True)
+    finally:
+        pending.unlink(missing_ok=True)
+    remove_stale_reports(out_dir)
+    return statements
 
 
 def run(paths: Sequence[str | Path], watchlist: Watchlist, out_dir: str | Path, **options) -> RunResult:
     """The whole job: articles -> statements.csv, shifts.csv, charts, reports, index.html."""
     period = options.pop("period", "auto")
     title = options.pop("title", "Stance report")
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    options.setdefault("rejects_path", out_dir / "rejects.csv")
-    statements = score(paths, watchlist, **options)
-    statements.to_csv(out_dir / "statements.csv", index=False)
+    statements = score_to_folder(paths, watchlist, out_dir, **options)
     result = report(statements, out_dir, period=period, title=title)
-    result.files["statements"] = out_dir / "statements.csv"
+    result.files["statements"] = Path(out_dir) / "statements.csv"
     return result

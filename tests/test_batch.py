@@ -316,7 +316,7 @@ def test_console_progress_bar_on_a_tty_log_lines_otherwise(caplog, tty):
 
     stream = _Stream(tty)
     progress = ConsoleProgress(stream=stream, every_s=0.0)
-    with caplog.at_level(logging.INFO, logger="stance.batch.progress"):
+    with caplog.at_level(logging.INFO, logger="stance.progress"):
         for read in (10, 20):
             progress(BatchProgress(read=read, scored=read, cached=0, statements=3 * read, total=40, elapsed_s=2.0))
         progress.close()
