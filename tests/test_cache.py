@@ -51,7 +51,7 @@ def test_cache_round_trip_and_identity_restore(tmp_path):
 def test_cache_refuses_a_file_that_is_not_sqlite(tmp_path):
     path = tmp_path / "c.sqlite"
     path.write_text("not a database, just text " * 100)
-    with pytest.raises(Exception, match="--cache"):
+    with pytest.raises(Exception, match="--restart to rebuild it"):
         ScoreCache(path)
 
 

@@ -23,6 +23,28 @@ from stance.records import Article
 logger = logging.getLogger(__name__)
 
 IDENTITY_FIELDS = ("article_id", "url", "title")
+REBUILD = "rerun with --restart to rebuild it, or delete the file (it holds only scores that can be recomputed)"
+
+
+def check_cache(path: Path, *, rebuild: bool) -> None:
+    """Refuse a damaged cache file before any work (BatchError-worthy ``sqlite3.DatabaseError``),
+    or, with ``rebuild``, delete it so the run starts a new one."""
+    if not path.exists():
+        return
+    try:
+        db = sqlite3.connect(path, timeout=60.0)
+        try:
+            result = db.execute("PRAGMA quick_check").fetchone()[0]
+        finally:
+            db.close()
+        if result != "ok":
+            raise sqlite3.DatabaseError(" ".join(str(result).split())[:200])
+    except sqlite3.DatabaseError as exc:
+        if not rebuild:
+            raise sqlite3.DatabaseError(f"{path}: the score cache is damaged ({exc}); {REBUILD}") from None
+        logger.warning("%s: the score cache is damaged (%s); starting a new one", path, exc)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def cache_key(article: Article, scorer_version: str) -> str:
@@ -39,9 +61,7 @@ class ScoreCache:
             self._db = sqlite3.connect(self.path, timeout=timeout_s, isolation_level=None)
             _retry_while_locked(self._set_up, timeout_s=timeout_s)
         except sqlite3.DatabaseError as exc:
-            raise sqlite3.DatabaseError(
-                f"{self.path}: cannot use this file as a score cache ({exc}); delete it or pass another --cache"
-            ) from exc
+            raise sqlite3.DatabaseError(f"{self.path}: cannot use this file as a score cache ({exc}); {REBUILD}") from None
 
     def _set_up(self) -> None:
         # Switching to WAL takes an exclusive lock and SQLite answers "database is locked" at once,

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from stance.classifier import DEFAULT_BATCH_SIZE
+from stance.ingest import IngestLimits
 
 
 class BatchError(RuntimeError):
@@ -48,6 +49,11 @@ class BatchConfig:
     workers: int = 1  # processes scoring shards in parallel (a local pool, or a Dask LocalCluster)
     dask_address: str | None = None
     max_in_flight: int = 0  # Dask: shards submitted at once (0: 2 per worker); bounds driver memory
+    limits: IngestLimits = IngestLimits()  # size cap and plausible dates; larger/other records are rejected
+    # Seconds one article may take in spaCy + extraction + classifier before it is rejected as too
+    # slow (0: no limit). Enforced with SIGALRM where shards run in a process's main thread (the
+    # in-process and local-pool paths), not on Dask's worker threads.
+    article_timeout_s: float = 120.0
 
     def __post_init__(self) -> None:
         inputs = (self.inputs,) if isinstance(self.inputs, (str, Path)) else tuple(self.inputs)
@@ -70,6 +76,8 @@ class BatchConfig:
             (self.workers >= 1, f"workers must be >= 1, got {self.workers}"),
             (self.max_in_flight >= 0, f"max_in_flight must be >= 0, got {self.max_in_flight}"),
             (self.backend in ("auto", "onnx", "torch"), f"backend must be auto, onnx or torch, got {self.backend!r}"),
+            (self.article_timeout_s >= 0, f"article_timeout_s must be >= 0 (0: no limit), got {self.article_timeout_s}"),
+            (isinstance(self.limits, IngestLimits), f"limits must be an IngestLimits, got {type(self.limits).__name__}"),
         ]
         for ok, message in checks:
             if not ok:

@@ -10,6 +10,7 @@ import concurrent.futures as cf
 import logging
 import multiprocessing
 import os
+import signal
 from collections.abc import Iterator
 from typing import Any
 
@@ -66,11 +67,14 @@ class InProcess:
     def drain(self) -> Iterator[ShardResult]:
         return iter(())
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
         pass
 
 
 def _init_worker(env: dict[str, str]) -> None:
+    # Ctrl-C reaches the whole process group: the driver handles it (and stops the workers), so
+    # workers ignore it rather than each printing a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ.update(env)  # read by the classifier when it opens its ONNX session
     try:  # numpy's BLAS was loaded before this ran, so the env var alone is too late for it
         from threadpoolctl import threadpool_limits
@@ -109,7 +113,10 @@ class ProcessPool:
             yield future.result()
         self.pending = set()
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
+        if abort:  # running shards are not waited for: their commits are atomic, a rerun redoes them
+            for process in list(getattr(self.pool, "_processes", {}).values()):
+                process.terminate()
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -148,7 +155,7 @@ class Dask:
         for future in self.pending:
             yield future.result()
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
         for thing in self._own:
             thing.close()
 

@@ -21,7 +21,8 @@ from stance.batch.ledger import Ledger, fingerprint, shard_digest
 from stance.batch.progress import BatchProgress, estimate_total
 from stance.batch.executors import make_executor
 from stance.batch.scoring import Scorer, Shard, ShardResult
-from stance.batch.shards import committed_shards, remove_temporaries, shard_meta
+from stance.batch.cache import check_cache
+from stance.batch.shards import committed_shards, remove_temporaries, shard_name, verify_shard
 from stance.io import atomic_write_bytes
 from stance.ingest import Reject, RejectWriter, discover_files, read_articles
 from stance.records import Article
@@ -82,6 +83,8 @@ def run_batch(config: BatchConfig, *, progress: ProgressFn | None = None, scorer
         _clear(config)
     for folder in (out, config.statements_dir):
         remove_temporaries(folder)
+    if config.cache_path is not None:  # a damaged cache: refused here, or rebuilt with --restart
+        check_cache(config.cache_path, rebuild=config.restart)
 
     files = discover_files(config.inputs)
     t0 = time.perf_counter()
@@ -123,7 +126,7 @@ def run_batch(config: BatchConfig, *, progress: ProgressFn | None = None, scorer
 
         index = DedupIndex(out / "dedup.sqlite", threshold=config.dedup_threshold) if config.dedup else None
         articles = read_articles(files, default_date=config.default_date, skip_bad=True, rejects_path=rejects_path,
-                                 on_reject=count_reject)
+                                 on_reject=count_reject, limits=config.limits)
         ordinal = 0
         n_shards = 0
         for shard_index, chunk in enumerate(_chunks(_timed(articles, totals), config.shard_size)):
@@ -143,10 +146,12 @@ def run_batch(config: BatchConfig, *, progress: ProgressFn | None = None, scorer
             totals.time("dedup", time.perf_counter() - t0)
             if shard_index in done:
                 meta = _check_done(done[shard_index], digest, shard_index, scoring_rejects, totals)
-                # Also heals a ledger that missed this shard (a kill between commit and ledger write).
-                ledger.record(shard_index, articles=len(chunk), rows=int(meta.get("rows", 0)), digest=digest)
-                report()
-                continue
+                if meta is not None:
+                    # Also heals a ledger that missed this shard (a kill between commit and ledger write).
+                    ledger.record(shard_index, articles=len(chunk), rows=int(meta.get("rows", 0)), digest=digest)
+                    report()
+                    continue
+                del done[shard_index]  # damaged: removed by _check_done, scored again below
             for result in executor.submit(Shard(shard_index, tuple(chunk), digest, duplicates)):
                 finished(result)
         for result in executor.drain():
@@ -154,9 +159,9 @@ def run_batch(config: BatchConfig, *, progress: ProgressFn | None = None, scorer
     except BaseException:
         if index is not None:
             index.close()
+        executor.close(abort=True)  # Ctrl-C or an error: stop the workers now (committed shards are kept)
         raise
-    finally:
-        executor.close()
+    executor.close()
     stale = [i for i in done if i >= n_shards]
     if stale:
         raise BatchError(f"{config.statements_dir} holds shards {stale[:5]} beyond the end of the inputs, which "
@@ -174,8 +179,17 @@ def run_batch(config: BatchConfig, *, progress: ProgressFn | None = None, scorer
     return summary
 
 
-def _check_done(path: Path, digest: str, shard_index: int, rejects: RejectWriter, totals: _Totals) -> dict[str, Any]:
-    meta = shard_meta(path)
+def _check_done(path: Path, digest: str, shard_index: int, rejects: RejectWriter,
+                totals: _Totals) -> dict[str, Any] | None:
+    """The metadata of a shard an earlier run committed, after reading all of it; None when it is
+    damaged (it is then deleted, to be scored again)."""
+    try:
+        meta = verify_shard(path)
+    except ValueError as exc:
+        logger.warning("%s; scoring shard %d again", exc, shard_index)
+        path.unlink(missing_ok=True)
+        path.with_name(shard_name(shard_index, ".csv")).unlink(missing_ok=True)
+        return None
     if meta.get("digest") != digest:
         raise BatchError(f"{path} was made from different articles than the inputs now hold at shard {shard_index} "
                          "(an input file was edited); use a new --out folder, or pass --restart to discard the "

@@ -3,11 +3,15 @@ misses, bad articles isolated, rows in input order. The same function serves the
 single-process path and the Dask workers."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import logging
 import os
+import signal
+import sqlite3
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,7 +21,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from stance.batch.cache import ScoreCache, cache_key, restore
-from stance.batch.config import BatchConfig
+from stance.batch.config import BatchConfig, BatchError
 from stance.batch.shards import COLUMNS, write_shard
 from stance.classifier import DEFAULT_BATCH_SIZE
 from stance.records import Article
@@ -159,6 +163,18 @@ def _cache(path: Path) -> ScoreCache:
     return ScoreCache(path)
 
 
+@contextlib.contextmanager
+def _cache_errors(config: BatchConfig):
+    """A damaged cache file found mid-run: one BatchError naming it, not a worker's traceback."""
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        from stance.batch.cache import REBUILD
+
+        message = str(exc) if str(config.cache_path) in str(exc) else f"{config.cache_path}: {exc}"
+        raise BatchError(f"score cache unusable: {message}" + ("" if REBUILD in message else f"; {REBUILD}")) from None
+
+
 @dataclass(frozen=True)
 class Shard:
     """One unit of work: consecutive articles of the input stream."""
@@ -195,18 +211,64 @@ def _origin(article: Article) -> tuple[str, int]:
     return (file, int(line)) if line.isdigit() else (article.origin, 0)
 
 
-def _score_isolating_failures(scorer: Scorer, articles: Sequence[Article]):
-    """Score all at once; if that fails, one by one so a single bad article is rejected alone."""
+class TimeLimitExceeded(BaseException):
+    """Raised by the alarm in ``time_limit``; a BaseException so that no ``except Exception`` on
+    the way (in spaCy or the extractor) can swallow it."""
+
+
+# Seconds a group of articles may take on top of the per-article limit, per article: far above
+# the normal pace (~0.05 s an article), so only a group holding a very slow article runs over.
+GROUP_ALLOWANCE_S = 1.0
+
+
+def can_limit_time() -> bool:
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float):
+    """Raise TimeLimitExceeded in this thread after ``seconds`` (0, or not the main thread: no limit)."""
+    if seconds <= 0 or not can_limit_time():
+        yield
+        return
+
+    def alarm(signum, frame):
+        raise TimeLimitExceeded()
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        rows, timings = scorer.score(articles)
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _score_isolating_failures(scorer: Scorer, articles: Sequence[Article], timeout_s: float = 0.0):
+    """Score all at once; if that fails or runs too long, one by one so that a single bad or
+    slow article is rejected alone (each then has ``timeout_s`` seconds; 0: no limit)."""
+    group_limit = timeout_s + GROUP_ALLOWANCE_S * len(articles) if timeout_s > 0 else 0.0
+    try:
+        with time_limit(group_limit):
+            rows, timings = scorer.score(articles)
         return list(zip(articles, rows)), [], timings
+    except TimeLimitExceeded:
+        logger.warning("scoring %d articles took over %.0f s; retrying one by one to find the slow ones",
+                       len(articles), group_limit)
     except Exception:  # noqa: BLE001 - a bad article must never stop the batch
         logger.warning("scoring %d articles failed; retrying one by one to isolate the bad ones", len(articles),
                        exc_info=True)
     done, rejects, timings = [], [], {}
     for article in articles:
         try:
-            rows, t = scorer.score([article])
+            with time_limit(timeout_s):
+                rows, t = scorer.score([article])
+        except TimeLimitExceeded:
+            rejects.append((*_origin(article), f"article {article.id!r} took over {timeout_s:g} s to score "
+                                               f"({len(article.text):,} characters); split it, or raise "
+                                               "--article-timeout"))
+            logger.warning("%s: article %s took over %g s; rejected", article.origin, article.id, timeout_s)
+            continue
         except Exception as exc:  # noqa: BLE001
             rejects.append((*_origin(article), f"scoring failed for article {article.id!r}: {type(exc).__name__}: {exc}"))
             continue
@@ -224,22 +286,26 @@ def score_partition(articles: Sequence[Article], config: BatchConfig, *, scorer:
     scorer and the cache connection are opened once per process.
     """
     _maybe_block_torch()  # before anything imports spaCy (pipeline_version does)
-    cache = _cache(config.cache_path) if config.cache_path else None
+    with _cache_errors(config):
+        cache = _cache(config.cache_path) if config.cache_path else None
     t0 = time.perf_counter()
     # The version alone decides the keys, so a shard answered by the cache never loads the model.
     version = scorer.version if scorer is not None else config_scorer_version(config)
     keys = {a.id: cache_key(a, version) for a in articles}
-    hits = cache.get_many(list(keys.values())) if cache is not None else {}
+    with _cache_errors(config):
+        hits = cache.get_many(list(keys.values())) if cache is not None else {}
     misses = [a for a in articles if keys[a.id] not in hits]
     t_lookup = time.perf_counter() - t0
     t_load = 0.0
     if misses and scorer is None:
         scorer = default_scorer(config)  # loads spaCy's model and the classifier on first use
         t_load = time.perf_counter() - t0 - t_lookup
-    done, rejects, timings = _score_isolating_failures(scorer, misses) if misses else ([], [], {})
+    done, rejects, timings = (_score_isolating_failures(scorer, misses, config.article_timeout_s) if misses
+                              else ([], [], {}))
     t1 = time.perf_counter()
     if cache is not None:
-        cache.put_many((keys[a.id], rows) for a, rows in done)
+        with _cache_errors(config):
+            cache.put_many((keys[a.id], rows) for a, rows in done)
     fresh = {a.id: rows for a, rows in done}
     duplicates = duplicates or {}
     out: list[dict[str, Any]] = []

@@ -74,7 +74,8 @@ def write_shard(folder: Path, index: int, frame: pd.DataFrame, meta: dict[str, A
     if write_csv:
         atomic_write_bytes(folder / shard_name(index, ".csv"), frame.reindex(columns=COLUMNS).to_csv(index=False).encode())
     sink = pa.BufferOutputStream()
-    pq.write_table(table, sink, compression="zstd")
+    # Page checksums let a resumed run tell a damaged shard from a good one (verify_shard).
+    pq.write_table(table, sink, compression="zstd", write_page_checksum=True)
     final = folder / shard_name(index)
     atomic_write_bytes(final, sink.getvalue().to_pybytes())
     return final
@@ -88,6 +89,19 @@ def shard_meta(path: Path) -> dict[str, Any]:
         raise ValueError(f"{path}: not a stance batch shard (no {META_KEY.decode()} metadata); "
                          "remove stray files from the statements folder")
     return json.loads(raw)
+
+
+def verify_shard(path: Path) -> dict[str, Any]:
+    """``shard_meta(path)`` after reading every page of the shard (checksums verified, row count
+    checked against its metadata); raises ValueError naming the file when any of it is damaged."""
+    try:
+        meta = shard_meta(path)
+        table = pq.read_table(path, schema=SCHEMA, page_checksum_verification=True)
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        raise ValueError(f"{path}: damaged shard ({' '.join(str(exc).split())[:200]})") from None
+    if "rows" in meta and table.num_rows != int(meta["rows"]):
+        raise ValueError(f"{path}: damaged shard ({table.num_rows} rows, its metadata says {meta['rows']})")
+    return meta
 
 
 def committed_shards(folder: Path) -> dict[int, Path]:

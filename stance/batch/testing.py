@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,12 +13,16 @@ class KeywordScorer:
     """A deterministic, model-free scorer: one row per sentence that contains "said".
 
     ``fail_on``: article ids whose scoring raises, to test that bad articles are isolated.
+    ``slow_on``: article ids whose scoring takes ``slow_s`` seconds, to test the time limit.
     ``calls``/``articles`` count use in this process.
     """
 
-    def __init__(self, *, version: str = "keyword-1", fail_on: Sequence[str] = ()):
+    def __init__(self, *, version: str = "keyword-1", fail_on: Sequence[str] = (), slow_on: Sequence[str] = (),
+                 slow_s: float = 30.0):
         self.version = version
         self.fail_on = frozenset(fail_on)
+        self.slow_on = frozenset(slow_on)
+        self.slow_s = slow_s
         self.calls = 0
         self.articles = 0
 
@@ -28,6 +33,8 @@ class KeywordScorer:
         for article in articles:
             if article.id in self.fail_on:
                 raise RuntimeError(f"cannot score {article.id}")
+            if article.id in self.slow_on:
+                time.sleep(self.slow_s)
             rows, offset = [], 0
             for sentence in article.text.split(". "):
                 start = article.text.find(sentence, offset)
