@@ -4,10 +4,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import sqlite3
 import sys
 from pathlib import Path
 
-from stance.ingest import IngestError
+from stance import __version__
+from stance.ingest import DEFAULT_MAX_CHARS, DEFAULT_MAX_DATE, DEFAULT_MIN_DATE, IngestError, IngestLimits
 from stance.recipe import DISTILLATION, HEADS, SHIPPED_RECIPE
 from stance.watchlist import Watchlist, WatchlistError
 
@@ -17,6 +19,13 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+def _add_date_range_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--min-date", type=_date, default=DEFAULT_MIN_DATE,
+                   help=f"earliest plausible article date; earlier ones are bad records (default {DEFAULT_MIN_DATE})")
+    p.add_argument("--max-date", type=_date, default=DEFAULT_MAX_DATE,
+                   help=f"latest plausible article date; later ones are bad records (default {DEFAULT_MAX_DATE})")
 
 
 def _add_input_options(p: argparse.ArgumentParser) -> None:
@@ -29,11 +38,16 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--device", default="cpu",
                    help="torch device for the classifier, e.g. cuda (an optional GPU; uses the torch backend)")
     p.add_argument("--n-process", type=int, default=1, help="spaCy worker processes")
+    p.add_argument("--max-chars", type=int, default=DEFAULT_MAX_CHARS,
+                   help=f"longest article text accepted; longer ones are bad records (default {DEFAULT_MAX_CHARS:,})")
+    _add_date_range_options(p)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="stance", description="Track diplomatic stance shifts in news articles.")
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="-v for progress, -vv for debug")
+    parser.add_argument("-v", "--verbose", action="count", default=0,
+                        help="-v for progress log lines (a terminal also gets a progress bar without it), -vv for debug")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("run", help="articles -> statements, shifts, charts and reports")
@@ -50,12 +64,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=1, help="with --batch: worker processes")
     p.add_argument("--shard-size", type=int, default=500, help="with --batch: articles per Parquet shard")
     p.add_argument("--restart", action="store_true",
-                   help="with --batch: start over in --out instead of resuming (the cache is kept)")
+                   help="with --batch: start over in --out instead of resuming (the cache is kept unless damaged)")
+    p.add_argument("--article-timeout", type=float,
+                   help="with --batch: seconds one article may take before it is rejected as too slow "
+                        "(0: no limit; default: BatchConfig's, 120)")
 
     p = sub.add_parser("report", help="statements.csv -> shifts, charts and reports")
     p.add_argument("statements", help="a statements.csv written by `stance score` or `stance run`")
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--period", default="auto", choices=["auto", "day", "week", "month", "year"])
+    _add_date_range_options(p)
 
     recipe = SHIPPED_RECIPE
     p = sub.add_parser("train", help="fine-tune the stance classifier "
@@ -113,46 +131,91 @@ def main(argv: list[str] | None = None) -> int:
     # apply to transformer graphs; it would alarm users on every first run.
     for handler in logging.getLogger().handlers:
         handler.addFilter(lambda record: "pre-processing before quantization" not in record.getMessage())
+    resumable = args.command == "score" and getattr(args, "batch", False)
     try:
         return COMMANDS[args.command](args)
-    except (IngestError, WatchlistError, FileNotFoundError, ValueError) as exc:
-        print(f"stance: error: {exc}", file=sys.stderr)
+    except KeyboardInterrupt:
+        if resumable:
+            print("stance: interrupted; rerun the same command to resume", file=sys.stderr)
+        else:
+            print("stance: interrupted; the files in --out are as they were before this run; rerun the same "
+                  "command to start again", file=sys.stderr)
+        return 130
+    except (IngestError, WatchlistError, FileNotFoundError, ValueError, RuntimeError, OSError,
+            sqlite3.DatabaseError) as exc:
+        # RuntimeError covers BatchError and a missing spaCy model; OSError a full disk or a
+        # folder that went away. All are answered in one line; -vv adds the traceback.
+        logging.getLogger(__name__).debug("traceback", exc_info=True)
+        print(f"stance: error: {_one_line(exc)}", file=sys.stderr)
         return 2
+
+
+def _one_line(exc: BaseException, limit: int = 1000) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _limits(args) -> IngestLimits:
+    return IngestLimits(max_chars=getattr(args, "max_chars", DEFAULT_MAX_CHARS), min_date=args.min_date,
+                        max_date=args.max_date)
 
 
 def _cmd_run(args) -> int:
     from stance import pipeline
+    from stance.outputs import prepare_out_dir
 
     watchlist = Watchlist.from_yaml(args.watchlist)
-    result = pipeline.run(args.articles, watchlist, args.out, **_score_options(args), period=args.period)
+    prepare_out_dir(args.out, args.articles)  # before the model loads
+    with _progress() as progress:
+        result = pipeline.run(args.articles, watchlist, args.out, **_score_options(args), period=args.period,
+                              progress=progress)
     _print_summary(result.statements, result.shifts)
     print(f"Wrote {Path(args.out) / 'index.html'}")
     return 0
 
 
+class _progress:
+    """A console progress reporter for the length of a ``with`` block (closed on errors too)."""
+
+    def __enter__(self):
+        from stance.progress import ConsoleProgress
+
+        self.reporter = ConsoleProgress()
+        return self.reporter
+
+    def __exit__(self, *exc) -> None:
+        self.reporter.close()
+
+
 def _score_options(args) -> dict:
     return {"model": args.model, "backend": args.backend, "device": args.device, "default_date": args.date,
-            "skip_bad": args.skip_bad, "n_process": args.n_process}
+            "skip_bad": args.skip_bad, "n_process": args.n_process, "limits": _limits(args)}
 
 
 def _cmd_score(args) -> int:
     from stance import pipeline
+    from stance.outputs import prepare_out_dir
 
+    watchlist = Watchlist.from_yaml(args.watchlist)  # its errors in one line here, not in a worker
+    prepare_out_dir(args.out, args.articles)
     if args.batch:
         from stance.batch import BatchConfig, run_batch
 
-        summary = run_batch(BatchConfig(inputs=tuple(args.articles), out_dir=Path(args.out),
-                                        watchlist=Path(args.watchlist), model=args.model, default_date=args.date,
-                                        backend=args.backend, device=args.device, n_process=args.n_process,
-                                        write_csv=args.csv, workers=args.workers, shard_size=args.shard_size,
-                                        restart=args.restart))
+        with _progress() as progress:
+            summary = run_batch(BatchConfig(inputs=tuple(args.articles), out_dir=Path(args.out),
+                                            watchlist=Path(args.watchlist), model=args.model, default_date=args.date,
+                                            backend=args.backend, device=args.device, n_process=args.n_process,
+                                            write_csv=args.csv, workers=args.workers, shard_size=args.shard_size,
+                                            restart=args.restart, limits=_limits(args),
+                                            **({} if args.article_timeout is None
+                                               else {"article_timeout_s": args.article_timeout})),
+                                progress=progress)
         print(summary.describe())
         return 0
-    watchlist = Watchlist.from_yaml(args.watchlist)
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    statements = pipeline.score(args.articles, watchlist, rejects_path=out / "rejects.csv", **_score_options(args))
-    statements.to_csv(out / "statements.csv", index=False)
+    with _progress() as progress:
+        statements = pipeline.score_to_folder(args.articles, watchlist, out, **_score_options(args),
+                                              progress=progress)
     _print_summary(statements, None)
     print(f"Wrote {out / 'statements.csv'}")
     return 0
@@ -160,8 +223,10 @@ def _cmd_score(args) -> int:
 
 def _cmd_report(args) -> int:
     from stance import pipeline
+    from stance.outputs import prepare_out_dir
 
-    statements = pipeline.read_statements_csv(args.statements)
+    statements = pipeline.read_statements_csv(args.statements, limits=_limits(args))
+    prepare_out_dir(args.out)
     result = pipeline.report(statements, args.out, period=args.period)
     _print_summary(statements, result.shifts)
     print(f"Wrote {Path(args.out) / 'index.html'}")
@@ -170,8 +235,10 @@ def _cmd_report(args) -> int:
 
 def _print_summary(statements, shifts) -> None:
     attributed = statements[statements["actor"] != ""]
-    print(f"Statements: {len(statements)} statement-target rows from {statements['article_id'].nunique()} articles; "
-          f"{len(attributed)} attributed to watchlist actors")
+    # Articles read (with or without statements) when scoring; articles with rows when reporting.
+    n_articles = statements.attrs.get("articles", statements["article_id"].nunique())
+    print(f"Statements: {len(statements)} statement-target rows from {n_articles} "
+          f"article{'' if n_articles == 1 else 's'}; {len(attributed)} attributed to watchlist actors")
     if shifts is None:
         return
     print(f"Shifts: {len(shifts)}")
