@@ -38,6 +38,7 @@ class IngestError(ValueError):
 # Longer than any news article (~15,000 words; features run to ~40,000 characters) and far
 # below spaCy's own limit (1,000,000), so one pasted book or data dump cannot stall a run.
 DEFAULT_MAX_CHARS = 100_000
+SPACY_MAX_LENGTH = 1_000_000  # spaCy refuses longer texts (nlp.max_length); the cap may not exceed it
 DEFAULT_MIN_DATE = dt.date(1900, 1, 1)
 DEFAULT_MAX_DATE = dt.date(2100, 12, 31)
 # A run of this many punctuation marks with no space or letter in it is never prose; spaCy's
@@ -55,8 +56,9 @@ class IngestLimits:
     max_date: dt.date = DEFAULT_MAX_DATE
 
     def __post_init__(self) -> None:
-        if not isinstance(self.max_chars, int) or self.max_chars < 1:
-            raise ValueError(f"IngestLimits.max_chars must be a positive number of characters, got {self.max_chars!r}")
+        if not isinstance(self.max_chars, int) or not 1 <= self.max_chars <= SPACY_MAX_LENGTH:
+            raise ValueError(f"IngestLimits.max_chars must be between 1 and {SPACY_MAX_LENGTH:,} characters "
+                             f"(spaCy's limit), got {self.max_chars!r}; split longer articles")
         if self.min_date > self.max_date:
             raise ValueError(f"IngestLimits: min_date {self.min_date} is after max_date {self.max_date}; "
                              "swap them (--min-date/--max-date)")

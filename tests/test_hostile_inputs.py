@@ -216,6 +216,9 @@ CLI_ERRORS = {
     "--min-date after --max-date": (
         LATE_BAD, ["score", "{in}", "--watchlist", "{wl}", "--out", "{tmp}/o", "--min-date", "2025-01-01",
                    "--max-date", "2024-01-01"], "min_date 2025-01-01 is after max_date 2024-01-01"),
+    "--max-chars above spaCy's own limit": (
+        LATE_BAD, ["run", "{in}", "--watchlist", "{wl}", "--out", "{tmp}/o", "--max-chars", "2000000"],
+        "max_chars must be between 1 and 1,000,000 characters (spaCy's limit)"),
     "a damaged score cache in batch mode": (
         LATE_BAD, ["score", "{in}", "--watchlist", "{wl}", "--out", "{tmp}/o", "--batch"],
         "the score cache is damaged (file is not a database); rerun with --restart to rebuild it"),
@@ -296,6 +299,27 @@ def test_ctrl_c_says_how_to_go_on(tmp_path, capsys, monkeypatch, argv, message):
     subs = {"in": str(folder), "wl": str(watchlist), "tmp": str(tmp_path)}
     assert main([a.format(**subs) for a in argv]) == 130
     assert capsys.readouterr().err.splitlines() == [message]
+
+
+def test_batch_errors_are_one_line(tmp_path, capsys, stub_model):
+    folder, watchlist = _setup(tmp_path, {"a.jsonl": jsonl(record(1))})
+    (tmp_path / "o" / "statements").mkdir(parents=True)
+    (tmp_path / "o" / "statements" / "part-000000.parquet").write_bytes(b"left from another run")
+    argv = ["score", str(folder), "--watchlist", str(watchlist), "--out", str(tmp_path / "o"), "--batch"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and f"{tmp_path / 'o' / 'statements'} holds shards but" in err
+
+
+def test_long_runs_report_progress_with_rate_and_eta(tmp_path, caplog, stub_model):
+    import logging
+
+    folder, watchlist = _setup(tmp_path, {"a.jsonl": jsonl(*[record(i) for i in range(70)])})
+    with caplog.at_level(logging.INFO, logger="stance.progress"):
+        assert main(["-v", "score", str(folder), "--watchlist", str(watchlist), "--out", str(tmp_path / "o")]) == 0
+    lines = [r.getMessage() for r in caplog.records if r.name == "stance.progress"]
+    assert lines[0].startswith("64/70 articles") and lines[-1].startswith("70/70 articles")
+    assert "articles/s" in lines[0] and "ETA" in lines[0]
 
 
 def test_version(capsys):
