@@ -14,6 +14,7 @@ import argparse
 import datetime as dt
 import json
 import logging
+import sqlite3
 import sys
 
 from stance.batch import BatchConfig, BatchError, ConsoleProgress, merge_results, run_batch
@@ -72,7 +73,10 @@ def main(argv: list[str] | None = None) -> int:
             scheduler=args.scheduler, workers=args.workers, dask_address=args.dask_address,
         )
         summary = run_batch(config, progress=progress)
-    except (BatchError, IngestError, WatchlistError, FileNotFoundError, ValueError) as exc:
+    except KeyboardInterrupt:
+        print("interrupted; rerun the same command to resume", file=sys.stderr)
+        return 130
+    except (BatchError, IngestError, WatchlistError, FileNotFoundError, ValueError, sqlite3.DatabaseError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     finally:

@@ -24,6 +24,7 @@ from stance.batch.scoring import Scorer, Shard, ShardResult
 from stance.batch.cache import check_cache
 from stance.batch.shards import committed_shards, remove_temporaries, shard_name, verify_shard
 from stance.io import atomic_write_bytes
+from stance.outputs import prepare_out_dir
 from stance.ingest import Reject, RejectWriter, discover_files, read_articles
 from stance.records import Article
 
@@ -77,8 +78,7 @@ def run_batch(config: BatchConfig, *, progress: ProgressFn | None = None, scorer
     """
     started = time.perf_counter()
     totals = _Totals()
-    out = config.out_dir
-    out.mkdir(parents=True, exist_ok=True)
+    out = prepare_out_dir(config.out_dir, config.inputs)  # a file, inside an input folder, unwritable: refused
     if config.restart:
         _clear(config)
     for folder in (out, config.statements_dir):
