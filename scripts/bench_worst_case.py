@@ -113,7 +113,7 @@ def time_one(text: str, watchlist: Watchlist, classifier, folder: Path, budget_s
         with time_limit(budget_s):
             articles = list(read_articles([path], limits=IngestLimits(max_chars=SPACY_MAX_LENGTH)))
             if classifier is None:
-                from stance.statements import iter_statements
+                from stance.attribution import iter_statements
 
                 n = sum(len(found) for _, found in iter_statements(articles, watchlist))
             else:
@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="  (%(name)s: %(message)s)")
 
     from stance.nlp import load_nlp
-    from stance.statements import iter_statements
+    from stance.attribution import iter_statements
 
     watchlist = Watchlist.from_dict(WATCHLIST)
     classifier = None
