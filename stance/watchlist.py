@@ -65,7 +65,7 @@ def trivial_name(text: str) -> str | None:
     letters = sum(ch.isalpha() for ch in text)
     if letters < 2:
         return "has fewer than two letters"
-    if not (text.isupper() and letters >= 2) and text.lower() in common_words():
+    if not text.isupper() and text.lower() in common_words():
         return "is a common English word that would match nearly every sentence"
     return None
 
