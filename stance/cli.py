@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 from stance import __version__
-from stance.ingest import DEFAULT_MAX_CHARS, DEFAULT_MAX_DATE, DEFAULT_MIN_DATE, IngestError, IngestLimits
+from stance.ingest import (DEFAULT_MAX_CHARS, DEFAULT_MAX_DATE, DEFAULT_MIN_DATE, OVERSIZE, IngestError,
+                           IngestLimits)
 from stance.recipe import DISTILLATION, HEADS, SHIPPED_RECIPE
 from stance.watchlist import Watchlist, WatchlistError
 
@@ -39,7 +40,9 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
                    help="torch device for the classifier, e.g. cuda (an optional GPU; uses the torch backend)")
     p.add_argument("--n-process", type=int, default=1, help="spaCy worker processes")
     p.add_argument("--max-chars", type=int, default=DEFAULT_MAX_CHARS,
-                   help=f"longest article text accepted; longer ones are bad records (default {DEFAULT_MAX_CHARS:,})")
+                   help=f"longest article text accepted (default {DEFAULT_MAX_CHARS:,}); see --oversize")
+    p.add_argument("--oversize", choices=OVERSIZE, default="reject",
+                   help="longer articles: reject them as bad records (default) or split them into parts ID~1, ID~2, ...")
     _add_date_range_options(p)
 
 
@@ -157,7 +160,7 @@ def _one_line(exc: BaseException, limit: int = 1000) -> str:
 
 def _limits(args) -> IngestLimits:
     return IngestLimits(max_chars=getattr(args, "max_chars", DEFAULT_MAX_CHARS), min_date=args.min_date,
-                        max_date=args.max_date)
+                        max_date=args.max_date, oversize=getattr(args, "oversize", "reject"))
 
 
 def _cmd_run(args) -> int:

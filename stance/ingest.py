@@ -16,7 +16,7 @@ import logging
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -47,18 +47,28 @@ PUNCTUATION_RUN = 64
 _PUNCTUATION_RUN_RE = re.compile(rf"[^\w\s]{{{PUNCTUATION_RUN},}}")
 
 
+OVERSIZE = ("reject", "split")
+
+
 @dataclass(frozen=True)
 class IngestLimits:
-    """What ingest accepts: articles up to ``max_chars`` characters, dated in [min_date, max_date]."""
+    """What ingest accepts: articles up to ``max_chars`` characters, dated in [min_date, max_date].
+
+    ``oversize``: what happens to a longer article: "reject" (a bad record, with its size) or
+    "split" (parts of at most ``max_chars``, cut at paragraph, else sentence, else word breaks,
+    with ids ``ID~1``, ``ID~2``, ...; offsets then refer to the part)."""
 
     max_chars: int = DEFAULT_MAX_CHARS
     min_date: dt.date = DEFAULT_MIN_DATE
     max_date: dt.date = DEFAULT_MAX_DATE
+    oversize: str = "reject"
 
     def __post_init__(self) -> None:
         if not isinstance(self.max_chars, int) or not 1 <= self.max_chars <= SPACY_MAX_LENGTH:
             raise ValueError(f"IngestLimits.max_chars must be between 1 and {SPACY_MAX_LENGTH:,} characters "
                              f"(spaCy's limit), got {self.max_chars!r}; split longer articles")
+        if self.oversize not in OVERSIZE:
+            raise ValueError(f"IngestLimits.oversize must be one of {', '.join(OVERSIZE)}, got {self.oversize!r}")
         if self.min_date > self.max_date:
             raise ValueError(f"IngestLimits: min_date {self.min_date} is after max_date {self.max_date}; "
                              "swap them (--min-date/--max-date)")
@@ -129,13 +139,13 @@ def read_articles(
     ``default_date`` is used for records without a date (e.g. a .txt whose text names none).
     ``on_reject`` (a callable taking a Reject) lets callers count or collect rejects.
     ``limits``: the size cap and date range (default ``IngestLimits()``). ``log_rejects=False``
-    skips the warning per skipped record (for a counting pass before the real one).
+    skips the warning per skipped or split record (for a counting pass before the real one).
     """
     limits = limits or IngestLimits()
     rejects = RejectWriter(rejects_path) if rejects_path else None
     seen: dict[str, str] = {}  # id -> content fingerprint, to catch id collisions
     for path in discover_files(paths):
-        for line, record in _records(path, default_date, limits):
+        for line, record in _sized(_records(path, default_date, limits), limits, log=log_rejects):
             if isinstance(record, Article):
                 fingerprint = content_hash(record)
                 previous = seen.get(record.id)
@@ -156,6 +166,46 @@ def read_articles(
                 rejects.write(record)
             if on_reject:
                 on_reject(record)
+
+
+def _sized(records: Iterable[tuple[int, Article | Reject]], limits: IngestLimits, *,
+           log: bool = True) -> Iterator[tuple[int, Article | Reject]]:
+    """Articles over the size cap rejected with their size, or split into parts."""
+    for line, record in records:
+        if not isinstance(record, Article) or len(record.text) <= limits.max_chars:
+            yield line, record
+            continue
+        file = record.origin.rpartition(":")[0]
+        if limits.oversize == "reject":
+            yield line, Reject(file, line, f"text is {len(record.text):,} characters, over the {limits.max_chars:,} "
+                                           "limit; split the article (--oversize split), or raise the limit with "
+                                           "--max-chars")
+            continue
+        parts = split_text(record.text, limits.max_chars)
+        (logger.warning if log else logger.debug)("%s: article %s is %d characters, over the %d limit; split into %d parts", record.origin,
+                       record.id, len(record.text), limits.max_chars, len(parts))
+        for k, part in enumerate(parts, 1):
+            yield line, replace(record, id=f"{record.id}~{k}", text=part)
+
+
+def split_text(text: str, max_chars: int) -> list[str]:
+    """``text`` cut into consecutive parts of at most ``max_chars`` characters (joined, they give
+    ``text`` back), at the last paragraph break in the second half of each window, else the last
+    sentence or line end, else the last space, else anywhere."""
+    parts, start = [], 0
+    while len(text) - start > max_chars:
+        window = text[start:start + max_chars]
+        cut = window.rfind("\n\n") + 2
+        if cut < max_chars // 2:
+            cut = max(window.rfind(". "), window.rfind("\n")) + 1
+        if cut < max_chars // 2:
+            cut = window.rfind(" ") + 1
+        if cut < max_chars // 2:
+            cut = max_chars
+        parts.append(text[start:start + cut])
+        start += cut
+    parts.append(text[start:])
+    return parts
 
 
 def _records(path: Path, default_date: dt.date | None,
@@ -336,9 +386,6 @@ def _article(raw: dict[str, Any], path: Path, line: int, default_date: dt.date |
     text = raw.get("text")
     if not isinstance(text, str) or not text.strip():
         return Reject(str(path), line, "missing or empty 'text'")
-    if len(text) > limits.max_chars:
-        return Reject(str(path), line, f"text is {len(text):,} characters, over the {limits.max_chars:,} limit; "
-                                       "split the article, or raise the limit with --max-chars")
     raw_date = raw.get("date")
     day = parse_date(raw_date)
     if day is None and raw_date not in (None, ""):

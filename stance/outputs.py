@@ -7,17 +7,24 @@ statements, so a folder never holds an index from one run beside statements from
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no lock, as before
+    fcntl = None  # type: ignore[assignment]
 
 logger = logging.getLogger(__name__)
 
 # What the report stage writes, all derived from statements.csv.
 REPORT_FILES = ("shifts.csv", "framing.csv", "index.html")
 REPORT_FOLDERS = {"reports": (".html", ".md"), "charts": (".png",)}
+LOCK_NAME = ".stance.lock"
 
 
 class OutputError(ValueError):
@@ -64,3 +71,31 @@ def remove_stale_reports(out: Path, keep: Iterable[Path] = ()) -> list[Path]:
         logger.info("removed %d report files of an earlier run from %s (%s)", len(removed), out,
                     ", ".join(p.name for p in removed[:5]) + (", ..." if len(removed) > 5 else ""))
     return removed
+
+
+@contextlib.contextmanager
+def locked(out: str | Path) -> Iterator[Path]:
+    """Hold ``out``'s lock for a run: a second run writing into the same folder at the same time
+    is refused (its files would interleave with this one's) instead of mixing the two."""
+    out = Path(out)
+    if fcntl is None:
+        yield out
+        return
+    with open(out / LOCK_NAME, "a+", encoding="utf-8") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            raise OutputError(f"--out {out} is in use by another stance run ({holder}); wait for it to finish, "
+                              "or pick another folder") from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}")
+        fh.flush()
+        try:
+            yield out
+        finally:
+            fh.seek(0)
+            fh.truncate()
+            fcntl.flock(fh, fcntl.LOCK_UN)

@@ -225,13 +225,19 @@ def score(
 def report(statements: pd.DataFrame, out_dir: str | Path, *, period: str = "auto",
            title: str = "Stance report") -> RunResult:
     """Stages 5-6 from a statements table: shifts.csv, framing.csv, charts and reports."""
+    from stance.outputs import locked, prepare_out_dir
+
+    out_dir = prepare_out_dir(out_dir)
+    with locked(out_dir):
+        return _report(statements, out_dir, period=period, title=title)
+
+
+def _report(statements: pd.DataFrame, out_dir: Path, *, period: str, title: str) -> RunResult:
     from stance.framing import framing_terms
+    from stance.outputs import remove_stale_reports
     from stance.report import write_reports
     from stance.shifts import detect_shifts, shifts_to_frame
 
-    from stance.outputs import prepare_out_dir, remove_stale_reports
-
-    out_dir = prepare_out_dir(out_dir)
     shifts = detect_shifts(statements)
     shifts_df = shifts_to_frame(shifts)
     framing = framing_terms(statements)
@@ -254,10 +260,17 @@ def score_to_folder(paths: Sequence[str | Path], watchlist: Watchlist, out_dir: 
     (an interrupted or failed run leaves the earlier run's files as they were), and the report
     files of an earlier run, made from other statements, are removed.
     """
-    from stance.io import atomic_write_text, temp_path
-    from stance.outputs import prepare_out_dir, remove_stale_reports
+    from stance.outputs import locked, prepare_out_dir
 
     out_dir = prepare_out_dir(out_dir, paths)
+    with locked(out_dir):
+        return _score_to_folder(paths, watchlist, out_dir, **options)
+
+
+def _score_to_folder(paths: Sequence[str | Path], watchlist: Watchlist, out_dir: Path, **options) -> pd.DataFrame:
+    from stance.io import atomic_write_text, temp_path
+    from stance.outputs import remove_stale_reports
+
     rejects = out_dir / "rejects.csv"
     pending = temp_path(rejects)
     pending.unlink(missing_ok=True)

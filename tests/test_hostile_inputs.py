@@ -21,7 +21,7 @@ import pytest
 from stance.batch import BatchConfig, run_batch
 from stance.batch.testing import KeywordScorer
 from stance.cli import main
-from stance.ingest import IngestError, read_articles
+from stance.ingest import IngestError, IngestLimits, read_articles
 from stance.pipeline import STATEMENT_COLUMNS
 from stance.watchlist import Watchlist, WatchlistError
 
@@ -249,7 +249,21 @@ def test_over_long_article_with_skip_bad_is_a_rejects_line_and_the_rest_is_score
     assert pd.read_csv(out / "statements.csv")["article_id"].unique().tolist() == ["n1", "n3"]
     assert (out / "rejects.csv").read_text().splitlines() == [
         "file,line,reason", f"{folder / 'a.jsonl'},2,\"text is 100,001 characters, over the 100,000 limit; split the "
-                            "article, or raise the limit with --max-chars\""]
+                            "article (--oversize split), or raise the limit with --max-chars\""]
+
+
+def test_oversize_split_scores_every_part_of_a_long_article(tmp_path, capsys, stub_model):
+    paragraph = SAYS + " " + "The ferry to the islands ran late again, passengers said. " * 10
+    long_text = "\n\n".join([paragraph] * 12)  # ~8,400 characters in 12 paragraphs
+    folder, watchlist = _setup(tmp_path, {"a.jsonl": jsonl(record(1), record(2, text=long_text))})
+    out = tmp_path / "o"
+    assert main(["score", str(folder), "--watchlist", str(watchlist), "--out", str(out), "--max-chars", "3000",
+                 "--oversize", "split"]) == 0
+    ids = pd.read_csv(out / "statements.csv")["article_id"].unique().tolist()
+    assert ids == ["n1", "n2~1", "n2~2", "n2~3"] and not (out / "rejects.csv").exists()
+    limits = IngestLimits(max_chars=3000, oversize="split")
+    parts = [a.text for a in read_articles([folder], limits=limits) if a.id.startswith("n2")]
+    assert "".join(parts) == long_text and all(len(p) <= 3000 and p.endswith("\n\n") for p in parts[:-1])
 
 
 def test_summary_counts_articles_read_not_articles_with_statements(tmp_path, capsys, stub_model):
@@ -320,6 +334,24 @@ def test_long_runs_report_progress_with_rate_and_eta(tmp_path, caplog, stub_mode
     lines = [r.getMessage() for r in caplog.records if r.name == "stance.progress"]
     assert lines[0].startswith("64/70 articles") and lines[-1].startswith("70/70 articles")
     assert "articles/s" in lines[0] and "ETA" in lines[0]
+
+
+@pytest.mark.parametrize("argv", [
+    ["score", "{in}", "--watchlist", "{wl}", "--out", "{tmp}/o"],
+    ["score", "{in}", "--watchlist", "{wl}", "--out", "{tmp}/o", "--batch"],
+])
+def test_a_second_run_into_a_folder_in_use_is_refused(tmp_path, capsys, stub_model, argv):
+    from stance.outputs import locked
+
+    folder, watchlist = _setup(tmp_path, {"a.jsonl": jsonl(record(1))})
+    (tmp_path / "o").mkdir()
+    subs = {"in": str(folder), "wl": str(watchlist), "tmp": str(tmp_path)}
+    with locked(tmp_path / "o"):  # the first run, still writing
+        assert main([a.format(**subs) for a in argv]) == 2
+    err = capsys.readouterr().err
+    assert f"--out {tmp_path / 'o'} is in use by another stance run (pid " in err and len(err.splitlines()) == 1
+    assert not (tmp_path / "o" / "statements.csv").exists() and not (tmp_path / "o" / "statements").exists()
+    assert main([a.format(**subs) for a in argv]) == 0  # and once it is done, the folder is free again
 
 
 def test_version(capsys):

@@ -49,7 +49,8 @@ def fingerprint(config: BatchConfig, files: Sequence[Path], scorer_version: str)
         "scorer": scorer_version,
         "dedup": [config.dedup, config.dedup_threshold],
         "write_csv": config.write_csv,
-        "limits": [config.limits.max_chars, config.limits.min_date.isoformat(), config.limits.max_date.isoformat()],
+        "limits": [config.limits.max_chars, config.limits.min_date.isoformat(), config.limits.max_date.isoformat(),
+                   config.limits.oversize],
     }
 
 

@@ -24,7 +24,7 @@ from stance.batch.scoring import Scorer, Shard, ShardResult
 from stance.batch.cache import check_cache
 from stance.batch.shards import committed_shards, remove_temporaries, shard_name, verify_shard
 from stance.io import atomic_write_bytes
-from stance.outputs import prepare_out_dir
+from stance.outputs import locked, prepare_out_dir
 from stance.ingest import Reject, RejectWriter, discover_files, read_articles
 from stance.records import Article
 
@@ -76,9 +76,16 @@ def run_batch(config: BatchConfig, *, progress: ProgressFn | None = None, scorer
     ``scorer`` replaces the spaCy + classifier pipeline (tests, custom models); with Dask it must
     be picklable. ``client`` is a ``dask.distributed.Client`` to use (implies the Dask path).
     """
+    out = prepare_out_dir(config.out_dir, config.inputs)  # a file, inside an input folder, unwritable: refused
+    with locked(out):  # a second run into the same folder at the same time is refused
+        return _run_batch(config, progress=progress, scorer=scorer, client=client)
+
+
+def _run_batch(config: BatchConfig, *, progress: ProgressFn | None, scorer: Scorer | None,
+               client: Any) -> BatchSummary:
     started = time.perf_counter()
     totals = _Totals()
-    out = prepare_out_dir(config.out_dir, config.inputs)  # a file, inside an input folder, unwritable: refused
+    out = config.out_dir
     if config.restart:
         _clear(config)
     for folder in (out, config.statements_dir):
