@@ -462,6 +462,17 @@ def test_a_damaged_shard_is_found_on_resume_and_scored_again(tmp_path, batch_cor
     pd.testing.assert_frame_equal(again.reset_index(drop=True), expected.reset_index(drop=True))
 
 
+def test_reading_results_names_a_damaged_shard_and_says_how_to_repair_it(tmp_path, batch_corpus):
+    from stance.batch import read_results
+
+    folder, watchlist = batch_corpus
+    out = tmp_path / "out"
+    run_batch(_batch(folder, watchlist, out), scorer=KeywordScorer())
+    _flip_a_data_byte(out / "statements" / "part-000002.parquet")
+    with pytest.raises(ValueError, match=r"part-000002.parquet: damaged shard .*rerun the batch command"):
+        read_results(out)
+
+
 def test_a_damaged_cache_is_refused_and_restart_rebuilds_it(tmp_path, batch_corpus):
     folder, watchlist = batch_corpus
     out = tmp_path / "out"

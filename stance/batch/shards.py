@@ -124,7 +124,12 @@ def iter_results(out_dir: str | Path) -> Iterator[pd.DataFrame]:
         raise FileNotFoundError(f"{out_dir}: no batch results here; create them with scripts/batch_score.py "
                                 "or `stance score --batch`")
     for path in shards.values():
-        yield pq.read_table(path, schema=SCHEMA).to_pandas()
+        try:
+            table = pq.read_table(path, schema=SCHEMA, page_checksum_verification=True)
+        except (OSError, ValueError, pa.ArrowException) as exc:
+            raise ValueError(f"{path}: damaged shard ({' '.join(str(exc).split())[:200]}); rerun the batch command "
+                             "that wrote it: it checks every shard and scores damaged ones again") from None
+        yield table.to_pandas()
 
 
 def read_results(out_dir: str | Path) -> pd.DataFrame:
