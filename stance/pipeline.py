@@ -210,9 +210,19 @@ def score(
     titles: dict[str, str] = {}
     stream = read_articles(paths, skip_bad=skip_bad, rejects_path=rejects_path, **options)
     scored: list[ScoredStatement] = []
+    failures = _Failures(skip_bad, rejects_path)
     while chunk := list(islice(stream, chunk_size)):
         titles.update((a.id, a.title) for a in chunk)
-        scored.extend(score_articles(chunk, watchlist, classifier, n_process=n_process, chunk_size=len(chunk)))
+        try:
+            scored.extend(score_articles(chunk, watchlist, classifier, n_process=n_process, chunk_size=len(chunk)))
+        except Exception:  # noqa: BLE001 - one article spaCy or the classifier fails on must not sink the run
+            logger.warning("scoring %d articles failed; retrying one by one to find the bad ones", len(chunk),
+                           exc_info=True)
+            for article in chunk:
+                try:
+                    scored.extend(score_articles([article], watchlist, classifier, n_process=1))
+                except Exception as exc:  # noqa: BLE001
+                    failures.add(article, exc)
         if progress is not None:
             progress(BatchProgress(read=len(titles), scored=len(titles), cached=0, statements=len(scored),
                                    total=total, elapsed_s=time.perf_counter() - started))
@@ -220,6 +230,28 @@ def score(
     frame = to_frame(scored, titles=titles)
     frame.attrs["articles"] = len(titles)
     return frame
+
+
+class _Failures:
+    """Articles that could not be scored: an error naming file and line, or with ``skip_bad`` a
+    rejects line, like any bad record."""
+
+    def __init__(self, skip_bad: bool, rejects_path: str | Path | None):
+        from stance.ingest import RejectWriter
+
+        self.skip_bad = skip_bad
+        self.writer = RejectWriter(rejects_path) if rejects_path else None
+
+    def add(self, article: Article, exc: Exception) -> None:
+        from stance.ingest import IngestError, Reject
+
+        reason = f"scoring failed for article {article.id!r}: {type(exc).__name__}: {' '.join(str(exc).split())[:300]}"
+        if not self.skip_bad:
+            raise IngestError(f"{article.origin}: {reason} (pass --skip-bad to skip such articles)") from exc
+        logger.warning("skipped %s: %s", article.origin, reason)
+        if self.writer is not None:
+            file, _, line = article.origin.rpartition(":")
+            self.writer.write(Reject(file, int(line) if line.isdigit() else 0, reason))
 
 
 def report(statements: pd.DataFrame, out_dir: str | Path, *, period: str = "auto",

@@ -266,6 +266,32 @@ def test_oversize_split_scores_every_part_of_a_long_article(tmp_path, capsys, st
     assert "".join(parts) == long_text and all(len(p) <= 3000 and p.endswith("\n\n") for p in parts[:-1])
 
 
+@pytest.mark.parametrize("skip_bad", [True, False])
+def test_an_article_the_classifier_fails_on_is_a_reject_not_a_lost_run(tmp_path, capsys, monkeypatch, stub_model,
+                                                                       skip_bad):
+    original = StubClassifier.predict
+
+    def predict(self, targets, texts, **kwargs):
+        if any("meltdown" in t for t in texts):
+            raise RuntimeError("the stub cannot score this")
+        return original(self, targets, texts)
+
+    monkeypatch.setattr(StubClassifier, "predict", predict)
+    bad = SAYS.replace("patient and reliable", "meltdown-prone")
+    folder, watchlist = _setup(tmp_path, {"a.jsonl": jsonl(record(1), record(2, text=bad), record(3))})
+    out = tmp_path / "o"
+    argv = ["score", str(folder), "--watchlist", str(watchlist), "--out", str(out)] + ["--skip-bad"] * skip_bad
+    reason = "scoring failed for article 'n2': RuntimeError: the stub cannot score this"
+    if skip_bad:
+        assert main(argv) == 0
+        assert pd.read_csv(out / "statements.csv")["article_id"].unique().tolist() == ["n1", "n3"]
+        assert (out / "rejects.csv").read_text().splitlines()[1:] == [f"{folder / 'a.jsonl'},2,{reason}"]
+    else:
+        assert main(argv) == 2
+        assert capsys.readouterr().err == f"stance: error: {folder / 'a.jsonl'}:2: {reason} (pass --skip-bad to " \
+                                          "skip such articles)\n"
+
+
 def test_summary_counts_articles_read_not_articles_with_statements(tmp_path, capsys, stub_model):
     folder, watchlist = _setup(tmp_path, {"a.jsonl": jsonl(record(1, text=QUIET))})
     assert main(["score", str(folder), "--watchlist", str(watchlist), "--out", str(tmp_path / "o")]) == 0
