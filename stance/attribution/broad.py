@@ -17,7 +17,7 @@ from .syntax import (
     _speaker_tokens,
     _subject,
 )
-from .text import _sents, _trim
+from .text import _sents, _trim, doc_text
 
 # Attitude verbs that frame their host clause in "as X pointed out, ...", like speech verbs do
 # (not "as we know it", "as the crowd cheered": there "as" is a manner or a time).
@@ -46,7 +46,7 @@ def _transcript_drafts(doc: Doc, quotes) -> list[_Draft]:
     headline ("Milbank: ...") stays what it is. "Q:"/"A:" turns themselves are not attributed:
     who answers is named elsewhere, and PolNeAR leaves most of them unannotated.
     """
-    text = doc.text
+    text = doc_text(doc)
     turns, interviewer = [], 0
     for m in _TURN_LABEL.finditer(text):
         label = m.group(1)
@@ -125,7 +125,7 @@ def _nominal_draft(text: str, noun: Token) -> _Draft | None:
 
 def _add_broad_drafts(doc: Doc, quotes, cues: list[tuple[Token, str]], drafts: dict[int, _Draft]) -> None:
     """The broad profile's constructions beyond cue verbs with a subject (steps 3b to 4j, in this order)."""
-    text = doc.text
+    text = doc_text(doc)
     # 3b. The parser lost the subject of a finite speech verb ("About 4 in 10 say they ...", "... and
     #     more than half said ..."): the noun phrase just before the verb, the rest of the sentence after it.
     for verb, base in cues:
@@ -219,7 +219,7 @@ _PASSIVE_BASES = {"say", "report", "expect", "believe", "know", "think", "consid
 
 def _headline_drafts(doc: Doc, quotes, drafts: dict[int, _Draft]) -> list[_Draft]:
     """'Another GOP Figure Endorses Hillary Clinton.': name, capitalised cue verb, what it is about."""
-    text = doc.text
+    text = doc_text(doc)
     out = []
     for m in re.finditer(r"[^\n]+", text):
         line = m.group()

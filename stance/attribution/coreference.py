@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from .text import doc_text
+
 # Role word -> the kind of role it names; a later bare role matches records of a compatible kind.
 ROLE_KINDS = {
     "minister": "minister", "fm": "fm", "diplomat": "fm", "foreign": "fm",
@@ -81,7 +83,7 @@ class RoleMentions:
     def __init__(self, doc: Doc, find_aliases: Callable[[str], list], listed: Callable[[str], tuple | None],
                  sent_start: Callable[[Token], int], extra: list[tuple[str, str]] = ()) -> None:
         self.records: list[RoleRecord] = []
-        text = doc.text
+        text = doc_text(doc)
         for tok in doc:
             if tok.lower_.strip(".") not in ROLE_KINDS or tok.pos_ not in ("NOUN", "PROPN"):
                 continue

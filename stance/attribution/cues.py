@@ -1,6 +1,7 @@
 """Attribution drafts: each speech cue in the parse with its source, cue and content tokens (speech profile)."""
 from __future__ import annotations
 
+import bisect
 import re
 
 from spacy.tokens import Doc, Span, Token
@@ -54,11 +55,11 @@ from .syntax import (
     _subject,
     _tagged_quote,
 )
-from .text import _sents, _trim, quote_spans
+from .text import _sents, _trim, doc_text, quote_spans
 
 
 def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
-    text = doc.text
+    text = doc_text(doc)
     quotes = quote_spans(text)
     drafts: dict[int, _Draft] = {}
 
@@ -182,21 +183,30 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
 
     # 2. Quotes: link each quote to the nearest cue outside it in its sentence(s), or to the
     #    cue of a sentence that ends with a colon just before it.
-    sent_spans = [(s.start_char, s.end_char, s) for s in _sents(doc).spans]
+    sents = _sents(doc)
 
     def sents_overlapping(a: int, b: int) -> list[Span]:
-        return [s for (x, y, s) in sent_spans if x < b and y > a]
+        i = max(0, bisect.bisect_right(sents.char_starts, a) - 1)
+        out = []
+        while i < len(sents.spans) and sents.spans[i].start_char < b:
+            if sents.spans[i].end_char > a:
+                out.append(sents.spans[i])
+            i += 1
+        return out
 
     consumed_quotes: set[tuple[int, int]] = set()
     cue_ids = {verb.i for verb, _ in cues}
+    cues_in: dict[int, list[tuple[Token, str]]] = {}  # sentence start token -> its cues, in cue order
+    for verb, base in cues:
+        cues_in.setdefault(sents.of(verb).start, []).append((verb, base))
     for q in quotes:
         if len(text[q[0]:q[1]].split()) < 4 and not re.search(r"[.!?]$", text[q[0]:q[1]].strip(" ,")) \
                 and not _tagged_quote(doc, q, cue_ids):
             continue  # short scare quotes belong to the sentence around them
         candidates = []
         for sent in sents_overlapping(*q):
-            for verb, base in cues:
-                if not (sent.start <= verb.i < sent.end) or verb.i in drafts and drafts[verb.i].kind == "designation":
+            for verb, base in cues_in.get(sent.start, ()):
+                if verb.i in drafts and drafts[verb.i].kind == "designation":
                     continue
                 if q[0] <= verb.idx < q[1]:
                     continue
@@ -204,11 +214,13 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
                 candidates.append((dist, verb, base))
         if not candidates:
             # 'X said in a statement:' then the quote (often parsed as its own sentence).
-            before = [s for (x, y, s) in sent_spans if y <= q[0] + 1]
-            if before and text[before[-1].start_char:before[-1].end_char].rstrip().endswith(":"):
-                for verb, base in cues:
-                    if before[-1].start <= verb.i < before[-1].end:
-                        candidates.append((q[0] - verb.idx, verb, base))
+            i = bisect.bisect_right(sents.char_starts, q[0] + 1) - 1
+            while i >= 0 and sents.spans[i].end_char > q[0] + 1:
+                i -= 1
+            prev = sents.spans[i] if i >= 0 else None
+            if prev is not None and text[prev.start_char:prev.end_char].rstrip().endswith(":"):
+                for verb, base in cues_in.get(prev.start, ()):
+                    candidates.append((q[0] - verb.idx, verb, base))
         candidates.sort(key=lambda c: c[0])
         for _, verb, base in candidates:
             d = draft_for(verb, base)
@@ -396,12 +408,17 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
 
     out = [d for d in drafts.values() if d.pieces]
     # Drop statements whose cue sits inside another statement's content (nested reports).
-    spans = [(p, d) for d in out for p in d.pieces]
+    spans = sorted(((p, d) for d in out for p in d.pieces), key=lambda pd: pd[0][0])
+    starts = [p[0] for p, _ in spans]
+    longest = max((p[1] - p[0] for p, _ in spans), default=0)
     kept = []
     for d in out:
+        # Only pieces that start at most `longest` characters before the cue can hold it (linear, not n^2).
+        hi = bisect.bisect_right(starts, d.verb.idx)
+        lo = bisect.bisect_left(starts, d.verb.idx - longest)
         nested = any(
             other is not d and p[0] <= d.verb.idx < p[1] and not (d.kind == "designation" and other.kind != "designation")
-            for p, other in spans
+            for p, other in spans[lo:hi]
         )
         if profile == "broad" and d.base in _NESTED_BASES and d.verb.dep_ in ("advcl", "conj", "parataxis"):
             nested = False  # "X criticised ... as Y explained ...": PolNeAR annotates both reports
@@ -413,7 +430,7 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         kept.append(d)
     if profile == "broad":
         kept = _drop_described_holders(kept)
-        _cut_before_nested_cues(doc.text, kept)
+        _cut_before_nested_cues(doc_text(doc), kept)
         kept = _drop_echoes(kept)
         _share_repeated_sources(kept)
     kept.sort(key=lambda d: min(p[0] for p in d.pieces))

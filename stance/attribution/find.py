@@ -11,7 +11,7 @@ from .cues import _find_attributions_raw
 from .lexicon import _BE, ACT_VERBS
 from .speakers import _SpeakerResolver
 from .syntax import _char_span, _cue_tokens, _Draft, _in_spans, _speaker_tokens
-from .text import Attribution, _sents, _trim, quote_spans
+from .text import Attribution, _sents, _trim, doc_text, quote_spans
 
 # Public API
 
@@ -34,7 +34,7 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
     """
     if profile not in PROFILES:
         raise ValueError(f"profile must be one of {PROFILES}, got {profile!r}")
-    text = doc.text
+    text = doc_text(doc)
     resolver = _SpeakerResolver(doc, watchlist, date)
     out: list[Attribution] = []
     quotes = quote_spans(text)
@@ -155,7 +155,7 @@ def _quoted_label_designations(doc: Doc, drafts: list[_Draft], quotes, resolver:
             subj_toks = sorted(subj.subtree, key=lambda t: t.i)
             a, b = _char_span(subj_toks)
             # The alias must be the subject's head: "the YPG", not "the fall of Assad".
-            if not any(a + m.start <= subj.idx < a + m.end for m in resolver._find(doc.text[a:b])):
+            if not any(a + m.start <= subj.idx < a + m.end for m in resolver._find(doc_text(doc)[a:b])):
                 continue
             d.kind = "designation"
             d.designated = (a, b)
@@ -192,11 +192,10 @@ def _designation_cue(text: str, verb: Token, designated: tuple[int, int]) -> str
 
 
 def _sentence_bounds(doc: Doc, lo: int, hi: int) -> tuple[int, int]:
-    start, end = lo, hi
-    for sent in _sents(doc).spans:
-        if sent.start_char <= lo < sent.end_char or sent.start_char < hi <= sent.end_char:
-            start = min(start, sent.start_char)
-            end = max(end, sent.end_char)
+    sents = _sents(doc)
+    first, last = sents.at_char(lo), sents.at_char(max(lo, hi - 1))
+    start = min(lo, first.start_char) if first.start_char <= lo < first.end_char else lo
+    end = max(hi, last.end_char) if last.start_char < hi <= last.end_char else hi
     return start, end
 
 
@@ -220,7 +219,7 @@ _POST_BYLINE = re.compile(r"^[ \t]*[—–-][ \t]*(?P<name>[^\n(@]{2,80}?)[ \t]*
 
 def _embedded_posts(doc: Doc, resolver: _SpeakerResolver, found: list[Attribution]) -> list[Attribution]:
     """A quoted post is its poster's direct statement: the paragraph above the '— Name (@handle) date' line."""
-    text = doc.text
+    text = doc_text(doc)
     out = []
     for m in _POST_BYLINE.finditer(text):
         end = text.rfind("\n", 0, m.start())

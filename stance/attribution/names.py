@@ -93,6 +93,7 @@ class NameIndex:
 
     def __init__(self, watchlist: Watchlist) -> None:
         self.speakers: list[_Speaker] = []
+        self._matches: dict[tuple[str, dt.date | None], tuple[str, str] | None] = {}
         for entity in watchlist.entities:
             for sp in entity.speakers:
                 words = name_words(sp.text)
@@ -125,6 +126,14 @@ class NameIndex:
 
     def match(self, written: str, day: dt.date | None) -> tuple[str, str] | None:
         """(entity, canonical name) when every listed speaker this name fits speaks for one entity."""
+        key = (written, day)
+        if key not in self._matches:
+            if len(self._matches) > 50_000:
+                self._matches.clear()
+            self._matches[key] = self._match(written, day)
+        return self._matches[key]
+
+    def _match(self, written: str, day: dt.date | None) -> tuple[str, str] | None:
         hits = self.candidates(written, day)
         entities = {sp.entity for sp in hits}
         if len(entities) != 1:

@@ -10,10 +10,32 @@ from .coreference import DOCUMENT_NOUNS, ROLE_KINDS, STATE_NOUNS, RoleMentions, 
 from .lexicon import _FORMER, _INSTITUTION_NOUNS, MEDIA_WORDS, PRONOUNS, ROLE_NOUNS
 from .names import TITLE_WORDS, name_index, watchlist_roles
 from .syntax import _appositions, _in_spans, _phrase_tokens, _speaker_tokens
-from .text import _sents, quote_spans
+from .text import _sents, doc_text, quote_spans
 
 # ---------------------------------------------------------------------------------------------
 # Speakers
+
+
+def _around(mentions: dict[int, str], a: int, reach: int = 200) -> list[tuple[int, str]]:
+    """Mentions that start within ``reach`` characters before ``a`` (a name is never longer)."""
+    return [(x, t) for x, t in mentions.items() if a - reach <= x <= a] if len(mentions) < 64 else \
+        [(x, mentions[x]) for x in range(max(0, a - reach), a + 1) if x in mentions]
+
+
+def _last_before(items: list[tuple], pos: int, tail: int = 8) -> list[tuple]:
+    """Up to ``tail`` entries before ``pos``, read from the end of a list kept in (nearly) text order,
+    so that each pronoun costs a few steps however long the article is."""
+    out = []
+    for item in reversed(items):
+        if item[0] < pos:
+            out.append(item)
+            if len(out) == tail:
+                break
+    return out
+
+
+def _name_keys(full: str) -> set[str]:
+    return {_SURNAME_PARTICLE.sub("", w).lower() for w in full.split()}
 
 
 def _hyphen_piece(tok: Token) -> bool:
@@ -63,7 +85,7 @@ class _SpeakerResolver:
         self.watchlist = watchlist
         self.names = name_index(watchlist)
         self.date = date
-        self.text = doc.text  # Doc.text re-joins every token on each access
+        self.text = doc_text(doc)  # Doc.text re-joins every token on each access
         self._alias_cache: dict[str, list] = {}
         self.people: list[tuple[int, str, str]] = []  # (char position, full name, actor) of named people
         self.referents: dict[int, str] = {}  # speaker phrase position -> the person it refers to
@@ -93,13 +115,18 @@ class _SpeakerResolver:
                 name = self.text[run[0].idx: run[-1].idx + len(run[-1].text)] if run else ""
                 if run and (not self._metonym(name) or self._known_unlisted(_surname(name))):
                     a = run[0].idx
-                    if not any(x <= a < x + len(t) for x, t in mentions.items()):
+                    if not any(x <= a < x + len(t) for x, t in _around(mentions, a)):
                         mentions[a] = self.text[a: run[-1].idx + len(run[-1].text)]
         self.person_mentions = sorted(mentions.items())
         # Multi-word names found through the parse count as full names too (also without NER).
         known = {p for p, _ in self.person_ents}
         self.person_ents += [(p, name) for p, name in self.person_mentions if " " in name and p not in known]
         self.person_ents.sort()
+        self._people_by_word: dict[str, list[tuple[int, str, str]]] = {}
+        self._ents_by_word: dict[str, list[tuple[int, str]]] = {}
+        for p, full in self.person_ents:
+            for key in _name_keys(full):
+                self._ents_by_word.setdefault(key, []).append((p, full))
         self.roles = RoleMentions(doc, self._find, self._listed, lambda t: _sents(doc).of(t).start,
                                   extra=watchlist_roles(watchlist, date))
 
@@ -338,20 +365,24 @@ class _SpeakerResolver:
 
     def _remember_person(self, pos: int, speaker: str, full_name: str, actor: str) -> None:
         self.people.append((pos, full_name, actor))
+        if len(full_name.split()) > 1:
+            for key in _name_keys(full_name):
+                self._people_by_word.setdefault(key, []).append((pos, full_name, actor))
 
     def _earlier_full_name(self, token: str, pos: int) -> tuple[str, str] | None:
+        # Indexed by name word, so a long article with many speakers stays linear.
         key = _SURNAME_PARTICLE.sub("", token).lower()
-        for p, full, actor in reversed(self.people):
-            if p < pos and len(full.split()) > 1 and key in {
-                _SURNAME_PARTICLE.sub("", w).lower() for w in full.split()
-            }:
+        for p, full, actor in reversed(self._people_by_word.get(key, [])):
+            if p < pos:
                 return full, actor
-        for p, full in reversed(self.person_ents):
-            if p < pos and key in {_SURNAME_PARTICLE.sub("", w).lower() for w in full.split()}:
+        for p, full in reversed(self._ents_by_word.get(key, [])):
+            if p < pos:
                 listed = self._listed(full)
                 return full, listed[0] if listed else self._ent_actor(full, p)
-        # The small model tags some surnames ORG/GPE; any earlier capitalised run ending with it.
-        for m in re.finditer(r"((?:[A-Z][\w'-]+\s){1,3})(?:al-)?" + re.escape(token) + r"\b", self.text[:pos]):
+        # The small model tags some surnames ORG/GPE; any earlier capitalised run ending with it
+        # (looked for in the text just before, to keep dense articles linear).
+        window = max(0, pos - 5000)
+        for m in re.finditer(r"((?:[A-Z][\w'-]+\s){1,3})(?:al-)?" + re.escape(token) + r"\b", self.text[window:pos]):
             full = m.group(0)
             listed = self._listed(full)
             if listed:
@@ -362,8 +393,12 @@ class _SpeakerResolver:
         if PRONOUNS[lower] == "person":
             # The most recent person before the pronoun: a named subject, a speaker already
             # resolved (named or not), or an earlier pronoun's antecedent. Ties prefer a known actor.
-            cands: list[tuple[int, int, str, str | None]] = [(p, 0, name, None) for p, name in self.person_mentions if p < pos]
-            cands += [(p, 1, name, actor) for p, name, actor in self.people + self.unnamed if p < pos]
+            # Each list is in text order (nearly: speakers are resolved in text order), so only its tail
+            # before the pronoun is read.
+            cands: list[tuple[int, int, str, str | None]] = [(p, 0, name, None) for p, name in
+                                                             _last_before(self.person_mentions, pos)]
+            cands += [(p, 1, name, actor) for p, name, actor in
+                      _last_before(self.people, pos) + _last_before(self.unnamed, pos)]
             if not cands:
                 return phrase, ""
             p, _, name, actor = max(cands, key=lambda c: (c[0], c[1]))

@@ -1,13 +1,14 @@
 """Reading the dependency parse: subjects, speaker phrases, cue tokens and content to the right of a cue."""
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
 from .lexicon import _CLOSE, _OPEN, _VERB_FORMS, _forms
-from .text import _sents
+from .text import _sents, doc_text
 
 
 def _cue_base(token: Token) -> str | None:
@@ -37,10 +38,28 @@ def _balance_quote_marks(text: str, start: int, end: int, quotes: list[tuple[int
 
 
 def _in_spans(pos: int, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
+    if len(spans) > 16:  # an article's quote spans: sorted and disjoint, so bisect (called per token)
+        starts = _span_starts(spans)
+        if starts is not None:
+            i = bisect.bisect_right(starts, pos) - 1
+            return spans[i] if i >= 0 and spans[i][0] <= pos < spans[i][1] else None
     for span in spans:
         if span[0] <= pos < span[1]:
             return span
     return None
+
+
+_STARTS: dict[int, tuple[list, list[int] | None]] = {}
+
+
+def _span_starts(spans: list[tuple[int, int]]) -> list[int] | None:
+    """Start offsets of a sorted, disjoint span list (None if it is not), computed once per list."""
+    hit = _STARTS.get(id(spans))
+    if hit is None or hit[0] is not spans:
+        ok = all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+        _STARTS.clear()
+        hit = _STARTS[id(spans)] = (spans, [a for a, _ in spans] if ok else None)
+    return hit[1]
 
 
 def _subject(verb: Token) -> Token | None:
@@ -59,13 +78,14 @@ def _subject(verb: Token) -> Token | None:
 def _tagged_quote(doc: Doc, quote: tuple[int, int], cue_ids: set[int]) -> bool:
     """'"Not even one," he said.': a short quote that opens its sentence, closed by a comma and
     followed by its speech tag (not a scare quote mid-sentence: 'the so-called "experts," he said, ...')."""
-    text = doc.text
+    sents = _sents(doc)
+    text = sents.text
     if not text[quote[0]:quote[1]].rstrip().endswith(","):
         return False
-    first = next((t for t in doc if t.idx >= quote[0]), None)
-    if first is None or re.sub(r"[\s\"“”‘’'`]", "", text[_sents(doc).of(first).start_char:quote[0]]):
+    first = sents.first_token_from(quote[0])
+    if first is None or re.sub(r"[\s\"“”‘’'`]", "", text[sents.of(first).start_char:quote[0]]):
         return False
-    after = [t for t in doc if quote[1] <= t.idx < quote[1] + 60][:6]
+    after = sents.tokens_from(quote[1], quote[1] + 60)[:6]
     for tok in after:
         if tok.i in cue_ids:
             return True
@@ -86,7 +106,7 @@ def _misattached_subject(verb: Token) -> Token | None:
     doc = verb.doc
     if verb.tag_ not in ("VBD", "VBZ", "VBP") or verb.dep_ not in ("ROOT", "parataxis") or verb.lower_ not in _VERB_FORMS:
         return None
-    before = doc.text[:verb.idx].rstrip()
+    before = doc_text(doc)[:verb.idx].rstrip()
     if before.endswith((",", ",\"", ",”", ",''", ",’", "”,", "\",")):
         j = verb.i + 1
         while j < len(doc) and (doc[j].pos_ in ("DET", "ADJ", "PROPN", "NOUN") or doc[j].dep_ in ("amod", "compound")) \

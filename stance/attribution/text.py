@@ -14,9 +14,22 @@ class _Sents:
     """Sentence look-ups for one doc; spaCy's Token.sent rescans the doc on every call."""
 
     def __init__(self, doc: Doc) -> None:
+        self.doc = doc
         self.spans = list(doc.sents)
         self.starts = [s.start for s in self.spans]
         self.char_starts = [s.start_char for s in self.spans]
+        self.text = doc.text  # Doc.text re-joins every token on each access: once per doc, not per quote
+        self.token_chars = [t.idx for t in doc]
+
+    def first_token_from(self, lo: int) -> Token | None:
+        i = bisect.bisect_left(self.token_chars, lo)
+        return self.doc[i] if i < len(self.token_chars) else None
+
+    def tokens_from(self, lo: int, hi: int) -> list[Token]:
+        """Tokens starting at characters lo <= idx < hi, found by bisection (no scan of the doc)."""
+        a = bisect.bisect_left(self.token_chars, lo)
+        b = bisect.bisect_left(self.token_chars, hi)
+        return [self.doc[i] for i in range(a, b)]
 
     def of(self, token: Token) -> Span:
         return self.spans[bisect.bisect_right(self.starts, token.i) - 1]
@@ -26,6 +39,11 @@ class _Sents:
 
 
 _SENTS: dict[int, _Sents] = {}
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per doc."""
+    return _sents(doc).text
 
 
 def _sents(doc: Doc) -> _Sents:
