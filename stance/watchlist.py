@@ -93,6 +93,9 @@ class Entity:
     name: str
     aliases: tuple[Bounded, ...]
     speakers: tuple[Bounded, ...]
+    # Offices that speak for the entity ("emir", "foreign ministry spokesman"): a bare "the emir" in an
+    # article that names no emir resolves to the one entity listing it.
+    roles: tuple[Bounded, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -168,17 +171,18 @@ class Watchlist:
             if not any(a.text == name for a in aliases):
                 aliases = (Bounded(name),) + aliases  # the entity's own name always counts
             speakers = tuple(_bounded(s, "name", where) for s in _as_list(item.get("speakers"), "speakers", where))
-            unknown = set(item) - {"name", "aliases", "speakers"}
+            roles = tuple(_bounded(r, "role", where) for r in _as_list(item.get("roles"), "roles", where))
+            unknown = set(item) - {"name", "aliases", "speakers", "roles"}
             if unknown:
                 raise WatchlistError(f"{where}: unknown keys {_short(sorted(map(str, unknown)))}; "
-                                     "allowed: name, aliases, speakers")
+                                     "allowed: name, aliases, speakers, roles")
             for kind, names in (("alias", [a.text for a in aliases]), ("speaker", [x.text for x in speakers])):
                 for text in names:
                     why = trivial_name(text)
                     if why:
                         raise WatchlistError(f"{where}: {kind} {_short(text)} {why}; use a longer, specific name "
                                              "(e.g. 'the Kremlin', not 'the')")
-            entities.append(Entity(name=name, aliases=aliases, speakers=speakers))
+            entities.append(Entity(name=name, aliases=aliases, speakers=speakers, roles=roles))
         return cls(tuple(entities))
 
     @property
@@ -255,11 +259,11 @@ def _bounded(item: Any, text_key: str, where: str) -> Bounded:
     if isinstance(item, str) and item.strip():
         return Bounded(item.strip())
     if isinstance(item, dict):
-        # Accept {alias: X} for aliases and {name: X} for speakers, and either in both.
-        text = item.get(text_key, item.get("name", item.get("alias")))
+        # Accept {alias: X} for aliases, {name: X} for speakers, {role: X} for roles, and any of them in all.
+        text = item.get(text_key, item.get("name", item.get("alias", item.get("role"))))
         if not isinstance(text, str) or not text.strip():
             raise WatchlistError(f"{where}: {_short(item)} needs a '{text_key}:' string")
-        unknown = set(item) - {"alias", "name", "from", "until"}
+        unknown = set(item) - {"alias", "name", "role", "from", "until"}
         if unknown:
             raise WatchlistError(f"{where}: {_short(item)} has unknown keys {_short(sorted(map(str, unknown)))}; "
                                  f"allowed: {text_key}, from, until")

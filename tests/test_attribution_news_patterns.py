@@ -171,3 +171,22 @@ def test_news_patterns(nlp, text, speaker, actor, targets, kind):
 def test_voice_says_how_the_actor_speaks(nlp, text, speaker, voice):
     st = [s for s in _statements(nlp, text) if speaker.lower() in s.speaker.lower()][-1]
     assert st.voice == voice
+
+
+ROLES = Watchlist.from_dict({"entities": [
+    {"name": "Qatar", "aliases": ["Qatar", "Qatari", "Doha"],
+     "roles": ["emir", {"role": "prime minister", "from": "2024-01-01"}]},
+    {"name": "Israel", "aliases": ["Israel", "Israeli"]},
+]})
+
+
+@pytest.mark.parametrize("text, date, actor", [
+    ("The emir said Israel must end the war.", "2024-03-01", "Qatar"),
+    ("The emir of Kuwait met reporters. The emir said Israel must end the war.", "2024-03-01", ""),
+    ("The prime minister said Israel must end the war.", "2024-03-01", "Qatar"),
+    ("The prime minister said Israel must end the war.", "2023-03-01", ""),  # the role is bounded in time
+])
+def test_watchlist_roles_resolve_a_bare_role_the_article_ties_to_nobody(nlp, text, date, actor):
+    article = Article(id="t", date=dt.date.fromisoformat(date), source="test", title="", text=text)
+    statements = extract_statements(article, ROLES, nlp=nlp)
+    assert [s.actor for s in statements] == [actor]

@@ -92,16 +92,15 @@ class RoleMentions:
             left_text = text[left[0].idx: tok.idx + len(tok.text)]
             entity = _entity_of(left_text, find_aliases)
             after = text[tok.idx + len(tok.text): tok.idx + len(tok.text) + 60]
-            if entity is None:
-                m = re.match(r"\s+(?:of|for)\s+((?:the\s+)?(?:[A-Z][\w'’.-]*\s*){1,4})", after)
-                if m:
-                    entity = _entity_of(m.group(1), find_aliases)
+            owner = re.match(r"\s+(?:of|for)\s+((?:the\s+)?(?:[A-Z][\w'’.-]*\s*){1,4})", after)
+            if entity is None and owner:
+                entity = _entity_of(owner.group(1), find_aliases)
             name = re.match(r"\s*,?\s*((?:[A-Z][\w'’.-]*\s?){1,4})", after)
             if entity is None and name:
                 hit = listed(name.group(1).strip())
                 entity = hit[0] if hit else None
             if entity is None:
-                explicit = name is not None or any(
+                explicit = name is not None or owner is not None or any(
                     t.text[:1].isupper() and t.i != sent_start(tok) and t.lower_.strip(".") not in ROLE_KINDS
                     for t in left[:-1])
                 if not explicit:

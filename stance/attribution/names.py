@@ -161,5 +161,4 @@ def name_index(watchlist: Watchlist) -> NameIndex:
 
 def watchlist_roles(watchlist: Watchlist, day: dt.date | None) -> list[tuple[str, str]]:
     """(role, entity) for the roles a watchlist lists, valid on ``day`` (empty for watchlists without roles)."""
-    return [(role.text, entity.name) for entity in watchlist.entities for role in getattr(entity, "roles", ())
-            if role.valid_on(day)]
+    return [(role.text, entity.name) for entity in watchlist.entities for role in entity.roles if role.valid_on(day)]
