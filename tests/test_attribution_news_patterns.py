@@ -127,6 +127,8 @@ CASES = [
     pytest.param('Haugland met Egypt\'s foreign minister in Oslo on Monday. "It was a warm and useful discussion," '
                  "Haugland said.", "Haugland", "Norway", {"Egypt": True}, None,
                  id="unnamed-target-from-the-paragraph"),
+    pytest.param("Volkov congratulated Yildirim on his election victory.", "Volkov", "Russia", {"Turkey": False},
+                 "act", id="a-listed-speaker-named-is-a-mention-of-their-state"),
     pytest.param("Volkov criticised the US-Japanese drills near the coast.", "Volkov", "Russia",
                  {"United States": False, "Japan": False}, None, id="compound-mention-names-two-targets"),
     # --- text hygiene

@@ -23,6 +23,7 @@ from spacy.tokens import Doc
 
 from ..records import Article, Statement, TargetLink
 from ..watchlist import AliasMatch, Watchlist
+from .names import name_index
 
 if TYPE_CHECKING:
     from .text import Attribution
@@ -126,8 +127,29 @@ def link_targets(
 
 
 def article_mentions(article: Article, watchlist: Watchlist) -> list[AliasMatch]:
-    """Every watchlist alias valid on the article's date, in text order."""
-    return _aliases(watchlist, article.text, article.date)
+    """Every watchlist alias valid on the article's date, and every listed speaker named in it ("in
+    response to Dutton's remarks" names Australia), in text order."""
+    found = _aliases(watchlist, article.text, article.date)
+    taken = [(m.start, m.end) for m in found]
+    for m in _speaker_names(watchlist, article.text, article.date):
+        if not any(a < m.end and m.start < b for a, b in taken):
+            found.append(m)
+    return sorted(found, key=lambda m: m.start)
+
+
+# A run of capitalised words (a name, maybe with particles and hyphens) not at a sentence start.
+_NAME_RUN = re.compile(r"(?<=[a-z,;:]\s)(?:[A-Z][\w'’.-]+)(?:\s+(?:(?:al|bin|ibn|de|van|von)[- ])?[A-Z][\w'’.-]+){0,3}")
+
+
+def _speaker_names(watchlist: Watchlist, text: str, day) -> list[AliasMatch]:
+    index = name_index(watchlist)
+    out = []
+    for m in _NAME_RUN.finditer(text):
+        name = re.sub(r"['’]s$", "", m.group(0)).rstrip(".")
+        hit = index.match(name, day)
+        if hit is not None:
+            out.append(AliasMatch(hit[0], name, m.start(), m.start() + len(name)))
+    return out
 
 
 def _aliases(watchlist: Watchlist, text: str, on):
