@@ -33,6 +33,7 @@ from .lexicon import (
     _NO_OBJECT_CONTENT,
     _OBJECT_ATTITUDES,
     _OPEN,
+    ACT_VERBS,
 )
 from .parsing import _AUX_FORMS
 from .syntax import (
@@ -334,8 +335,9 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
             continue
         span = _trim(text, *_char_span(content))
         # Partial or whole quotes inside the reported clause are part of it.
-        # "endorsed Trump", "said so"
-        one_name = profile == "broad" and len(content) == 1 and (content[0].pos_ == "PROPN" or base in ("say", "write"))
+        # "endorsed Trump", "said so"; "Egypt condemned Turkey", "congratulated Yildirim on ...": an act on a name
+        one_name = len(content) == 1 and (profile == "broad" and (content[0].pos_ == "PROPN" or base in ("say", "write"))
+                                          or base in ACT_VERBS and content[0].pos_ == "PROPN")
         if span[1] - span[0] < 3 or len(text[span[0]:span[1]].split()) < 2 and not one_name:
             continue
         d = draft_for(verb, base)
