@@ -102,6 +102,8 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
         # The context never reaches past the paragraphs the statement occupies.
         para_lo, para_hi = text.rfind("\n", 0, lo) + 1, text.find("\n", hi)
         ctx = (max(ctx[0], para_lo), min(ctx[1], para_hi if para_hi >= 0 else len(text)))
+        while ctx[1] < len(text) and text[ctx[1]] in "\"”’'»":  # a closing quote the parser put after the end
+            ctx = (ctx[0], ctx[1] + 1)
         addressee = None
         if d.base == "tell" and not d.according:
             obj = next((c for c in d.verb.children if c.dep_ in ("dobj", "dative")), None)
