@@ -79,6 +79,9 @@ CASES = [
                  "once.", "The ministry", "Egypt", {"Israel": False}, None, id="the-ministry"),
     pytest.param("Norway's foreign minister, Kari Haugland, arrived in Tokyo on Monday. The FM said Japan was a "
                  "close friend.", "The FM", "Norway", {"Japan": False}, None, id="the-fm-after-title-and-name"),
+    pytest.param("Crown Prince Mohammed bin Salman received the envoy on Sunday. The crown prince said Israel had to "
+                 "accept a Palestinian state.", "crown prince", "Saudi Arabia", {"Israel": False}, None,
+                 id="the-crown-prince-after-title-and-name-with-particle"),
     pytest.param("Jordan's foreign minister met reporters on Sunday. The minister said Israel must halt the "
                  "strikes.", "The minister", "", {}, None, id="role-of-an-unlisted-state-stays-unattributed"),
     pytest.param("Saudi Arabia's foreign ministry issued a note on Friday.\n\nThe kingdom said Israel had "

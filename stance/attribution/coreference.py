@@ -95,9 +95,9 @@ class RoleMentions:
             owner = re.match(r"\s+(?:of|for)\s+((?:the\s+)?(?:[A-Z][\w'’.-]*\s*){1,4})", after)
             if entity is None and owner:
                 entity = _entity_of(owner.group(1), find_aliases)
-            name = re.match(r"\s*,?\s*((?:[A-Z][\w'’.-]*\s?){1,4})", after)
+            name = re.match(r"\s*,?\s*((?:(?:[A-Z][\w'’.-]*|bin|ibn|al-?|el-?|de|van|von)\s?){1,5})", after)
             if entity is None and name:
-                hit = listed(name.group(1).strip())
+                hit = listed(f"{tok.text} {name.group(1).strip()}")  # with its title: "Prince Faisal"
                 entity = hit[0] if hit else None
             if entity is None:
                 explicit = name is not None or owner is not None or any(
