@@ -22,6 +22,18 @@ def _around(mentions: dict[int, str], a: int, reach: int = 200) -> list[tuple[in
         [(x, mentions[x]) for x in range(max(0, a - reach), a + 1) if x in mentions]
 
 
+def _previous_paragraph_start(text: str, pos: int) -> int:
+    """Where the paragraph before the one holding ``pos`` starts (0 near the top)."""
+    brk = text.rfind("\n", 0, pos)
+    while brk > 0 and text[brk - 1] in "\n \t\r":
+        brk -= 1
+    return text.rfind("\n", 0, brk) + 1 if brk > 0 else 0
+
+
+# A run of capitalised words: a name, maybe with particles and hyphens.
+_NAME_RUN = re.compile(r"[A-Z][\w'’-]+(?:\s+(?:(?:al|bin|ibn|de|van|von)[- ])?[A-Z][\w'’-]+){0,3}")
+
+
 def _last_before(items: list[tuple], pos: int, tail: int = 8) -> list[tuple]:
     """Up to ``tail`` entries before ``pos``, read from the end of a list kept in (nearly) text order,
     so that each pronoun costs a few steps however long the article is."""
@@ -317,6 +329,14 @@ class _SpeakerResolver:
             self._pair = tuple(top) if len(top) == 2 and ranked[1][1] > third else ()
         return self._pair
 
+    def _listed_mentions(self) -> list[tuple[int, str]]:
+        """(position, name) of every listed speaker named outside quotes, in text order."""
+        if not hasattr(self, "_listed_names"):
+            quotes = quote_spans(self.text)
+            self._listed_names = [(m.start(), m.group(0)) for m in _NAME_RUN.finditer(self.text)
+                                  if _in_spans(m.start(), quotes) is None and self._listed(m.group(0))]
+        return self._listed_names
+
     def _state_subjects(self) -> list[tuple[int, str]]:
         """(position, entity) of every subject that is an alias of an entity ("Japan has imposed ...")."""
         if not hasattr(self, "_subjects"):
@@ -399,6 +419,12 @@ class _SpeakerResolver:
                                                              _last_before(self.person_mentions, pos)]
             cands += [(p, 1, name, actor) for p, name, actor in
                       _last_before(self.people, pos) + _last_before(self.unnamed, pos)]
+            # When the parse gave no person in this paragraph or the one before (a subject it got wrong:
+            # "An hour into ..., spokeswoman Mao Ning rose"), a listed speaker named there is the antecedent.
+            near = _previous_paragraph_start(self.text, pos)
+            if not any(c[0] >= near for c in cands):
+                cands += [(p, 0, name, None) for p, name in _last_before(self._listed_mentions(), pos, 1)
+                          if p >= near]
             if not cands:
                 return phrase, ""
             p, _, name, actor = max(cands, key=lambda c: (c[0], c[1]))
