@@ -76,7 +76,7 @@ CASES = [
                  id="listed-speaker-outside-their-term"),
     pytest.param("Two hours into the summit in Oslo, Norway's foreign minister Kari Haugland took the podium.\n\n"
                  '"Egypt is a trusted partner," she said.', "she", "Norway", {"Egypt": False}, None,
-                 id="pronoun-to-a-listed-speaker-the-parse-missed"),
+                 id="pronoun-to-the-speaker-named-with-role-a-paragraph-before"),
     # --- roles and bodies that point back
     pytest.param("Egypt's foreign ministry spoke on Monday about the raid. The ministry said Israel must stop at "
                  "once.", "The ministry", "Egypt", {"Israel": False}, None, id="the-ministry"),
