@@ -15,6 +15,8 @@ targets of its speaker's paraphrase just before it. Inferred links carry ``infer
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -98,10 +100,8 @@ def link_targets(
         if links and group[0] == (ctx_start, ctx_end):
             break
         for r_start, r_end in group:
-            for m in mentions:
+            for m in _within(mentions, r_start, r_end):
                 a, b = m.start, m.end
-                if a < r_start or b > r_end:
-                    continue
                 if m.entity == own or m.entity in links:
                     continue
                 if any(x < b and a < y for x, y in excluded):
@@ -220,21 +220,53 @@ def _referent(statement, all_mentions, own, excluded, label: str, taken: set[str
     "terrorist groups" prefers an entity with group-like aliases ("rebels") over a government
     named in between, and "the new authorities" the reverse; failing that, any entity will do.
     """
-    mentions = [
-        m for m in all_mentions
-        if m.entity != own and m.entity not in taken and not any(x < m.end and m.start < y for x, y in excluded)
-        and not (statement.start <= m.start < statement.end)
-    ]
-    if not mentions:
-        return None
-    before = [m for m in mentions if m.end <= statement.start]
-    ordered = list(reversed(before)) + [m for m in mentions if m.start >= statement.end]
+    def usable(m: AliasMatch) -> bool:
+        return (m.entity != own and m.entity not in taken and not any(x < m.end and m.start < y for x, y in excluded)
+                and not (statement.start <= m.start < statement.end))
+
+    starts = _starts(all_mentions)
+    i = bisect.bisect_left(starts, statement.start)
+    # Nearest first: backwards from the statement, then forwards after it (read lazily: long articles).
+    behind = (all_mentions[k] for k in range(i - 1, -1, -1) if all_mentions[k].end <= statement.start)
+    ahead = (all_mentions[k] for k in range(i, len(all_mentions)) if all_mentions[k].start >= statement.end)
+    ordered = (m for m in itertools.chain(behind, ahead) if usable(m))
     wanted = _GROUP_WORDS if _GROUP_WORDS.search(label) else _STATE_WORDS if _STATE_WORDS.search(label) else None
-    if wanted is not None:
-        kinds = _entity_words(watchlist)
-        fitting = [m for m in ordered if wanted.search(kinds.get(m.entity, ""))]
-        ordered = fitting or ordered
-    return TargetLink(entity=ordered[0].entity, mention=label, inferred=True)
+    kinds = _entity_words(watchlist) if wanted is not None else {}
+    first = None
+    for m in ordered:
+        if first is None:
+            first = m
+            if wanted is None:
+                break
+        if wanted is not None and wanted.search(kinds.get(m.entity, "")):
+            first = m
+            break
+    return TargetLink(entity=first.entity, mention=label, inferred=True) if first is not None else None
+
+
+_INDEX: dict[int, tuple[list, list[int], dict[str, int]]] = {}
+
+
+def _index(mentions: list[AliasMatch]) -> tuple[list[int], dict[str, int]]:
+    """Start offsets and per-entity counts of an article's mentions, computed once per list."""
+    hit = _INDEX.get(id(mentions))
+    if hit is None or hit[0] is not mentions:
+        counts: dict[str, int] = {}
+        for m in mentions:
+            counts[m.entity] = counts.get(m.entity, 0) + 1
+        _INDEX.clear()
+        hit = _INDEX[id(mentions)] = (mentions, [m.start for m in mentions], counts)
+    return hit[1], hit[2]
+
+
+def _starts(mentions: list[AliasMatch]) -> list[int]:
+    return _index(mentions)[0]
+
+
+def _within(mentions: list[AliasMatch], lo: int, hi: int) -> list[AliasMatch]:
+    """The mentions inside [lo, hi), by bisection (mentions are in text order)."""
+    starts = _starts(mentions)
+    return [m for m in mentions[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, hi)] if m.end <= hi]
 
 
 _WORDS_CACHE: dict[int, tuple[Watchlist, dict[str, str]]] = {}
@@ -258,18 +290,16 @@ def _counterpart(statement: Statement, text: str, mentions: list[AliasMatch], ow
     about the entity the paragraph named last or, failing that, the article's main other entity
     (named at least twice, more often than any other). Marked ``inferred``.
     """
-    others = [m for m in mentions if m.entity != own and not any(x < m.end and m.start < y for x, y in excluded)]
-    if not others:
-        return []
+    def usable(m: AliasMatch) -> bool:
+        return m.entity != own and not any(x < m.end and m.start < y for x, y in excluded)
+
     para_start = text.rfind("\n", 0, statement.start) + 1
-    before = [m for m in others if para_start <= m.start and m.end <= statement.start]
+    before = [m for m in _within(mentions, para_start, statement.start) if usable(m)]
     if before:
         return [TargetLink(entity=before[-1].entity, mention=before[-1].alias, inferred=True)]
-    counts: dict[str, int] = {}
-    for m in others:
-        counts[m.entity] = counts.get(m.entity, 0) + 1
-    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
-    if ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
-        first = next(m for m in others if m.entity == ranked[0][0])
+    _, all_counts = _index(mentions)
+    ranked = sorted(((e, n) for e, n in all_counts.items() if e != own), key=lambda kv: -kv[1])
+    if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        first = next(m for m in mentions if m.entity == ranked[0][0])
         return [TargetLink(entity=first.entity, mention=first.alias, inferred=True)]
     return []
