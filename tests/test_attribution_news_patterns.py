@@ -198,3 +198,21 @@ def test_watchlist_roles_resolve_a_bare_role_the_article_ties_to_nobody(nlp, tex
     article = Article(id="t", date=dt.date.fromisoformat(date), source="test", title="", text=text)
     statements = extract_statements(article, ROLES, nlp=nlp)
     assert [s.actor for s in statements] == [actor]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A published speech: its first-person paragraphs are the speaker's words, about whom they name.
+    ("Volkov's opening remarks at talks with his Japanese colleague\n\nDear colleague,\n\n"
+     "We are glad to welcome you to Moscow for these talks.\n\nWe value our dialogue with Japan and want it to grow.",
+     [("Russia", "direct")] * 2),
+    ("Remarks by the Norwegian foreign minister at the Cairo conference\n\n"
+     "I thank Egypt for hosting us and for its steady support of the talks.",
+     [("Norway", "direct")]),
+    # A headline about remarks by someone not on the watchlist gives nothing.
+    ("Analyst's remarks on the summit\n\nWe think Japan and Russia will keep talking for some time.", []),
+    # Without such a headline, first-person paragraphs with no cue stay unattributed.
+    ("Talks in Moscow\n\nWe value our dialogue with Japan and want it to grow.", []),
+])
+def test_published_remarks_are_their_speakers_words(nlp, text, expected):
+    got = [(s.actor, s.kind) for s in _statements(nlp, text) if s.actor]
+    assert got == expected

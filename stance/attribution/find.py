@@ -119,6 +119,7 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
             if co_actor and co_actor != actor:
                 out.append(replace(att, speaker=co_speaker, actor=co_actor, speaker_name=""))
     out.extend(_embedded_posts(doc, resolver, out))
+    out.extend(_published_remarks(doc, resolver, out))
     return out
 
 
@@ -239,4 +240,39 @@ def _embedded_posts(doc: Doc, resolver: _SpeakerResolver, found: list[Attributio
         src = (m.start("name"), m.start("name") + len(name))
         out.append(Attribution("direct", src, (m.start(), m.start() + 1), ((lo, hi),), latin, actor, "posted",
                                (lo, hi), speaker_name=listed[1] if listed and listed[1] != latin else ""))
+    return out
+
+
+# A published text headed by whose words it is: "Lavrov's opening remarks at talks with ...", "Statement by
+# the Foreign Minister on ...". Its first-person paragraphs are that speaker's direct speech.
+_REMARKS_HEAD = re.compile(
+    r"^\s*(?:(?P<owner>[A-Z][^\n]{1,80}?)['’]s\s+(?:opening\s+|closing\s+|introductory\s+|keynote\s+)?"
+    r"(?:remarks|speech|statement|address|message|op-ed|article)\b"
+    r"|(?:remarks|speech|statement|address|message)\s+by\s+(?P<by>[^\n,]{2,80}?)(?=\s+(?:at|on|to|in|during)\b|,|$))",
+    re.IGNORECASE | re.MULTILINE)
+_FIRST_PERSON = re.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s|I|[Mm]y)\b")
+
+
+def _published_remarks(doc: Doc, resolver: _SpeakerResolver, found: list[Attribution]) -> list[Attribution]:
+    text = resolver.text
+    first_line_end = text.find("\n")
+    head = _REMARKS_HEAD.match(text[:first_line_end if first_line_end > 0 else len(text)])
+    if head is None:
+        return []
+    owner = (head.group("owner") or head.group("by") or "").strip()
+    listed = resolver._listed(owner)
+    actor = listed[0] if listed else resolver._role_actor_of_text(owner)
+    if not actor:
+        return []
+    # Paragraphs someone on the watchlist is already quoted in keep that attribution; an unattributed
+    # "We welcome ..." found there is this speaker's too, and gets this statement beside it.
+    covered = [(a.content[0][0], a.content[-1][1]) for a in found if a.content and a.actor]
+    out = []
+    for m in re.finditer(r"[^\n]+", text[first_line_end + 1:] if first_line_end > 0 else ""):
+        lo, hi = _trim(text, first_line_end + 1 + m.start(), first_line_end + 1 + m.end())
+        para = text[lo:hi]
+        if len(para.split()) < 6 or not _FIRST_PERSON.search(para) or any(a < hi and lo < b for a, b in covered):
+            continue
+        out.append(Attribution("direct", (head.start(), head.end()), (head.start(), head.end()), ((lo, hi),), owner,
+                               actor, "remarks", (lo, hi), speaker_name=listed[1] if listed else ""))
     return out

@@ -209,6 +209,13 @@ class _SpeakerResolver:
                 entities |= {m.entity for m in self._find("Kremlin")}
         return entities.pop() if len(entities) == 1 else ""
 
+    def _role_actor_of_text(self, phrase: str) -> str:
+        """The entity a role phrase written out names ("the Russian Foreign Minister"), or ""."""
+        entities = {m.entity for m in self._find(phrase)}
+        words = {w.strip(".,").lower() for w in phrase.split()}
+        official = words & (ROLE_NOUNS | {"foreign", "prime", "president"}) and not words & (_FORMER | MEDIA_WORDS)
+        return entities.pop() if len(entities) == 1 and official else ""
+
     def _find(self, text: str):
         hit = self._alias_cache.get(text)
         if hit is None:
