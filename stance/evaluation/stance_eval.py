@@ -1,4 +1,4 @@
-"""Stance evaluation: NewsMTSC dev (rw, mt), VAST dev and our diplomatic dev set.
+"""Stance evaluation: the real-news gold statements, NewsMTSC dev (rw, mt), VAST dev and our diplomatic dev set.
 
 Each dataset is scored for the classifier and two baselines trained/measured in the same run:
 the majority class and TF-IDF + logistic regression fitted on the same training data as the
@@ -20,6 +20,7 @@ from stance.evaluation import shared_data_dir  # noqa: F401 (re-exported)
 logger = logging.getLogger(__name__)
 
 LABELS = ("against", "neutral", "favor")
+CONFUSION_FOR = ("realnews_gold",)  # datasets whose classifier confusion matrix the report prints
 _REPO = Path(__file__).resolve().parents[2]
 
 
@@ -40,16 +41,29 @@ def expected_calibration_error(probs: np.ndarray, labels: np.ndarray, *, bins: i
 
 
 def classification_scores(labels: Sequence[int], preds: Sequence[int]) -> dict:
-    """Macro-F1, per-class F1 and accuracy over the three stance classes."""
-    from sklearn.metrics import accuracy_score, f1_score
+    """Macro-F1, per-class F1, accuracy and per-class recall over the three stance classes."""
+    from sklearn.metrics import accuracy_score, f1_score, recall_score
 
     labels, preds = np.asarray(labels), np.asarray(preds)
     per_class = f1_score(labels, preds, labels=[0, 1, 2], average=None, zero_division=0)
+    recall = recall_score(labels, preds, labels=[0, 1, 2], average=None, zero_division=0)
     return {
         "macro_f1": round(float(per_class.mean()), 4),
         **{f"f1_{name}": round(float(v), 4) for name, v in zip(LABELS, per_class)},
         "accuracy": round(float(accuracy_score(labels, preds)), 4),
+        **{f"recall_{name}": round(float(v), 4) for name, v in zip(LABELS, recall)},
     }
+
+
+def confusion_table(labels: Sequence[int], preds: Sequence[int]) -> str:
+    """The 3x3 confusion matrix as text: rows gold, columns predicted, in LABELS order."""
+    from sklearn.metrics import confusion_matrix
+
+    matrix = confusion_matrix(np.asarray(labels), np.asarray(preds), labels=[0, 1, 2])
+    width = max(len(x) for x in LABELS) + 1
+    lines = ["gold \\ predicted".ljust(width + 5) + "".join(x.rjust(width) for x in LABELS)]
+    lines += [name.ljust(width + 5) + "".join(str(v).rjust(width) for v in row) for name, row in zip(LABELS, matrix)]
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -58,7 +72,9 @@ class StanceDataset:
     targets: list[str]
     texts: list[str]
     labels: np.ndarray  # 0 against, 1 neutral, 2 favor
-    spans: list[tuple[int, int]] | None = None  # where each target is in its text, when the data says
+    spans: list[tuple[int, int] | None] | None = None  # where each target is in its text, when the data says
+    speakers: list[str] | None = None  # who speaks (the gold actor), when the data says
+    notes: str = ""  # what the loader wants the reader of the table to know (counts of special rows)
 
 
 def _read_jsonl(path: Path) -> list[dict]:
@@ -93,8 +109,11 @@ def load_diplomatic(path: Path, name: str = "diplomatic_dev") -> StanceDataset:
 def default_datasets(*, late_mentions: bool = False) -> dict[str, tuple[Path, Callable[[Path, str], StanceDataset]]]:
     """The evaluation sets as ``name -> (path, loader)``; ``late_mentions`` adds the NewsMTSC dev sets
     as :func:`with_late_mentions` stress tests (``<name>_late``)."""
+    from stance.evaluation.realnews import load_realnews
+
     shared = shared_data_dir()
     datasets = {
+        "realnews_gold": (shared / "realnews" / "gold_statements.csv", load_realnews),
         "newsmtsc_dev_rw": (shared / "newsmtsc" / "dev_rw.jsonl", load_newsmtsc),
         "newsmtsc_dev_mt": (shared / "newsmtsc" / "dev_mt.jsonl", load_newsmtsc),
         "vast_dev": (shared / "vast" / "vast_dev.csv", load_vast),
@@ -175,12 +194,15 @@ def fit_tfidf_baseline(train: StanceDataset):
     return model
 
 
-def evaluate_stance(classifier, *, datasets: dict | None = None, training_files=None, batch_size: int = 64):
+def evaluate_stance(classifier, *, datasets: dict | None = None, training_files=None, batch_size: int = 64,
+                    details: dict | None = None):
     """Score ``classifier`` and two baselines on each available dataset.
 
     ``datasets`` maps a name to ``(path, loader)`` (default: :func:`default_datasets`); missing
     files are skipped with a logged reason. Returns a DataFrame with one row per
-    (dataset, system): n, macro_f1, f1_against, f1_neutral, f1_favor, accuracy, ece.
+    (dataset, system): n, macro_f1, f1_against, f1_neutral, f1_favor, accuracy, recall_against,
+    recall_neutral, recall_favor, ece. ``details``, if given, is filled with
+    ``name -> (dataset, classifier probabilities)`` for confusion matrices and error analysis.
     """
     import pandas as pd
 
@@ -197,6 +219,8 @@ def evaluate_stance(classifier, *, datasets: dict | None = None, training_files=
         ds = loader(path, name)
         # gold spans tell a target-marking model which of two "Obama"s is meant
         probs = classifier.predict_proba(ds.targets, ds.texts, batch_size=batch_size, spans=ds.spans)
+        if details is not None:
+            details[name] = (ds, probs)
         systems = {"classifier": probs}
         if tfidf is not None:
             systems["tfidf_logreg"] = tfidf.predict_proba(_tfidf_inputs(ds.targets, ds.texts))
@@ -221,10 +245,17 @@ def format_table(table, *, markdown: bool = False) -> str:
 
 def stance_eval_report(model: str | Path | None = None, *, backend: str = "auto", late_mentions: bool = False,
                        markdown: bool = False) -> str:
-    """What `stance eval stance` and scripts/eval_stance.py print: the model evaluated, then the table."""
+    """What `stance eval stance` and scripts/eval_stance.py print: the model evaluated, the table, then the
+    classifier's confusion matrix on the real-news gold statements (with how many named no target)."""
     from stance.classifier import StanceClassifier
 
     classifier = StanceClassifier.from_pretrained(model, backend=backend)
-    table = evaluate_stance(classifier, datasets=default_datasets(late_mentions=late_mentions))
+    details: dict = {}
+    table = evaluate_stance(classifier, datasets=default_datasets(late_mentions=late_mentions), details=details)
     header = f"model {classifier.path} version {classifier.version} backend {classifier.backend}"
-    return header + "\n" + format_table(table, markdown=markdown)
+    parts = [header, format_table(table, markdown=markdown)]
+    for name, (ds, probs) in details.items():
+        if name in CONFUSION_FOR:
+            parts.append(f"{name}: {ds.notes}\nclassifier confusion (rows gold, columns predicted):\n"
+                         + confusion_table(ds.labels, probs.argmax(axis=1)))
+    return "\n\n".join(parts)
