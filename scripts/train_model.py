@@ -7,6 +7,8 @@ each given --teacher-logits, --transfer and --diplomatic-repeat 4 or 5 (the mode
     python scripts/train_model.py --output /tmp/a --teacher-logits T/teacher_logits.jsonl \
         --transfer T/transfer.jsonl --diplomatic-repeat 4                  # a member of the shipped soup
     python scripts/train_model.py --no-diplomatic --epochs 1 --output /tmp/interim
+    python scripts/train_model.py --init-from models/stance-minilm --data more.jsonl --max-steps 600 \
+        --lr 2e-5 --output /tmp/continued                                  # continued fine-tuning
     python scripts/train_model.py --data my.csv --text-field sentence --target-field mention \
         --label-field polarity --output /tmp/mine
 A rerun with the same arguments resumes from the last checkpoint in the output folder.
@@ -68,6 +70,13 @@ def main() -> None:
     ap.add_argument("--distill-temperature", type=float, default=DISTILLATION["distill_temperature"])
     ap.add_argument("--transfer", type=Path, default=None,
                     help="the teacher's transfer set (transfer.jsonl from scripts/train_teacher.py): training-only rows")
+    ap.add_argument("--train-only", type=Path, action="append",
+                    help="extra training file (text/target/label) never held out, so the calibration split stays "
+                         "the init model's (for --init-from)")
+    ap.add_argument("--train-only-repeat", type=int, default=1)
+    ap.add_argument("--init-from", type=Path, default=None,
+                    help="continued fine-tuning: start from this trained model folder (e.g. models/stance-minilm)")
+    ap.add_argument("--warmup-fraction", type=float, default=0.1)
     ap.add_argument("--head", choices=HEADS, default=SHIPPED_RECIPE["head"],
                     help="target: classify [CLS] + the output at the target marker (needs --mark-target)")
     args = ap.parse_args()
@@ -79,6 +88,8 @@ def main() -> None:
     for path in args.data or []:
         data.append(DataSpec(path, text_field=args.text_field, target_field=args.target_field,
                              label_field=args.label_field))
+    for path in args.train_only or []:
+        data.append(DataSpec(path, repeat=args.train_only_repeat, holdout=False))
     if args.transfer is not None:
         from stance.teacher import transfer_spec
 
@@ -90,6 +101,7 @@ def main() -> None:
                          unmarked_fraction=args.unmarked_fraction, layer_lr_decay=args.layer_lr_decay,
                          rdrop_alpha=args.rdrop_alpha, name_swap_fraction=args.name_swap_fraction,
                          adversarial_epsilon=args.adversarial_epsilon, ema_decay=args.ema_decay,
+                         init_from=args.init_from, warmup_fraction=args.warmup_fraction,
                          **distillation_options(args.teacher_logits, weight=args.distill_weight,
                                                 temperature=args.distill_temperature))
     out = train(config)

@@ -36,6 +36,7 @@ from stance.classifier import (
     batched_logits,
     build_torch_model,
     encode_pairs,
+    load_torch_model,
     mark_target,
     softmax,
     torch_logits,
@@ -117,7 +118,7 @@ class DataSpec:
 # Options added after models were shipped: at their default (off), they stay out of the fingerprint,
 # so a rerun of an older recipe still finds its finished model.
 _ADDED_LATER = ("adversarial_epsilon", "ema_decay", "teacher_logits", "teacher_logits_sha256", "distill_weight",
-                "distill_temperature")
+                "distill_temperature", "init_from", "init_from_version")
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,10 @@ class TrainConfig:
     teacher_logits_sha256: str | None = None
     distill_weight: float = 0.0
     distill_temperature: float = DISTILLATION["distill_temperature"]
+    # continued fine-tuning: start from this finished model folder's weights (same head) instead of the backbone.
+    # Its content hash (classifier.model_version) is recorded and counts in the fingerprint, not its path.
+    init_from: Path | None = None
+    init_from_version: str | None = None
     progress: bool = True
     keep_checkpoint: bool = False
 
@@ -188,6 +193,20 @@ class TrainConfig:
             elif self.teacher_logits_sha256 is None:
                 raise ValueError(f"TrainConfig: teacher_logits file {self.teacher_logits} not found; "
                                  "write it with scripts/train_teacher.py")
+        if self.init_from is not None:
+            from stance.classifier import check_model_dir, model_version
+
+            object.__setattr__(self, "init_from", Path(self.init_from))
+            check_model_dir(self.init_from)  # names the folder and what is missing
+            init_head = json.loads((self.init_from / CONFIG_FILE).read_text(encoding="utf-8")).get("head", "cls")
+            if init_head != self.head:
+                raise ValueError(f"TrainConfig: init_from {self.init_from} has head {init_head!r} but head is "
+                                 f"{self.head!r}; continue with the model's own head")
+            version = model_version(self.init_from)
+            if self.init_from_version not in (None, version):
+                raise ValueError(f"TrainConfig: {self.init_from} is not the model this config started from "
+                                 "(its weights changed); train with a new config")
+            object.__setattr__(self, "init_from_version", version)
         checks = [
             (self.epochs >= 1, "epochs must be >= 1"),
             (0 < self.lr < 1, "lr must be in (0, 1)"),
@@ -221,6 +240,7 @@ class TrainConfig:
         out["output_dir"] = str(self.output_dir)
         out["data"] = [{**dataclasses.asdict(d), "path": str(d.path)} for d in self.data]
         out["teacher_logits"] = None if self.teacher_logits is None else str(self.teacher_logits)
+        out["init_from"] = None if self.init_from is None else str(self.init_from)
         return out
 
     def fingerprint(self) -> str:
@@ -229,7 +249,7 @@ class TrainConfig:
         # the teacher's outputs change the weights, wherever its file lies: its hash counts, not its path
         relevant = {k: v for k, v in self.to_json().items()
                     if k not in ("output_dir", "progress", "keep_checkpoint", "num_threads", "checkpoint_every",
-                                 "teacher_logits")
+                                 "teacher_logits", "init_from")
                     and not (k in _ADDED_LATER and v == defaults[k])}
         return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -856,7 +876,12 @@ def _train(config: TrainConfig, *, out: Path, fingerprint: str) -> Path:
 
     seed_everything(config.seed)
     tokenizer = AutoTokenizer.from_pretrained(str(backbone_path()))
-    model = build_torch_model(init_from_backbone=True, head=config.head)
+    if config.init_from is not None:
+        model = load_torch_model(config.init_from)
+        model.requires_grad_(True)
+        logger.info("continuing from %s (version %s)", config.init_from, config.init_from_version)
+    else:
+        model = build_torch_model(init_from_backbone=True, head=config.head)
     if config.freeze_embeddings:
         model.get_parameter(FROZEN_KEY).requires_grad_(False)
     params = [p for p in model.parameters() if p.requires_grad]

@@ -718,3 +718,24 @@ def test_train_config_defaults_are_the_shipped_recipe(tmp_path):
 def test_distillation_options_apply_the_weight_only_with_a_teacher_file(teacher, weight):
     options = training.distillation_options(teacher, weight=0.3, temperature=3.0)
     assert options == {"teacher_logits": teacher, "distill_weight": weight, "distill_temperature": 3.0}
+
+
+def test_init_from_continues_from_a_finished_model_and_counts_in_the_fingerprint(tmp_path):
+    first = train(_config(tmp_path, "first", max_steps=3, lr=5e-3, warmup_fraction=0.0))
+    fresh = _config(tmp_path, "fresh", max_steps=1, lr=1e-9)
+    continued = _config(tmp_path, "continued", max_steps=1, lr=1e-9, init_from=first)
+    assert continued.init_from_version and continued.fingerprint() != fresh.fingerprint()
+    assert fresh.to_json()["init_from"] is None
+    key = "bert.encoder.layer.5.output.dense.weight"
+    start = load_file(str(first / "model.safetensors"))[key].float()
+    # with a vanishing lr the continued run keeps the first run's weights, the fresh run the backbone's
+    assert (load_file(str(train(continued) / "model.safetensors"))[key].float() - start).abs().max() < 1e-3
+    assert (load_file(str(train(fresh) / "model.safetensors"))[key].float() - start).abs().max() > 5e-3
+
+
+def test_init_from_refuses_another_head_or_a_missing_folder(tmp_path):
+    first = train(_config(tmp_path, "first", max_steps=1))
+    with pytest.raises(ValueError, match="has head 'cls' but head is 'target'"):
+        _config(tmp_path, "other", init_from=first, head="target", mark_target=True)
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        _config(tmp_path, "gone", init_from=tmp_path / "nowhere")
