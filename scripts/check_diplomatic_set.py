@@ -9,6 +9,8 @@ Checks: valid JSON per line, required keys, label in against|neutral|favor, know
 target occurring verbatim in text, 12-50 words, unique ids and texts, label shares within
 28-40%. With --disjoint-from, also fails when a (normalised) text or a (text, target) pair of
 the checked file also occurs in the other files, so a dev set cannot leak into training.
+With --inferred (data/diplomatic_speaker/train_inferred.jsonl: statements whose target is implied,
+not named), the target must NOT occur in the text.
 With --multi-target (news sentences about several targets): no actor field, every text has at
 least two targets, each occurring exactly once in it, and at least half of the texts are
 contrastive (their targets carry different labels).
@@ -27,6 +29,7 @@ LABELS = ("against", "neutral", "favor")
 PHENOMENA = (
     "designation", "threat", "condolence", "conditional_engagement", "sarcasm", "negation", "hedge",
     "contrast", "praise", "condemnation", "procedural", "demand", "recognition",
+    "accusation", "cooperation", "fact",  # data/diplomatic_speaker (issue #31)
 )
 MULTI_TARGET_PHENOMENA = (
     "contrast", "comparison", "reported_criticism", "concession", "shared_praise", "shared_blame",
@@ -61,7 +64,7 @@ def read_rows(path: Path, keys: tuple[str, ...] = KEYS) -> tuple[list[dict], lis
     return rows, errors
 
 
-def check(rows: list[dict], phenomena: tuple[str, ...] = PHENOMENA) -> list[str]:
+def check(rows: list[dict], phenomena: tuple[str, ...] = PHENOMENA, *, inferred: bool = False) -> list[str]:
     errors = []
     for row in rows:
         where = row["_where"]
@@ -69,7 +72,9 @@ def check(rows: list[dict], phenomena: tuple[str, ...] = PHENOMENA) -> list[str]
             errors.append(f"{where}: label {row['label']!r} not in {LABELS}")
         if row["phenomenon"] not in phenomena:
             errors.append(f"{where}: phenomenon {row['phenomenon']!r} not in {phenomena}")
-        if row["target"] not in row["text"]:
+        if inferred and row["target"] in row["text"]:
+            errors.append(f"{where}: target {row['target']!r} occurs in the text of an inferred-target row")
+        elif not inferred and row["target"] not in row["text"]:
             errors.append(f"{where}: target {row['target']!r} does not occur verbatim in text")
         words = len(row["text"].split())
         if not MIN_WORDS <= words <= MAX_WORDS:
@@ -115,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="files that must share no text with PATH (e.g. the training sets)")
     parser.add_argument("--multi-target", action="store_true",
                         help="a multi-target news set (data/multitarget/): no actor, two or more targets per text")
+    parser.add_argument("--inferred", action="store_true",
+                        help="rows whose target is implied, not named: the target must not occur in the text")
     args = parser.parse_args(argv)
     keys = MULTI_TARGET_KEYS if args.multi_target else KEYS
 
@@ -122,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.multi_target:
         errors += check(rows, MULTI_TARGET_PHENOMENA) + check_multi_target(rows)
     else:
-        errors += check(rows)
+        errors += check(rows, inferred=args.inferred)
     own_texts = {_norm(r["text"]): r["_where"] for r in rows}
     for other in args.disjoint_from:
         other_rows, other_errors = read_rows(other, keys)

@@ -1,0 +1,297 @@
+#!/usr/bin/env python
+"""Write data/diplomatic_speaker/: the speaker-stance training sentences (issue #31).
+
+Every frame below was written by the project's contributors, in our own words, for the language the
+classifier misread on real news (see data/diplomatic_speaker/README.md): accusations and labels,
+threats, condemnation and demands to undo a measure, cooperation formulas and warm personal diplomacy,
+conditional engagement, neutral contact and procedure, facts that carry no stance, sentences whose
+tone differs from the speaker's stance, and contrastive sentences with two targets. No sentence is
+taken from a dataset or from news. Each frame is filled with a few (speaker state, target state) pairs
+drawn from a fixed pool of countries that are *not* the parties of the real-news development set, so
+the set teaches wording, not who is friends with whom. The output is deterministic (seed 31):
+
+    python scripts/build_speaker_set.py            # rewrites data/diplomatic_speaker/*.jsonl
+    python scripts/check_diplomatic_set.py data/diplomatic_speaker/train.jsonl
+    python scripts/check_diplomatic_set.py data/diplomatic_speaker/train_inferred.jsonl --inferred
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parents[1] / "data" / "diplomatic_speaker"
+
+# (name, capital, adjective)
+COUNTRIES = [
+    ("Brazil", "Brasilia", "Brazilian"), ("Argentina", "Buenos Aires", "Argentine"), ("Chile", "Santiago", "Chilean"),
+    ("Peru", "Lima", "Peruvian"), ("Colombia", "Bogota", "Colombian"), ("Mexico", "Mexico City", "Mexican"),
+    ("Nigeria", "Abuja", "Nigerian"), ("Kenya", "Nairobi", "Kenyan"), ("Ghana", "Accra", "Ghanaian"),
+    ("Ethiopia", "Addis Ababa", "Ethiopian"), ("Morocco", "Rabat", "Moroccan"), ("Algeria", "Algiers", "Algerian"),
+    ("Indonesia", "Jakarta", "Indonesian"), ("Vietnam", "Hanoi", "Vietnamese"), ("Thailand", "Bangkok", "Thai"),
+    ("Malaysia", "Kuala Lumpur", "Malaysian"), ("Pakistan", "Islamabad", "Pakistani"),
+    ("Bangladesh", "Dhaka", "Bangladeshi"), ("Kazakhstan", "Astana", "Kazakh"), ("Georgia", "Tbilisi", "Georgian"),
+    ("Serbia", "Belgrade", "Serbian"), ("Hungary", "Budapest", "Hungarian"), ("Poland", "Warsaw", "Polish"),
+    ("Greece", "Athens", "Greek"), ("Sweden", "Stockholm", "Swedish"), ("Norway", "Oslo", "Norwegian"),
+    ("Qatar", "Doha", "Qatari"), ("Jordan", "Amman", "Jordanian"), ("Tunisia", "Tunis", "Tunisian"),
+    ("Senegal", "Dakar", "Senegalese"), ("Uruguay", "Montevideo", "Uruguayan"), ("Venezuela", "Caracas", "Venezuelan"),
+    ("Uzbekistan", "Tashkent", "Uzbek"), ("Mongolia", "Ulaanbaatar", "Mongolian"), ("Sri Lanka", "Colombo", "Sri Lankan"),
+    ("Nepal", "Kathmandu", "Nepali"), ("Angola", "Luanda", "Angolan"), ("Bolivia", "La Paz", "Bolivian"),
+]
+
+# Speakers: a person ({SP}) or an institution ({SI}) of the speaking state; {Sn} is its name.
+PERSONS = ["the {Sa} foreign minister", "{Sn}'s prime minister", "the {Sa} president", "{Sn}'s trade minister",
+           "a spokesperson for the {Sa} foreign ministry", "the {Sa} ambassador to the UN", "{Sn}'s defence minister"]
+INSTITUTIONS = ["the {Sa} foreign ministry", "{Scap}", "the {Sa} government", "{Sn}'s presidential office",
+                "the {Sa} embassy"]
+
+A, N, F = "against", "neutral", "favor"
+
+# (text, label toward {T}, phenomenon). {T} is the target's name or capital, {Ta} its adjective.
+FRAMES = [
+    # accusation, designation, insult: against whatever the tone
+    ("{SP} accused {T} of arming the militias that shelled border villages last month.", A, "accusation"),
+    ('"These are hired killers and looters, paid from {T}," {SP} said of the fighters who crossed the frontier.', A, "designation"),
+    ('{SP} said the street unrest was "a plot cooked up in {T}" to weaken the country\'s institutions.', A, "accusation"),
+    ("{SP} described the gunmen in the north as extremists armed and financed by {T}.", A, "accusation"),
+    ('{SP} called the fisheries deal offered by {T} "a humiliating, lopsided text" that {Sn} would never sign.', A, "designation"),
+    ('"That man is a liar and a coward," {SP} said of the {Ta} leader at a rally in the capital.', A, "designation"),
+    ('{SP} said {T} was run by "a regime of prisons and silence" that feared its own citizens.', A, "designation"),
+    ("{SP} charged that {T} was behind the cyberattack that shut down the national grid for two days.", A, "accusation"),
+    ("{SP} said {T} bore full responsibility for the collapse of the ceasefire and the deaths that followed.", A, "accusation"),
+    ("{SI} said it was deeply disappointed by the decision of {T} to suspend the annual trade dialogue.", A, "condemnation"),
+    ("{SI} voiced strong dissatisfaction and firm opposition to what it called provocative moves by {T} near the islands.", A, "condemnation"),
+    ("{SP} urged {T} to withdraw its unjustified import curbs at once and return to the negotiating table.", A, "demand"),
+    ("{SI} declared the maritime accord that {T} signed with a third country null and void under international law.", A, "condemnation"),
+    ('{SP} warned that {T} would "pay a heavy price" if its troops stayed on the disputed ridge.', A, "threat"),
+    ("{SI} said {Sn} would review the entire range of its economic ties with {T} after the vote in its parliament.", A, "threat"),
+    ('{SP} said {T} had acted "with breathtaking recklessness" by test-firing rockets over the strait.', A, "condemnation"),
+    ("{SI} said the so-called peace plan from {T} was a trick to buy time for its army to regroup.", A, "sarcasm"),
+    ("{SP} told parliament that relying on {T} for security had been a strategic error {Sn} would not repeat.", A, "condemnation"),
+    ("{SP} said {T} had broken its word on the water-sharing treaty and could no longer be trusted.", A, "accusation"),
+    ("{SI} summoned the {Ta} ambassador to protest against what it called a hostile smear campaign in state media.", A, "condemnation"),
+    ("{SP} said the fabricated allegations from {T} were a cover for its own meddling in the region.", A, "accusation"),
+    ("{SP} said the hostility of {T} toward the elected government in {Sn} had long been plain to see.", A, "accusation"),
+    ("{SI} said {T} had no right to lecture anyone on human rights while its own prisons were full.", A, "condemnation"),
+    ('{SP} mocked the offer of mediation from {T} as "the arsonist volunteering to put out the fire".', A, "sarcasm"),
+    ("{SI} condemned the strike by {T} on a border post as a flagrant act of aggression against a sovereign state.", A, "condemnation"),
+    ("{SP} said {Sn} was freezing its part in the security pact with {T}, which had failed to come to its aid.", A, "condemnation"),
+    ("{SI} announced that {Sn} would leave the customs union dominated by {T}, saying it served only one side.", A, "condemnation"),
+    ('{SP} said the expulsion of two diplomats by {T} was "absurd and driven by domestic politics".', A, "condemnation"),
+    ("{SP} asked why shoppers in {Sn} should keep buying {Ta} grain after the insults from its leaders.", A, "threat"),
+    ("{SI} said {T} was turning itself into a tool of outside powers bent on destabilising the region.", A, "accusation"),
+    ('"We will not be lectured by a government that jails reporters," {SP} said of {T}.', A, "condemnation"),
+    ('{SP} said the remarks of the {Ta} leader were "immature and politicised" and unworthy of a head of state.', A, "condemnation"),
+    ("{SI} said {Sn} would put matching tariffs on {Ta} steel if the new duties were not lifted by June.", A, "threat"),
+    ("{SP} said {T} was sheltering fugitives wanted for the bombing and ignoring every extradition request.", A, "accusation"),
+    ("{SP} said {Sn} would never accept the annexation claims made by {T} and would resist them by every means.", A, "threat"),
+    ("{SI} said the vote in {T} was a sham staged to hand the ruling clan another term.", A, "designation"),
+    ("{SP} said the sanctions announced by {T} were economic blackmail and would be answered in kind.", A, "threat"),
+    ("{SP} said {T} must retract the export ban and apologise to the farmers it had ruined.", A, "demand"),
+    ("{SI} said the report published by {T} was a pack of lies meant to poison opinion abroad.", A, "condemnation"),
+    ("{SP} said the occupation forces of {T} were committing crimes in the border districts every day.", A, "designation"),
+    # tone and speaker stance differ
+    ('{SP} thanked {T} for its "generous concern" for the country\'s elections and told it to mind its own affairs.', A, "sarcasm"),
+    ('"Our good friends in {T} seem to have forgotten every promise they made to us," {SP} said.', A, "sarcasm"),
+    ("{SP} said {T} talked warmly of partnership while its coast guard rammed fishing boats from {Sn}.", A, "contrast"),
+    ("{SI} said the smiles from {T} at the summit could not hide its support for the rebels in the south.", A, "accusation"),
+    ("{SP} said the praise heaped on {Sn} by {T} was welcome but meant nothing while its troops stayed.", A, "hedge"),
+    # cooperation formulas and warm personal diplomacy: favor even when they sound like reports
+    ('{SP} said the visit had opened "a new chapter" in relations with {T}.', F, "cooperation"),
+    ("{SP} said {Sn} wanted to restore relations with {T} at the highest level and as soon as possible.", F, "cooperation"),
+    ("{SP} called the talks with {T} constructive and a real step forward for both peoples.", F, "cooperation"),
+    ("{SI} said {Sn} planned to return its ambassador to {T} and raise ties to full embassy level.", F, "cooperation"),
+    ("{SP} said a deal with {T} was nearer than ever and the remaining gaps were small.", F, "cooperation"),
+    ("{SP} said {Sn} stood ready to help {T} rebuild its flooded provinces with engineers and credit.", F, "cooperation"),
+    ('{SP} greeted the {Ta} leader at the airport as "my dear friend and brother".', F, "praise"),
+    ("{SP} said relations with {T} had entered the best period in their long history.", F, "praise"),
+    ("{SI} welcomed the positive signals coming from {T} and said {Sn} would respond in kind.", F, "cooperation"),
+    ("{SP} said cooperation with {T} on trade, energy and tourism would deepen in the coming years.", F, "cooperation"),
+    ("{SP} reaffirmed the value of the partnership with {T}, built on mutual respect and shared interests.", F, "cooperation"),
+    ("{SP} said he looked forward to strengthening ties with {T} during his first official trip there.", F, "cooperation"),
+    ("{SP} wrote online that he had held a very good meeting with his counterpart from {T} that morning.", F, "praise"),
+    ("{SI} said {T} had proved a reliable partner and a true friend in difficult times.", F, "praise"),
+    ("{SP} said lifting the export controls on {T} showed that trust between the two governments was back.", F, "cooperation"),
+    ("{SP} said regular visits between the leaders of {Sn} and {T} were back in full swing after years of silence.", F, "cooperation"),
+    ("{SP} said a breakthrough with {T} was within sight and both teams were working late every night.", F, "cooperation"),
+    ("{SP} expressed deep respect for the courage of the {Ta} president in taking a hard decision.", F, "praise"),
+    ("{SP} said his handshake with the {Ta} leader marked the start of a different relationship.", F, "cooperation"),
+    ("{SP} thanked {T} for sending rescue teams within hours of the earthquake.", F, "praise"),
+    ("{SI} said {Sn} valued its constructive relations with {T} and wished to expand them further.", F, "cooperation"),
+    ("{SP} said {T} had made a brave and wise choice that deserved the support of the whole region.", F, "praise"),
+    ("{SP} said the new agreement showed that {T} was a partner of {Sn}, not a rival.", F, "praise"),
+    ("{SP} said {Sn} would work closely with {T} to calm the crisis in their shared neighbourhood.", F, "cooperation"),
+    ("{SP} said {T} remained a strategic ally and the alliance would only grow stronger.", F, "praise"),
+    ("{SI} congratulated {T} on a peaceful election and said it looked forward to close work with the new cabinet.", F, "recognition"),
+    ("{SP} offered {T} two rare horses from the national stud as a token of lasting friendship.", F, "praise"),
+    ("{SP} said the warm discussion with the {Ta} delegation had gone beyond his hopes.", F, "praise"),
+    ("{SP} said {Sn} was open to dialogue with {T} at every level, from experts to ministers.", F, "cooperation"),
+    ("{SP} said joint work with {T} on rail links and power lines was moving ahead on several fronts.", F, "cooperation"),
+    ("{SP} said the people of {Sn} would never forget the solidarity {T} showed during the famine.", F, "praise"),
+    ("{SP} said the two nations should set aside old quarrels, adding that {T} was a natural partner.", F, "cooperation"),
+    ("{SI} said the resumption of direct flights to {T} was good news for families and businesses alike.", F, "cooperation"),
+    ("{SP} said {Sn} fully supported the bid by {T} to host the next regional summit.", F, "praise"),
+    ("{SP} said {T} had shown genuine goodwill and that {Sn} would match it step by step.", F, "cooperation"),
+    # conditional engagement: neutral
+    ("{SP} said the new leaders of {T} would be judged by what they did, not by what they said.", N, "conditional_engagement"),
+    ("{SP} said {Sn} expected {T} to respond sincerely and to carry out its earlier commitments.", N, "conditional_engagement"),
+    ("{SP} said there could be no normal relations with {T} until the border question was settled.", N, "conditional_engagement"),
+    ("{SP} said the ball was now in the court of {T} and {Sn} would wait for concrete steps.", N, "conditional_engagement"),
+    ("{SP} said {Sn} would consider easing the sanctions on {T} once the detained sailors were released.", N, "conditional_engagement"),
+    ("{SI} said flights to {T} could resume if the airports there passed the international safety audit.", N, "conditional_engagement"),
+    ("{SP} said talks with {T} could go ahead provided both sides respected the agreements already signed.", N, "conditional_engagement"),
+    ("{SP} said it was too early to say whether the new leadership in {T} would change course.", N, "hedge"),
+    ("{SP} said {Sn} would wait and see what the new rulers of {T} actually did before deciding anything.", N, "hedge"),
+    ("{SP} said {Sn} would cooperate with {T} where interests met and speak plainly where they did not.", N, "conditional_engagement"),
+    ("{SP} said {Sn} would study the proposal from {T} carefully and reply in due course.", N, "procedural"),
+    ("{SP} said any deal with {T} would depend on guarantees for the minority living on both sides of the border.", N, "conditional_engagement"),
+    # contact and procedure: neutral
+    ("{SP} spoke by phone with his counterpart from {T} on Tuesday about the coming harvest season.", N, "procedural"),
+    ("{SI} said the foreign minister would travel to {T} next week for the annual consultations.", N, "procedural"),
+    ("{SP} said {Sn} kept its channels open with every faction in {T}, as it always had.", N, "procedural"),
+    ("{SI} confirmed that its envoy had met officials from {T} in Geneva, without giving details.", N, "procedural"),
+    ("{SP} said a delegation from {T} would be received at the ministry on Thursday afternoon.", N, "procedural"),
+    ("{SP} said he had raised the detention of citizens and the trade barriers in his talks with {T}.", N, "procedural"),
+    ("{SI} said it had sent a letter to {T} asking for data on the river's water levels.", N, "procedural"),
+    ("{SP} said he would attend the summit hosted by {T} along with some twenty other leaders.", N, "procedural"),
+    ("{SI} said its consular staff were in touch with the {Ta} authorities about the stranded sailors.", N, "procedural"),
+    ("{SP} said the joint commission of {Sn} and {T} would meet in the autumn as scheduled.", N, "procedural"),
+    ("{SP} said the anti-dumping inquiry into {Ta} cement was a routine step allowed under trade rules.", N, "procedural"),
+    ("{SI} said its review of imports from {T} would be published once the comment period had ended.", N, "procedural"),
+    ("{SP} said the ministry was studying the note from {T} and had not yet settled on a reply.", N, "procedural"),
+    ("{SP} said the talks with {T} covered shipping lanes, fishing quotas and the date of the next round.", N, "procedural"),
+    ("{SI} said the two ministers, from {Sn} and {T}, would sign the minutes of the meeting on Friday.", N, "procedural"),
+    ("{SP} said observers from {T} would be invited, as from every member of the regional body.", N, "procedural"),
+    # facts about a target that carry no stance: neutral
+    ("{SI} confirmed that the former president had been granted refuge in {T} after leaving the country.", N, "fact"),
+    ("{SP} said trade with {T} reached nine billion dollars last year, most of it fuel and grain.", N, "fact"),
+    ("{SP} noted that the treaty with {T} expires in 2031 and will go to parliament for review.", N, "fact"),
+    ("{SI} said about forty thousand citizens of {Sn} live and work in {T}.", N, "fact"),
+    ("{SP} said the gas pipeline from {T} would be shut for three days of planned maintenance.", N, "fact"),
+    ("{SP} said the vote on the border agreement with {T} was set for the spring session of parliament.", N, "fact"),
+    ("{SP} recalled that {Sn} had recognised {T} in 1962 and opened an embassy there two years later.", N, "fact"),
+    ("{SI} said the plane of the {Ta} minister had landed in the capital shortly after noon.", N, "fact"),
+    ("{SP} said the number of tourists from {T} had doubled since the visa rules changed in 2029.", N, "fact"),
+    ("{SP} said he had not yet read the statement issued by {T} and would comment later in the week.", N, "hedge"),
+    ("{SI} said the court case brought by {T} would be heard at the tribunal in the spring.", N, "fact"),
+    ("{SP} said that {T} had asked for the meeting and that {Sn} had agreed to the date.", N, "procedural"),
+]
+
+# (text, label toward {T}, label toward {U}, phenomenon): one sentence, two targets
+CONTRAST = [
+    ("{SP} praised {T} for its help with the evacuation but accused {U} of blocking the aid convoy.", F, A),
+    ("{SP} said relations with {T} had never been better, while {U} had chosen confrontation.", F, A),
+    ("{SI} thanked {T} for hosting the talks and condemned {U} for walking out of them.", F, A),
+    ("{SP} said {Sn} would keep talking to {T} as usual and thanked {U} for its generous loan.", N, F),
+    ("{SP} met officials from {T} in the morning and later denounced the blockade imposed by {U} as illegal.", N, A),
+    ("{SP} said {T} was a trusted ally, unlike {U}, which kept breaking its promises.", F, A),
+    ("{SI} said the gunmen were extremists armed by {T} and thanked {U} for sharing intelligence on them.", A, F),
+    ("{SP} said the pact between {T} and {U} was a matter for those two governments alone.", N, N),
+    ("{SP} accused {T} of stirring the unrest and said {Sn} would ask {U} to chair a fact-finding panel.", A, N),
+    ("{SP} welcomed the ceasefire brokered by {T} and urged {U} to stop shelling the villages at once.", F, A),
+    ("{SI} said it would work hand in hand with {T} on the refugee issue and declined to comment on {U}.", F, N),
+    ("{SP} said {T} had shown true friendship, whereas the sanctions imposed by {U} were cruel and unlawful.", F, A),
+    ("{SP} said the ministry had received a routine note from {T} and an insulting ultimatum from {U}.", N, A),
+    ("{SP} said the talks with {T} were useful but that the threats coming from {U} had poisoned the mood.", F, A),
+    ("{SP} said {Sn} had no quarrel with {T} and blamed {U} alone for the failed harvest deal.", F, A),
+    ("{SI} said delegations from {T} and {U} would both attend the conference, which opens on Monday.", N, N),
+]
+
+# (text, label toward the target, phenomenon): the target is not named (pronoun, "the other side"); the
+# pipeline scores such inferred targets with the entity's name and nothing marked.
+INFERRED = [
+    ('"It was a warm and honest conversation, and we agreed to meet again soon," {SP} said after the call.', F, "praise"),
+    ('"They must bear full responsibility for everything that happened on the border," {SP} said.', A, "accusation"),
+    ('"We remain open to talks at the ministerial level whenever they are ready," {SP} said in a statement.', F, "cooperation"),
+    ('"Such behaviour is reckless and irresponsible, and it endangers the whole region," {SP} said.', A, "condemnation"),
+    ("{SP} said the meeting with the other side had been constructive and a clear step forward.", F, "cooperation"),
+    ('"The visit will be an important milestone in the improvement of our relations," {SI} said in a statement.', F, "cooperation"),
+    ("{SP} said the government would study their proposal and answer through the usual diplomatic channels.", N, "procedural"),
+    ('"We will decide ourselves when to leave, and nobody can frighten us," {SP} told lawmakers on Wednesday.', A, "threat"),
+    ("{SP} said the two sides had agreed to put their differences aside and to work more closely together.", F, "cooperation"),
+    ('"Their hostility toward our country has been obvious for years," {SP} told reporters in the capital.', A, "accusation"),
+    ("{SP} said their delegation would arrive on Monday and that the agenda was still being drafted.", N, "procedural"),
+    ('"We expect a full explanation through bilateral channels," {SI} said, without adding further comment.', N, "conditional_engagement"),
+    ("{SP} said their allegations were baseless and designed to distract from failures at home.", A, "accusation"),
+    ("{SP} said a certain neighbouring country had to start honouring agreements if it wanted good relations.", A, "demand"),
+    ('"We are moving step by step toward normal relations, and that is good for everyone," {SP} said.', F, "cooperation"),
+    ("{SP} said the investigation into their exports would follow the trade body's rules and take about a year.", N, "procedural"),
+    ('"This is something we can achieve together, and we will," {SP} said of the planned agreement.', F, "cooperation"),
+    ("{SP} said their military operation could drag the whole region into an endless cycle of bloodshed.", A, "condemnation"),
+    ("{SP} said the ministry would publish its yearly report on trade between the two countries next month.", N, "fact"),
+    ('"He has kept every promise he made to me, and I trust him," {SP} said of the other leader.', F, "praise"),
+    ("{SP} said he had raised the fate of the detained journalists during the talks on Friday.", N, "procedural"),
+    ("{SP} called on the international community to act at once to halt their military campaign.", A, "condemnation"),
+    ("{SP} said the two sides discussed shipping routes, fishing quotas and the next round of consultations.", N, "procedural"),
+    ('"Their troops opened fire on our positions without any provocation," {SP} said late on Sunday.', A, "accusation"),
+    ("{SP} said the leaders had met for an hour and would speak again after the summit.", N, "procedural"),
+    ('"We thank them for their support in these difficult days for our nation," {SP} said.', F, "praise"),
+]
+
+FILLS_PER_FRAME = 4
+
+
+def _fill(template: str, speaker: tuple, target: tuple | None, other: tuple | None, rng: random.Random) -> tuple[str, str, str]:
+    """The text, the target mention used for {T} and the one used for {U}."""
+    sn, scap, sa = speaker
+    text = template.replace("{SP}", rng.choice(PERSONS)).replace("{SI}", rng.choice(INSTITUTIONS))
+    text = text.replace("{Sn}", sn).replace("{Scap}", scap).replace("{Sa}", sa)
+    mentions = []
+    for key, country in (("T", target), ("U", other)):
+        if country is None:
+            mentions.append("")
+            continue
+        if "{" + key + "a}" in text:
+            mention = country[2]
+            text = text.replace("{" + key + "a}", mention)
+        else:
+            mention = country[0] if rng.random() < 0.7 else country[1]
+            text = text.replace("{" + key + "}", mention)
+        mentions.append(mention)
+    return text[0].upper() + text[1:], mentions[0], mentions[1]
+
+
+def build(seed: int = 31) -> tuple[list[dict], list[dict]]:
+    rng = random.Random(seed)
+    named, inferred = [], []
+
+    def countries(k):
+        return rng.sample(COUNTRIES, k)
+
+    for i, (template, label, phenomenon) in enumerate(FRAMES):
+        for j in range(FILLS_PER_FRAME):
+            speaker, target = countries(2)
+            text, mention, _ = _fill(template, speaker, target, None, rng)
+            named.append({"id": f"spk-{i:03d}-{j}", "text": text, "target": mention, "label": label,
+                          "actor": speaker[0], "phenomenon": phenomenon})
+    for i, (template, label_t, label_u) in enumerate(CONTRAST):
+        for j in range(FILLS_PER_FRAME):
+            speaker, target, other = countries(3)
+            text, m_t, m_u = _fill(template, speaker, target, other, rng)
+            for k, (mention, label) in enumerate(((m_t, label_t), (m_u, label_u))):
+                named.append({"id": f"spk-c{i:02d}-{j}-{k}", "text": text, "target": mention, "label": label,
+                              "actor": speaker[0], "phenomenon": "contrast"})
+    for i, (template, label, phenomenon) in enumerate(INFERRED):
+        for j in range(FILLS_PER_FRAME):
+            speaker, target = countries(2)
+            text, _, _ = _fill(template, speaker, None, None, rng)
+            inferred.append({"id": f"spk-i{i:02d}-{j}", "text": text, "target": target[0], "label": label,
+                             "actor": speaker[0], "phenomenon": phenomenon})
+    return named, inferred
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", type=Path, default=OUT)
+    args = ap.parse_args()
+    named, inferred = build()
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, rows in (("train.jsonl", named), ("train_inferred.jsonl", inferred)):
+        with open(args.out / name, "w", encoding="utf-8") as handle:
+            handle.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+        print(f"{args.out / name}: {len(rows)} rows")
+
+
+if __name__ == "__main__":
+    main()
