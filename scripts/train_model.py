@@ -16,6 +16,7 @@ A rerun with the same arguments resumes from the last checkpoint in the output f
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 from pathlib import Path
@@ -74,6 +75,8 @@ def main() -> None:
                     help="extra training file (text/target/label) never held out, so the calibration split stays "
                          "the init model's (for --init-from)")
     ap.add_argument("--train-only-repeat", type=int, default=1)
+    ap.add_argument("--speaker-input", action="store_true",
+                    help="speaker-aware input: rows with an 'actor' field are read as 'speaker: ACTOR | target: T'")
     ap.add_argument("--init-from", type=Path, default=None,
                     help="continued fine-tuning: start from this trained model folder (e.g. models/stance-minilm)")
     ap.add_argument("--warmup-fraction", type=float, default=0.1)
@@ -94,6 +97,8 @@ def main() -> None:
         from stance.teacher import transfer_spec
 
         data.append(transfer_spec(args.transfer))
+    if args.speaker_input:  # files without the field (NewsMTSC, transfer rows) keep the target alone
+        data = [dataclasses.replace(d, speaker_field="actor") for d in data]
     config = TrainConfig(data=tuple(data), output_dir=args.output, epochs=args.epochs, lr=args.lr,
                          batch_size=args.batch_size, max_length=args.max_length, seed=args.seed, split_seed=args.split_seed,
                          dev_fraction=args.dev_fraction, max_steps=args.max_steps, num_threads=args.threads,
@@ -102,6 +107,7 @@ def main() -> None:
                          rdrop_alpha=args.rdrop_alpha, name_swap_fraction=args.name_swap_fraction,
                          adversarial_epsilon=args.adversarial_epsilon, ema_decay=args.ema_decay,
                          init_from=args.init_from, warmup_fraction=args.warmup_fraction,
+                         speaker_input=args.speaker_input,
                          **distillation_options(args.teacher_logits, weight=args.distill_weight,
                                                 temperature=args.distill_temperature))
     out = train(config)

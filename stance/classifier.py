@@ -145,6 +145,14 @@ def mark_target(text: str, target: str, *, span: tuple[int, int] | None = None) 
     return f"{text[:a]}{MARK_OPEN} {text[a:b]} {MARK_CLOSE}{text[b:]}"
 
 
+def speaker_segment(target: str, speaker: str | None) -> str:
+    """The first segment of a speaker-aware model's input: who speaks and whom it is about
+    (``"speaker: Iran | target: the rebels"``); the target alone when the speaker is unknown, as for
+    the news sentences such a model was also trained on, whose label is the sentence's tone."""
+    speaker = (speaker or "").strip()
+    return f"speaker: {speaker} | target: {target}" if speaker else target
+
+
 def _mark_bounds(text: str) -> tuple[int, int]:
     """Character offsets of the first ``<< ... >>`` mark, its end taken as the text's end if unclosed;
     (0, 0) if unmarked."""
@@ -447,6 +455,11 @@ class StanceClassifier:
     def version(self) -> str:
         return self._version
 
+    @property
+    def speaker_input(self) -> bool:
+        """True for models trained to read the speaker (``speaker_segment``): pass ``speakers=``."""
+        return bool(self.config.get("speaker_input"))
+
     @classmethod
     def from_pretrained(cls, path: str | Path | None = None, *, backend: str = "auto",
                         device: str = "cpu") -> "StanceClassifier":
@@ -494,11 +507,13 @@ class StanceClassifier:
         return onnx_session(onnx_path)
 
     def logits(self, targets: Sequence[str], texts: Sequence[str], *, batch_size: int = DEFAULT_BATCH_SIZE,
-               spans: Sequence[tuple[int, int] | None] | None = None) -> np.ndarray:
+               spans: Sequence[tuple[int, int] | None] | None = None,
+               speakers: Sequence[str | None] | None = None) -> np.ndarray:
         """Raw (uncalibrated) logits, shape (n, 3), in input order.
 
         ``spans``: (start, end) of each target in its text, for models that mark the target
-        (default: its first occurrence); other models ignore them.
+        (default: its first occurrence); other models ignore them. ``speakers``: who speaks (the
+        statement's actor) for speaker-aware models (:attr:`speaker_input`); other models ignore them.
         """
         targets, texts = list(targets), list(texts)
         if len(targets) != len(texts):
@@ -509,6 +524,10 @@ class StanceClassifier:
             if not isinstance(target, str) or not isinstance(text, str):
                 raise TypeError(f"item {i}: target and text must be str, got {type(target)} and {type(text)}")
         texts = self.model_texts(targets, texts, spans=spans)
+        if self.speaker_input and speakers is not None:
+            if len(speakers) != len(targets):
+                raise ValueError(f"speakers and targets differ in length ({len(speakers)} vs {len(targets)})")
+            targets = [speaker_segment(t, s) for t, s in zip(targets, speakers)]
         return batched_logits(self._run, self.tokenizer, targets, texts, max_length=self.max_length,
                               batch_size=batch_size)
 
@@ -530,14 +549,18 @@ class StanceClassifier:
         return torch_logits(self._torch_model, batch)
 
     def predict_proba(self, targets: Sequence[str], texts: Sequence[str], *, batch_size: int = DEFAULT_BATCH_SIZE,
-                      spans: Sequence[tuple[int, int] | None] | None = None) -> np.ndarray:
+                      spans: Sequence[tuple[int, int] | None] | None = None,
+                      speakers: Sequence[str | None] | None = None) -> np.ndarray:
         """Temperature-calibrated probabilities, columns (against, neutral, favor)."""
-        return softmax(self.logits(targets, texts, batch_size=batch_size, spans=spans) / self.temperature)
+        return softmax(self.logits(targets, texts, batch_size=batch_size, spans=spans, speakers=speakers)
+                       / self.temperature)
 
     def predict(self, targets: Sequence[str], texts: Sequence[str], *, batch_size: int = DEFAULT_BATCH_SIZE,
-                spans: Sequence[tuple[int, int] | None] | None = None) -> list[StancePrediction]:
+                spans: Sequence[tuple[int, int] | None] | None = None,
+                speakers: Sequence[str | None] | None = None) -> list[StancePrediction]:
         """One :class:`StancePrediction` per (target, text) pair, in input order."""
-        return to_predictions(self.predict_proba(targets, texts, batch_size=batch_size, spans=spans))
+        return to_predictions(self.predict_proba(targets, texts, batch_size=batch_size, spans=spans,
+                                                 speakers=speakers))
 
     def __repr__(self) -> str:
         return f"StanceClassifier(path={str(self.path)!r}, backend={self.backend!r}, version={self.version!r})"

@@ -41,7 +41,10 @@ def score_statements(statements: Iterable[Statement], classifier, *, batch_size:
     pairs = [(s, t, inp) for s in statements for t, inp in zip(s.targets, classifier_inputs(s))]
     if not pairs:
         return []
-    predictions = classifier.predict([p[2][0] for p in pairs], [p[2][1] for p in pairs], batch_size=batch_size)
+    # a speaker-aware model reads who speaks (the actor), as it was trained; unattributed speakers go without
+    extra = ({"speakers": [p[0].actor for p in pairs]} if getattr(classifier, "speaker_input", False) else {})
+    predictions = classifier.predict([p[2][0] for p in pairs], [p[2][1] for p in pairs], batch_size=batch_size,
+                                     **extra)
     return [
         ScoredStatement(statement=s, target=t, stance=pred.label, score=max(-1.0, min(1.0, float(pred.score))),
                         confidence=float(pred.confidence))

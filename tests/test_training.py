@@ -739,3 +739,23 @@ def test_init_from_refuses_another_head_or_a_missing_folder(tmp_path):
         _config(tmp_path, "other", init_from=first, head="target", mark_target=True)
     with pytest.raises(FileNotFoundError, match="does not exist"):
         _config(tmp_path, "gone", init_from=tmp_path / "nowhere")
+
+
+def test_speaker_input_reads_the_speaker_field_and_is_recorded(tmp_path):
+    data = tmp_path / "spk.jsonl"
+    rows = [{"text": f"The minister said talks with {t} went well.", "target": t, "label": "favor", "actor": a}
+            for t, a in (("Sylvania", "Freedonia"), ("Freedonia", ""), ("Ruritania", "Sylvania"))] * 2
+    data.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    examples = training.read_examples(DataSpec(data, speaker_field="actor"))
+    assert training.first_segments(examples[:2], speaker_input=True) == [
+        "speaker: Freedonia | target: Sylvania", "Freedonia"]
+    assert training.first_segments(examples[:2], speaker_input=False) == ["Sylvania", "Freedonia"]
+    assert [e.speaker for e in training.read_examples(DataSpec(data))] == [""] * 6  # field not asked for
+    plain = _config(tmp_path, "plain", data=(DataSpec(data),))
+    assert "speaker_field" not in plain.to_json()["data"][0]  # older configs keep their fingerprints
+    config = _config(tmp_path, "spk", data=(DataSpec(data, speaker_field="actor"),), speaker_input=True,
+                     dev_fraction=0.3)
+    assert config.fingerprint() != plain.fingerprint()
+    saved = json.loads((train(config) / "config.json").read_text())
+    assert saved["speaker_input"] is True and "speaker" in saved["input_format"]
+    assert "speaker_input" not in json.loads((train(plain) / "config.json").read_text())

@@ -67,6 +67,10 @@ class CountingClassifier:
     def version(self) -> str:
         return self.inner.version
 
+    @property
+    def speaker_input(self) -> bool:
+        return bool(getattr(self.inner, "speaker_input", False))
+
     def predict(self, targets, texts, **kwargs):
         self.calls += 1
         self.texts += len(texts)

@@ -103,7 +103,8 @@ def load_vast(path: Path, name: str = "vast_dev") -> StanceDataset:
 def load_diplomatic(path: Path, name: str = "diplomatic_dev") -> StanceDataset:
     rows = _read_jsonl(path)
     return StanceDataset(name, [r["target"] for r in rows], [r["text"] for r in rows],
-                         np.array([LABELS.index(r["label"]) for r in rows]))
+                         np.array([LABELS.index(r["label"]) for r in rows]),
+                         speakers=[r.get("actor", "") for r in rows])
 
 
 def default_datasets(*, late_mentions: bool = False) -> dict[str, tuple[Path, Callable[[Path, str], StanceDataset]]]:
@@ -218,7 +219,8 @@ def evaluate_stance(classifier, *, datasets: dict | None = None, training_files=
             continue
         ds = loader(path, name)
         # gold spans tell a target-marking model which of two "Obama"s is meant
-        probs = classifier.predict_proba(ds.targets, ds.texts, batch_size=batch_size, spans=ds.spans)
+        probs = classifier.predict_proba(ds.targets, ds.texts, batch_size=batch_size, spans=ds.spans,
+                                         speakers=ds.speakers)
         if details is not None:
             details[name] = (ds, probs)
         systems = {"classifier": probs}
