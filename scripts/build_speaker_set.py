@@ -13,6 +13,8 @@ the set teaches wording, not who is friends with whom. The output is determinist
     python scripts/build_speaker_set.py            # rewrites data/diplomatic_speaker/*.jsonl
     python scripts/check_diplomatic_set.py data/diplomatic_speaker/train.jsonl
     python scripts/check_diplomatic_set.py data/diplomatic_speaker/train_inferred.jsonl --inferred
+    cat data/diplomatic_speaker/train.jsonl data/diplomatic_speaker/train_neutral.jsonl > /tmp/all.jsonl
+    python scripts/check_diplomatic_set.py /tmp/all.jsonl   # train_neutral alone is all neutral, by design
 """
 from __future__ import annotations
 
@@ -229,6 +231,25 @@ INFERRED = [
     ('"We thank them for their support in these difficult days for our nation," {SP} said.', F, "praise"),
 ]
 
+# Added after the first two candidates (issue #31's model card), which read too much stance into neutral
+# statements: more neutral frames of the kinds they got wrong, as categories (expectations, positions restated,
+# conditional refusals, disagreement handled through channels, scheduling), written anew. A separate file with
+# its own seed, so that train.jsonl and train_inferred.jsonl stay as the earlier candidates used them.
+NEUTRAL_MORE = [
+    ("{SP} said {Sn} had taken note of the statement from {T} and would give its view after consulting partners.", N, "procedural"),
+    ("{SI} said the legal position of {Sn} on the maritime boundary with {T} was unchanged and well known.", N, "fact"),
+    ("{SP} said the dispute with {T} over fishing rights would go to arbitration, as the old treaty required.", N, "procedural"),
+    ("{SP} said {Sn} hoped {T} would follow through on the commitments it had announced in the spring.", N, "conditional_engagement"),
+    ("{SI} said the programme of the {Ta} minister's stay, including talks and a dinner, would be released on Monday.", N, "procedural"),
+    ("{SP} said {Sn} would not send an ambassador to {T} unless the quarrel over the islands was settled first.", N, "conditional_engagement"),
+    ("{SP} said {Sn} and {T} still disagreed on several points and would keep discussing them through normal channels.", N, "hedge"),
+    ("{SP} said the relationship with {T} had its problems but {Sn} had no plans to change its own policy.", N, "hedge"),
+    ("{SP} said {Sn} was looking for a solution acceptable to both sides in the lawsuits involving {Ta} companies.", N, "procedural"),
+    ("{SI} said it had asked {T} to explain the minister's remarks and was waiting for an answer.", N, "procedural"),
+    ("{SP} said the agenda of the trip to {T} was not final yet and would cover the usual range of topics.", N, "procedural"),
+    ("{SP} said the cabinet of {Sn} would decide in May on the visa rules for citizens of {T}.", N, "fact"),
+]
+
 FILLS_PER_FRAME = 4
 
 
@@ -281,13 +302,26 @@ def build(seed: int = 31) -> tuple[list[dict], list[dict]]:
     return named, inferred
 
 
+def build_neutral_more(seed: int = 3131) -> list[dict]:
+    rng = random.Random(seed)
+    rows = []
+    for i, (template, label, phenomenon) in enumerate(NEUTRAL_MORE):
+        for j in range(FILLS_PER_FRAME):
+            speaker, target = rng.sample(COUNTRIES, 2)
+            text, mention, _ = _fill(template, speaker, target, None, rng)
+            rows.append({"id": f"spk-n{i:02d}-{j}", "text": text, "target": mention, "label": label,
+                         "actor": speaker[0], "phenomenon": phenomenon})
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
     named, inferred = build()
     args.out.mkdir(parents=True, exist_ok=True)
-    for name, rows in (("train.jsonl", named), ("train_inferred.jsonl", inferred)):
+    for name, rows in (("train.jsonl", named), ("train_inferred.jsonl", inferred),
+                       ("train_neutral.jsonl", build_neutral_more())):
         with open(args.out / name, "w", encoding="utf-8") as handle:
             handle.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
         print(f"{args.out / name}: {len(rows)} rows")
