@@ -204,6 +204,9 @@ class TrainConfig:
             from stance.classifier import check_model_dir, model_version
 
             object.__setattr__(self, "init_from", Path(self.init_from))
+        if self.init_from is not None and not self.init_from.is_dir() and self.init_from_version is not None:
+            pass  # a recorded config whose starting model is gone (replaced, or in git history): its hash names it
+        elif self.init_from is not None:
             check_model_dir(self.init_from)  # names the folder and what is missing
             init_head = json.loads((self.init_from / CONFIG_FILE).read_text(encoding="utf-8")).get("head", "cls")
             if init_head != self.head:

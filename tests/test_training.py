@@ -759,3 +759,13 @@ def test_speaker_input_reads_the_speaker_field_and_is_recorded(tmp_path):
     saved = json.loads((train(config) / "config.json").read_text())
     assert saved["speaker_input"] is True and "speaker" in saved["input_format"]
     assert "speaker_input" not in json.loads((train(plain) / "config.json").read_text())
+
+
+def test_a_recorded_config_whose_starting_model_is_gone_still_loads_by_its_hash(tmp_path):
+    first = train(_config(tmp_path, "first", max_steps=1))
+    recorded = _config(tmp_path, "continued", max_steps=1, init_from=first).to_json()
+    version = recorded["init_from_version"]
+    gone = {**recorded, "init_from": str(tmp_path / "replaced")}
+    assert TrainConfig(**gone).init_from_version == version
+    with pytest.raises(FileNotFoundError, match="does not exist"):  # no hash: the folder must be there
+        TrainConfig(**{**gone, "init_from_version": None})
