@@ -117,7 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--profile", choices=["speech", "broad", "both"], default="both",
                    help="speech: the pipeline's extractor; broad: also attitude/evidential cues, as PolNeAR counts")
     a.add_argument("--limit", type=int, help="evaluate only the first N PolNeAR articles")
-    s = ev.add_parser("stance", help="real-news gold statements (gold attribution), NewsMTSC, VAST and diplomatic dev sets with baselines")
+    s = ev.add_parser("stance", help="real-news gold statements (gold attribution), NewsMTSC, VAST and "
+                                     "diplomatic dev sets, with baselines")
     s.add_argument("--model", help="model folder (default: the shipped model)")
     s.add_argument("--backend", choices=["auto", "onnx", "torch"], default="auto")
     s.add_argument("--markdown", action="store_true", help="print the table in Markdown")
