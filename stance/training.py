@@ -201,22 +201,10 @@ class TrainConfig:
                 raise ValueError(f"TrainConfig: teacher_logits file {self.teacher_logits} not found; "
                                  "write it with scripts/train_teacher.py")
         if self.init_from is not None:
-            from stance.classifier import check_model_dir, model_version
-
             object.__setattr__(self, "init_from", Path(self.init_from))
-        if self.init_from is not None and not self.init_from.is_dir() and self.init_from_version is not None:
-            pass  # a recorded config whose starting model is gone (replaced, or in git history): its hash names it
-        elif self.init_from is not None:
-            check_model_dir(self.init_from)  # names the folder and what is missing
-            init_head = json.loads((self.init_from / CONFIG_FILE).read_text(encoding="utf-8")).get("head", "cls")
-            if init_head != self.head:
-                raise ValueError(f"TrainConfig: init_from {self.init_from} has head {init_head!r} but head is "
-                                 f"{self.head!r}; continue with the model's own head")
-            version = model_version(self.init_from)
-            if self.init_from_version not in (None, version):
-                raise ValueError(f"TrainConfig: {self.init_from} is not the model this config started from "
-                                 "(its weights changed); train with a new config")
-            object.__setattr__(self, "init_from_version", version)
+            # a recorded config whose starting model is gone (replaced, or only in git history) keeps its hash
+            if self.init_from.is_dir() or self.init_from_version is None:
+                self._check_init_from()
         checks = [
             (self.epochs >= 1, "epochs must be >= 1"),
             (0 < self.lr < 1, "lr must be in (0, 1)"),
@@ -244,6 +232,20 @@ class TrainConfig:
         for ok, message in checks:
             if not ok:
                 raise ValueError(f"TrainConfig: {message}")
+
+    def _check_init_from(self) -> None:
+        from stance.classifier import check_model_dir, model_version
+
+        check_model_dir(self.init_from)  # names the folder and what is missing
+        init_head = json.loads((self.init_from / CONFIG_FILE).read_text(encoding="utf-8")).get("head", "cls")
+        if init_head != self.head:
+            raise ValueError(f"TrainConfig: init_from {self.init_from} has head {init_head!r} but head is "
+                             f"{self.head!r}; continue with the model's own head")
+        version = model_version(self.init_from)
+        if self.init_from_version not in (None, version):
+            raise ValueError(f"TrainConfig: {self.init_from} is not the model this config started from "
+                             "(its weights changed); train with a new config")
+        object.__setattr__(self, "init_from_version", version)
 
     def to_json(self) -> dict:
         out = dataclasses.asdict(self)
