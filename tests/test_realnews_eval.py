@@ -70,7 +70,8 @@ def toy_folder(tmp_path):
         "A1,Freedonia,Sylvania,against,blockade an act of piracy\n"
         "A1,Freedonia,Sylvania,favor,the new ties were a gift\n"
         "A1,Freedonia,Sylvania,favor,a phrase that is nowhere\n"
-        "B9,Freedonia,Sylvania,favor,an article that is missing\n", encoding="utf-8")
+        "B9,Freedonia,Sylvania,favor,an article that is missing\n"
+        "A1,Freedonia,Sylvania,positive,the talks with Sylvania were cordial\n", encoding="utf-8")
     return gold
 
 
@@ -83,8 +84,10 @@ def test_load_realnews_gives_sentence_mention_and_speaker(toy_folder, caplog):
     assert ds.spans[0] == (38, 46) and ds.spans[2] is None
     assert ds.speakers == ["Freedonia"] * 3
     assert list(ds.labels) == [2, 0, 2]
-    assert "1 without a target mention" in ds.notes and "2 skipped" in ds.notes
-    assert "phrase not in its article" in caplog.text
+    assert "1 without a target mention" in ds.notes and "3 skipped" in ds.notes
+    assert "gold_statements.csv:5: skipped (phrase not in its article)" in caplog.text
+    assert "gold_statements.csv:6: skipped (article 'B9' not in articles.jsonl)" in caplog.text
+    assert "gold_statements.csv:7: skipped (unknown stance 'positive')" in caplog.text
 
 
 def test_load_realnews_names_a_missing_companion_file(toy_folder):

@@ -106,9 +106,11 @@ def load_realnews(path: Path, name: str = "realnews_gold") -> StanceDataset:
     for line, row in enumerate(rows, 2):
         article = articles.get(row["article_id"])
         found = find_phrase(article["text"], row["phrase"]) if article else None
-        if row["stance"] not in LABELS or found is None:
-            logger.warning("%s:%d: skipped (%s)", path, line,
-                           "unknown stance" if row["stance"] not in LABELS else "phrase not in its article")
+        problem = ("unknown stance " + repr(row["stance"]) if row["stance"] not in LABELS
+                   else f"article {row['article_id']!r} not in articles.jsonl" if article is None
+                   else "phrase not in its article" if found is None else "")
+        if problem:
+            logger.warning("%s:%d: skipped (%s)", path, line, problem)
             skipped += 1
             continue
         text = article["text"]
