@@ -4,6 +4,7 @@
     python scripts/eval_stance.py                      # shipped model, auto backend
     python scripts/eval_stance.py --model /tmp/run --backend torch
     python scripts/eval_stance.py --late-mentions      # also NewsMTSC dev with each target past 128 tokens
+    python scripts/eval_stance.py --errors /tmp/errors.tsv   # the classifier's wrong rows, for error analysis
 """
 from __future__ import annotations
 
@@ -20,10 +21,12 @@ def main() -> None:
     ap.add_argument("--markdown", action="store_true")
     ap.add_argument("--late-mentions", action="store_true",
                     help="add the NewsMTSC dev sets with ~130 words of other dev sentences before each sentence")
+    ap.add_argument("--errors", default=None,
+                    help="write the classifier's wrong rows (TSV) to this file, outside the repository")
     args = ap.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s %(message)s")
     print(stance_eval_report(args.model, backend=args.backend, late_mentions=args.late_mentions,
-                             markdown=args.markdown))
+                             markdown=args.markdown, errors_path=args.errors))
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ The toy folder below is written in our own words; the real folder (``../shared/d
 only by the last test, which skips when it is absent.
 """
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -117,3 +118,20 @@ def test_real_news_gold_statements_load_in_full():
     named = [(t, x, s) for t, x, s in zip(ds.targets, ds.texts, ds.spans) if s is not None]
     assert all(x[a:b] == t for t, x, (a, b) in named)
     assert 0 < len(named) < n_rows
+
+
+def test_write_errors_lists_wrong_rows_and_refuses_the_repository(tmp_path):
+    from stance.evaluation.stance_eval import StanceDataset, write_errors
+
+    ds = StanceDataset("toy", ["Sylvania", "Freedonia"], ["Talks with Sylvania\n went well.", "Freedonia lied."],
+                       np.array([2, 0]), speakers=["Freedonia", "Sylvania"])
+    probs = np.array([[0.1, 0.7, 0.2], [0.8, 0.1, 0.1]])  # first wrong (neutral for favor), second right
+    out = tmp_path / "errors.tsv"
+    assert write_errors({"toy": (ds, probs)}, out) == 1
+    lines = out.read_text().splitlines()
+    assert lines[1].split("\t") == ["toy", "favor", "neutral", "0.700", "Freedonia", "Sylvania",
+                                    "Talks with Sylvania went well."]  # one line per row
+    repo_file = Path(__file__).resolve().parents[1] / "errors.tsv"
+    with pytest.raises(ValueError, match="outside the repository"):
+        write_errors({"toy": (ds, probs)}, repo_file)
+    assert not repo_file.exists()

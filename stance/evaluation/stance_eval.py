@@ -245,10 +245,33 @@ def format_table(table, *, markdown: bool = False) -> str:
     return "\n".join(lines)
 
 
+def write_errors(details: dict, path: str | Path) -> int:
+    """Write the classifier's wrong rows of each dataset in ``details`` (from :func:`evaluate_stance`) as
+    TSV: dataset, gold, predicted, confidence, speaker, target, text. Returns the number of rows.
+
+    The texts are third-party (NewsMTSC, real news): the file must lie outside the repository."""
+    path = Path(path).resolve()
+    if path.is_relative_to(_REPO):
+        raise ValueError(f"{path}: write error lists outside the repository ({_REPO}); their texts are "
+                         "third-party and must not be committed")
+    rows = 0
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter="\t")
+        writer.writerow(["dataset", "gold", "predicted", "confidence", "speaker", "target", "text"])
+        for name, (ds, probs) in details.items():
+            speakers = ds.speakers or [""] * len(ds.texts)
+            for i in np.flatnonzero(probs.argmax(axis=1) != ds.labels):
+                writer.writerow([name, LABELS[ds.labels[i]], LABELS[int(probs[i].argmax())], f"{probs[i].max():.3f}",
+                                 speakers[i], ds.targets[i], " ".join(ds.texts[i].split())])
+                rows += 1
+    return rows
+
+
 def stance_eval_report(model: str | Path | None = None, *, backend: str = "auto", late_mentions: bool = False,
-                       markdown: bool = False) -> str:
+                       markdown: bool = False, errors_path: str | Path | None = None) -> str:
     """What `stance eval stance` and scripts/eval_stance.py print: the model evaluated, the table, then the
-    classifier's confusion matrix on the real-news gold statements (with how many named no target)."""
+    classifier's confusion matrix on the real-news gold statements (with how many named no target).
+    ``errors_path``: also write the classifier's wrong rows there (:func:`write_errors`; outside the repo)."""
     from stance.classifier import StanceClassifier
 
     classifier = StanceClassifier.from_pretrained(model, backend=backend)
@@ -260,4 +283,6 @@ def stance_eval_report(model: str | Path | None = None, *, backend: str = "auto"
         if name in CONFUSION_FOR:
             parts.append(f"{name}: {ds.notes}\nclassifier confusion (rows gold, columns predicted):\n"
                          + confusion_table(ds.labels, probs.argmax(axis=1)))
+    if errors_path is not None:
+        parts.append(f"{write_errors(details, errors_path)} wrong rows written to {errors_path}")
     return "\n\n".join(parts)
