@@ -112,10 +112,15 @@ def timeline_figure(df: pd.DataFrame, actor: str, *, shifts: Sequence[Shift] = (
     mine = sorted((s for s in shifts if s.actor == actor and s.target in colour), key=lambda s: s.date)
     for i, shift in enumerate(mine):
         x = dt.datetime.combine(shift.date, dt.time())
-        ax.axvline(x, color=colour[shift.target], linestyle="--", linewidth=1.2, zorder=2)
+        emerging = shift.status == "emerging"
+        # An emerging shift (one article on the new side) is dotted and says so; a confirmed one is dashed.
+        ax.axvline(x, color=colour[shift.target], linestyle=":" if emerging else "--",
+                   linewidth=1.6 if emerging else 1.2, zorder=2)
         arrow = "▲" if shift.direction == "up" else "▼"
         quote = shift.after_quotes[0].text if shift.after_quotes else ""
         label = f"{arrow} {shift.target} {shift.delta:+.2f} ({shift.date.isoformat()})"
+        if emerging:
+            label += " emerging, 1 article"
         if quote:
             label += f"\n“{truncate(quote)}”"
         # Label on the side with more room, so it stays inside the axes.
@@ -123,7 +128,8 @@ def timeline_figure(df: pd.DataFrame, actor: str, *, shifts: Sequence[Shift] = (
         ax.annotate(plain(label), xy=(mdates.date2num(x), 0.98 - 0.13 * (i % 4)), xycoords=trans,
                     xytext=(-4 if right_half else 4, 0), textcoords="offset points", fontsize=8, va="top",
                     ha="right" if right_half else "left", color="#222222",
-                    bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": colour[shift.target], "alpha": 0.9},
+                    bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": colour[shift.target], "alpha": 0.9,
+                          "linestyle": ":" if emerging else "-"},
                     zorder=6)
     locator = mdates.AutoDateLocator(minticks=3, maxticks=10)
     ax.xaxis.set_major_locator(locator)
@@ -188,7 +194,7 @@ def heatmap_current(df: pd.DataFrame, *, period: str = "auto", agg: pd.DataFrame
 
 
 def heatmap_change(df: pd.DataFrame, shifts: Sequence[Shift]) -> Figure:
-    """Actor x target: the latest detected shift's delta (cell text: delta and date)."""
+    """Actor x target: the latest detected shift's delta (cell text: delta, date, "emerging" if so)."""
     actors, targets = _pairs(df)
     for s in shifts:
         if s.actor not in actors:
@@ -205,7 +211,7 @@ def heatmap_change(df: pd.DataFrame, shifts: Sequence[Shift]) -> Figure:
     for (actor, target), s in latest.items():
         i, j = actors.index(actor), targets.index(target)
         values[i, j] = s.delta
-        notes[i][j] = f"{s.delta:+.2f}\n{s.date.isoformat()}"
+        notes[i][j] = f"{s.delta:+.2f}\n{s.date.isoformat()}" + ("\nemerging" if s.status == "emerging" else "")
     if not actors:
         actors, targets, values, notes = ["(none)"], ["(none)"], np.full((1, 1), np.nan), [["no data"]]
     return _heatmap(values, notes, actors, targets, title="Latest stance change (shift delta)", vmax=2.0,

@@ -247,7 +247,9 @@ def _print_summary(statements, shifts) -> None:
         return
     print(f"Shifts: {len(shifts)}")
     for row in shifts.itertuples(index=False):
-        print(f"  {row.actor} -> {row.target}: {row.direction} on {row.date} ({row.before:+.2f} -> {row.after:+.2f})")
+        status = " [emerging: one article so far]" if getattr(row, "status", "") == "emerging" else ""
+        print(f"  {row.actor} -> {row.target}: {row.direction} on {row.date} ({row.before:+.2f} -> {row.after:+.2f})"
+              f"{status}")
 
 
 def _cmd_train(args) -> int:

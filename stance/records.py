@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 STATEMENT_KINDS = ("direct", "indirect", "designation", "act")
 VOICES = ("official", "institution", "joint", "state media", "")
 STANCE_LABELS = ("against", "neutral", "favor")
+# confirmed: the evidence rule's support on both sides; emerging: the new side rests on one
+# article (or one day) but the change is large against a settled prior (see stance.shifts).
+SHIFT_STATUSES = ("confirmed", "emerging")
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,11 @@ class Shift:
     delta_high: float = float("nan")
     before_quotes: tuple[Quote, ...] = field(default=())
     after_quotes: tuple[Quote, ...] = field(default=())
+    status: str = "confirmed"  # one of SHIFT_STATUSES
+    note: str = ""  # for an emerging shift: what evidence would confirm or withdraw it
 
     def __post_init__(self) -> None:
         if self.direction not in ("up", "down"):
             raise ValueError(f"direction must be 'up' or 'down', got {self.direction!r}")
+        if self.status not in SHIFT_STATUSES:
+            raise ValueError(f"status must be one of {SHIFT_STATUSES}, got {self.status!r}")

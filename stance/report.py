@@ -122,6 +122,7 @@ def _shift_ctx(s: Shift, slug: str) -> dict:
             "before": s.before, "after": s.after, "delta": s.delta, "delta_low": s.delta_low,
             "delta_high": s.delta_high, "n_before": s.n_before, "n_after": s.n_after,
             "last_before": _fmt_date(s.last_before), "first_after": _fmt_date(s.first_after),
+            "status": s.status, "note": s.note,
             "before_quotes": [_quote_ctx(q) for q in s.before_quotes],
             "after_quotes": [_quote_ctx(q) for q in s.after_quotes],
             "before_quote": _quote_ctx(s.before_quotes[0]) if s.before_quotes else None,
@@ -132,6 +133,8 @@ def _trend(rows: pd.DataFrame, shifts: list[Shift]) -> str:
     if shifts:
         last = max(shifts, key=lambda s: s.date)
         word = "toward favor" if last.direction == "up" else "toward against"
+        if last.status == "emerging":
+            return f"emerging shift {word} on {last.date.isoformat()} ({last.delta:+.2f}; one article so far)"
         return f"shifted {word} on {last.date.isoformat()} ({last.delta:+.2f})"
     if len(rows) < 2:
         return "one period only"
@@ -240,7 +243,7 @@ def write_reports(df: pd.DataFrame, shifts: Sequence[Shift], out_dir: str | Path
             "actor": actor, "slug": slug, "n_statements": len(mine), "n_shifts": len(mine_shifts),
             "targets": ", ".join(sorted(t for t in mine["target"].unique() if t)),
             "latest_shift": (f"{latest.target}: {latest.direction} {latest.delta:+.2f} on {latest.date.isoformat()}"
-                             if latest else "none")})
+                             + (" (emerging)" if latest.status == "emerging" else "") if latest else "none")})
     current, change = heatmap_current(stmts, agg=agg), heatmap_change(stmts[stmts["actor"] != ""], shifts)
     current_png, change_png = png_bytes(current), png_bytes(change)
     result["heatmaps"]["current"] = charts_dir / "heatmap_current.png"

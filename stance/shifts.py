@@ -36,14 +36,38 @@ a short, irregular series of scores x_i with weights w_i = confidence (normalise
    The failing change point that saves the least cost is dropped and the rest re-tested
    (its neighbours merge) until all pass.
 
+3. Emerging shifts (``status="emerging"``). On sparse coverage the first statement of a new
+   line can stand alone for months, and step 2's support rule keeps it silent. So the
+   newest statements of a pair, when they rest on fewer than ``min_support`` articles (or on
+   one day), are tested against the settled prior before them (the statements since the last
+   confirmed shift: at least ``emerging_min_prior`` of them from ``min_support`` articles):
+   - |delta| >= ``emerging_min_delta`` (twice ``min_delta``: a large change, not drift);
+   - every new-side statement lies beyond the prior's mean in the direction of the change
+     (one agreeing and one reverting statement are no new line), with mean confidence at
+     least ``emerging_min_confidence``;
+   - |delta| >= t * s * sqrt(1/n_before + 1/n_after), as in step 2 but at the stricter
+     ``emerging_level`` (0.99), and with each side's size its effective number of statements
+     capped at its number of articles (statements of one article are one piece of evidence):
+     with one article after, this is a prediction interval for a single new report under the
+     prior's noise. A designation or an explicit
+     reversal ("no longer consider", "a new page") on the new side is evidence of a turn in
+     itself and is tested at ``emerging_marked_level`` (0.95) instead.
+   Calibrated on synthetic sparse series (``scripts/eval_shifts.py --sparse``). An emerging
+   shift is dated at its first new-side statement and carries a ``note`` saying what would
+   confirm it; a later run either confirms it (a second article on the new side passes
+   step 2) or drops it (the next statements return to the prior), which a monitoring run
+   reports as withdrawn.
+
 ``Shift.date`` is ``first_after``: the date of the first statement of the new regime, the
 earliest day the new stance is on record. The change itself happened after ``last_before``
 and on or before ``first_after``.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
+import re
 from dataclasses import dataclass
 from statistics import NormalDist
 
@@ -60,7 +84,7 @@ COSTS = ("l1", "l2")
 SHIFT_COLUMNS = ("actor", "target", "date", "direction", "before", "after", "delta", "before_quote",
                  "after_quote", "n_before", "n_after", "delta_low", "delta_high", "last_before", "first_after",
                  "before_source", "before_date", "before_speaker", "before_url", "after_source", "after_date",
-                 "after_speaker", "after_url")
+                 "after_speaker", "after_url", "status", "note")
 
 
 @dataclass(frozen=True)
@@ -86,6 +110,13 @@ class ShiftConfig:
     # scripts/eval_shifts.py --seeds 200: 12 lifts recall at noise 0.25 from 0.47 to 0.71 (2+2) and
     # from 0.71 to 0.89 (3+3), with false shifts still <= 0.07 per series.
     prior_df: float = 12.0
+    # Emerging shifts (module docstring, step 3); scripts/eval_shifts.py --sparse calibrates them.
+    emerging: bool = True
+    emerging_min_delta: float = 0.5
+    emerging_level: float = 0.99  # two-sided level of the size test for a new side of plain statements
+    emerging_marked_level: float = 0.95  # ... when it holds a designation or an explicit reversal
+    emerging_min_prior: int = 3  # statements in the settled prior (from >= min_support articles)
+    emerging_min_confidence: float = 0.5  # mean classifier confidence of the new side
 
     def __post_init__(self) -> None:
         if self.min_support < 1:
@@ -110,6 +141,16 @@ class ShiftConfig:
             raise ValueError(f"ShiftConfig.window_days must be >= 0, got {self.window_days}")
         if not self.prior_df >= 0:
             raise ValueError(f"ShiftConfig.prior_df must be >= 0 (0 turns the corpus prior off), got {self.prior_df}")
+        if not 0 <= self.emerging_min_delta <= 2:
+            raise ValueError(f"ShiftConfig.emerging_min_delta must be in [0, 2], got {self.emerging_min_delta}")
+        for name in ("emerging_level", "emerging_marked_level"):
+            if not 0 < getattr(self, name) < 1:
+                raise ValueError(f"ShiftConfig.{name} must be in (0, 1), e.g. 0.99, got {getattr(self, name)}")
+        if self.emerging_min_prior < 2:
+            raise ValueError(f"ShiftConfig.emerging_min_prior must be >= 2 (a prior needs a spread), "
+                             f"got {self.emerging_min_prior}")
+        if not 0 <= self.emerging_min_confidence <= 1:
+            raise ValueError(f"ShiftConfig.emerging_min_confidence must be in [0, 1], got {self.emerging_min_confidence}")
 
 
 class _WeightedL2:
@@ -427,16 +468,18 @@ def _pair_candidates(series: pd.DataFrame, config: ShiftConfig, prior: NoisePrio
 
 def detect_pair_shifts(series: pd.DataFrame, *, config: ShiftConfig, rng: np.random.Generator,
                        prior: NoisePrior = NO_PRIOR) -> list[Shift]:
-    """Shifts in one (actor, target) series of deduplicated statements, dated and in date order.
+    """Shifts in one (actor, target) series of deduplicated statements, dated and in date order:
+    the confirmed ones, then at most one emerging shift at the series' end.
 
     ``prior``: the corpus-wide noise scale (:func:`corpus_noise_prior`); without it the pair stands alone.
     """
     n = len(series)
-    if n < 2 * config.min_support:
+    if n < 2:
         return []
     x, w, allowed = _series_arrays(series)
     articles = series["article_id"].astype(str).to_numpy()
-    bkps = _candidate_breaks(x, w, allowed, config, prior)
+    bkps = _candidate_breaks(x, w, allowed, config, prior) if n >= 2 * config.min_support else []
+    tests: list[_Test] = []
     while bkps:
         tests = _test_breaks(x, w, articles, bkps, config, rng, prior)
         failing = [t for t in tests if not t.ok]
@@ -446,23 +489,101 @@ def detect_pair_shifts(series: pd.DataFrame, *, config: ShiftConfig, rng: np.ran
         # shrinks the real one's segments and can make it fail too, but it saves little cost.
         weakest = min(failing, key=lambda t: t.gain)
         bkps = [b for b in bkps if b != weakest.index]
-    if not bkps:
-        return []
-    actor, target = str(series["actor"].iloc[0]), str(series["target"].iloc[0])
     edges = [0, *bkps, n]
     shifts = []
-    for j, test in enumerate(tests):
+    for j, test in enumerate(tests if bkps else []):
         lo, b, hi = edges[j], test.index, edges[j + 2]
-        before, after = series.iloc[lo:b], series.iloc[b:hi]
-        mb, ma = _weighted_mean(x[lo:b], w[lo:b]), _weighted_mean(x[b:hi], w[b:hi])
-        shifts.append(Shift(
-            actor=actor, target=target, date=after["date"].iloc[0], direction="up" if test.delta > 0 else "down",
-            before=mb, after=ma, delta=test.delta, n_before=len(before), n_after=len(after),
-            last_before=before["date"].iloc[-1], first_after=after["date"].iloc[0],
-            delta_low=test.low, delta_high=test.high,
-            before_quotes=_pick_quotes(before, mb, ma, config.quotes_per_side),
-            after_quotes=_pick_quotes(after, ma, mb, config.quotes_per_side)))
+        shifts.append(_make_shift(series, x, w, lo, b, hi, delta=test.delta, low=test.low, high=test.high,
+                                  config=config))
+    if config.emerging:
+        emerging = _emerging_shift(series, x, w, allowed, articles, lo=edges[-2], config=config, prior=prior)
+        if emerging is not None:
+            shifts.append(emerging)
     return shifts
+
+
+def _make_shift(series: pd.DataFrame, x: np.ndarray, w: np.ndarray, lo: int, b: int, hi: int, *, delta: float,
+                low: float, high: float, config: ShiftConfig, status: str = "confirmed", note: str = "") -> Shift:
+    before, after = series.iloc[lo:b], series.iloc[b:hi]
+    mb, ma = _weighted_mean(x[lo:b], w[lo:b]), _weighted_mean(x[b:hi], w[b:hi])
+    return Shift(
+        actor=str(series["actor"].iloc[0]), target=str(series["target"].iloc[0]), date=after["date"].iloc[0],
+        direction="up" if delta > 0 else "down", before=mb, after=ma, delta=delta, n_before=len(before),
+        n_after=len(after), last_before=before["date"].iloc[-1], first_after=after["date"].iloc[0],
+        delta_low=low, delta_high=high, before_quotes=_pick_quotes(before, mb, ma, config.quotes_per_side),
+        after_quotes=_pick_quotes(after, ma, mb, config.quotes_per_side), status=status, note=note)
+
+
+# An explicit reversal in the words themselves: the speaker says the old line is over. Matched
+# case-insensitively in the statement and its sentence; a heuristic, so it only relaxes the
+# emerging test's level (emerging_marked_level), never replaces it.
+EXPLICIT_REVERSAL = re.compile(
+    r"\b(?:no longer (?:consider|regard|see|view|treat|recogni[sz]e|support|oppose)s?"
+    r"|(?:a |the )?new (?:page|chapter|start|beginning|era)|turn(?:s|ed|ing)? the page|fresh start"
+    r"|clean slate|(?:restore|normali[sz]e|resume|re-?establish)[sd]? (?:full )?(?:ties|relations)"
+    r"|(?:sever|suspend|break|cut)(?:s|ed|ing)? (?:off )?(?:all )?(?:ties|relations)|broke off (?:ties|relations))\b",
+    re.IGNORECASE)
+
+
+def _is_marked(side: pd.DataFrame) -> bool:
+    """A designation, or an explicit reversal in a statement or its sentence."""
+    if (side["kind"] == "designation").any():
+        return True
+    texts = list(side["text"]) + (list(side["context"]) if "context" in side.columns else [])
+    return any(EXPLICIT_REVERSAL.search(str(t or "")) for t in texts)
+
+
+def _emerging_shift(series: pd.DataFrame, x: np.ndarray, w: np.ndarray, allowed: np.ndarray, articles: np.ndarray,
+                    *, lo: int, config: ShiftConfig, prior: NoisePrior) -> Shift | None:
+    """The earliest tail of ``series`` (past ``lo``, the last confirmed break) that passes step 3.
+
+    Candidate tails start on a day boundary and rest on fewer than ``min_support`` articles or on one day.
+    """
+    n = len(x)
+    day_starts = [int(i) for i in np.flatnonzero(allowed) if i > lo]
+    candidates = []
+    for b in reversed(day_starts):
+        one_day = b == day_starts[-1]
+        if not one_day and len(set(articles[b:])) >= config.min_support:
+            break
+        candidates.append(b)
+    for b in reversed(candidates):  # earliest first: the shift is dated at its first new-side statement
+        xb, wb, xa, wa = x[lo:b], w[lo:b], x[b:], w[b:]
+        if len(xb) < config.emerging_min_prior or len(set(articles[lo:b])) < config.min_support:
+            continue
+        mb = _weighted_mean(xb, wb)
+        delta = _weighted_mean(xa, wa) - mb
+        if abs(delta) < config.emerging_min_delta or not np.all((xa - mb) * np.sign(delta) > 0):
+            continue
+        after = series.iloc[b:]
+        if float(after["confidence"].mean()) < config.emerging_min_confidence:
+            continue
+        df = len(xb) + len(xa) - 2
+        pooled = math.sqrt((_wss(xb, wb) + _wss(xa, wa)) / max(df, 1))
+        level = config.emerging_marked_level if _is_marked(after) else config.emerging_level
+        if prior.df > 0:
+            s = max(prior.moderate(pooled, df=df), config.min_sigma)
+            crit = _t_quantile(0.5 + level / 2.0, df + prior.df)
+        else:
+            s = max(robust_sigma(x[lo:], floor=config.min_sigma), pooled)
+            crit = NormalDist().inv_cdf(0.5 + level / 2.0)
+        # Statements of one article share a reporter, a sentence and usually a score: each side
+        # counts no more observations than it has articles (one article after: a prediction interval).
+        n_before = min(_n_eff(wb), len(set(articles[lo:b])))
+        n_after = min(_n_eff(wa), len(set(articles[b:])))
+        half = crit * s * math.sqrt(1.0 / n_before + 1.0 / n_after)
+        if abs(delta) < half:
+            continue
+        missing = config.min_support - len(set(articles[b:]))
+        more = (f"statements from {missing} more article{'s' if missing > 1 else ''}" if missing > 0
+                else "statements on another day")
+        shift = _make_shift(series, x, w, lo, b, n, delta=delta, low=delta - half, high=delta + half,
+                            config=config, status="emerging", note="")
+        note = (f"emerging: the new side rests on {len(set(articles[b:]))} article(s) of {shift.first_after}; "
+                f"confirmed when {more} hold near {shift.after:+.2f}, withdrawn if the next statements "
+                f"return to about {shift.before:+.2f}")
+        return dataclasses.replace(shift, note=note)
+    return None
 
 
 def detect_shifts(df: pd.DataFrame, *, config: ShiftConfig = ShiftConfig()) -> list[Shift]:
@@ -510,7 +631,7 @@ def shifts_to_frame(shifts: list[Shift]) -> pd.DataFrame:
         row = {"actor": s.actor, "target": s.target, "date": s.date, "direction": s.direction,
                "before": s.before, "after": s.after, "delta": s.delta, "n_before": s.n_before,
                "n_after": s.n_after, "delta_low": s.delta_low, "delta_high": s.delta_high,
-               "last_before": s.last_before, "first_after": s.first_after}
+               "last_before": s.last_before, "first_after": s.first_after, "status": s.status, "note": s.note}
         row.update(_quote_cols("before", s.before_quotes))
         row.update(_quote_cols("after", s.after_quotes))
         rows.append(row)

@@ -95,6 +95,44 @@ def make_flat_series(*, n: int, noise: float, level: float = 0.0, start: dt.date
     return _frame(scores, dates, rng=rng, actor=actor, target=target, tag=f"flat{seed}")
 
 
+SPARSE_GAPS = (30, 45, 60, 90, 120, 180, 270, 365, 540, 730)  # days between articles on sparse coverage
+
+
+def make_sparse_series(*, n_before: int, n_after: int, delta: float, noise: float, start: dt.date = DEFAULT_START,
+                       seed: int = 0, level: float | None = None, actor: str = "Actor", target: str = "Target",
+                       outliers: float = 0.0, same_article: float = 0.3) -> tuple[pd.DataFrame, dt.date]:
+    """Sparse coverage: articles months to years apart (``SPARSE_GAPS``), one shift of ``delta``.
+
+    As ``make_series`` (``delta=0`` gives a stable series), except that the statements sit in
+    articles months apart and a statement shares the previous statement's article (same id and
+    date) with probability ``same_article``; the first statement after the turn always starts a
+    new article. Returns (statements, true shift date = date of the first new-side statement).
+    """
+    if n_before < 1 or n_after < 1:
+        raise ValueError("n_before and n_after must be >= 1")
+    if noise < 0:
+        raise ValueError(f"noise must be >= 0, got {noise}")
+    if not 0 <= same_article <= 1:
+        raise ValueError(f"same_article must be in [0, 1], got {same_article}")
+    rng = np.random.default_rng([seed, 7])
+    level = -delta / 2.0 if level is None else level
+    n = n_before + n_after
+    means = np.r_[np.full(n_before, level), np.full(n_after, level + delta)]
+    scores = means + rng.normal(0.0, noise, size=n)
+    if outliers:
+        scores = _misread(means, np.random.default_rng([seed, 1]), outliers) + (scores - means)
+    shared = rng.random(n) < same_article
+    shared[0] = shared[n_before] = False
+    gaps = np.where(shared, 0, rng.choice(SPARSE_GAPS, size=n))
+    gaps[0] = 0
+    dates = [start + dt.timedelta(days=int(o)) for o in np.cumsum(gaps)]
+    df = _frame(scores, dates, rng=rng, actor=actor, target=target, tag=f"sparse{seed}")
+    article = np.cumsum(~shared) - 1
+    df["article_id"] = [f"sparse{seed}-{target}-a{int(a):03d}" for a in article]
+    df["source"] = [df["source"].iloc[int(np.flatnonzero(article == a)[0])] for a in article]
+    return df, dates[n_before]
+
+
 # A small hand-written scenario in the shape of the Dec 2024 Syria case (wording is ours,
 # not quoted from any article): Iran's labels for the armed opposition move from "terrorist
 # groups" to "legal occupants"; Russia moves from calling a takeover inadmissible to talks.

@@ -52,7 +52,8 @@ def test_noiseless_flat_series_has_no_shift(n, level):
 ])
 def test_min_support_is_respected(n_before, n_after, min_support, expected):
     df, _ = make_series(n_before=n_before, n_after=n_after, delta=1.2, noise=0.05, seed=7)
-    shifts = detect_shifts(df, config=ShiftConfig(min_support=min_support, n_boot=300))
+    shifts = [s for s in detect_shifts(df, config=ShiftConfig(min_support=min_support, n_boot=300))
+              if s.status == "confirmed"]
     assert len(shifts) == expected
     for s in shifts:
         assert s.n_before >= min_support and s.n_after >= min_support
@@ -83,7 +84,8 @@ def test_same_statement_from_many_outlets_counts_once():
     df.loc[df.index[-1], "text"] = df["text"].iloc[-2]
     df.loc[df.index[-1], "date"] = df["date"].iloc[-2]
     df.loc[df.index[-1], "source"] = "Another outlet"
-    assert detect_shifts(df, config=FAST) == []
+    # One statement cannot confirm a shift; it can only announce an emerging one.
+    assert [s.status for s in detect_shifts(df, config=FAST)] in ([], ["emerging"])
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -119,7 +121,9 @@ def test_shifts_to_frame_columns():
 
 @pytest.mark.parametrize("kwargs", [{"min_support": 0}, {"penalty": 0}, {"min_delta": -0.1}, {"method": "magic"},
                                     {"n_boot": 10}, {"level": 1.0}, {"quotes_per_side": 0}, {"prior_df": -1},
-                                    {"cost": "l3"}])
+                                    {"cost": "l3"}, {"emerging_level": 1.0}, {"emerging_marked_level": 0.0},
+                                    {"emerging_min_prior": 1}, {"emerging_min_delta": 3.0},
+                                    {"emerging_min_confidence": 1.5}])
 def test_config_is_validated(kwargs):
     with pytest.raises(ValueError, match="ShiftConfig"):
         ShiftConfig(**kwargs)
@@ -226,3 +230,81 @@ def test_synthetic_misreads_flip_the_sign_of_some_statements():
     assert 4 <= flipped.sum() <= 20 and (noisy["score"][~flipped] == clean["score"][~flipped]).all()
     with pytest.raises(ValueError, match="outliers"):
         make_flat_series(n=4, noise=0.1, outliers=0.6)
+
+
+def _series(points, *, start=dt.date(2020, 1, 1)):
+    """Statements from (days after start, article, score, kind, text) tuples, confidence 0.8."""
+    rows = []
+    for i, (day, article, score, kind, text) in enumerate(points):
+        rows.append({"article_id": article, "date": start + dt.timedelta(days=day), "source": f"Outlet {article}",
+                     "speaker": "a spokesperson", "actor": "Actor", "target": "Target", "kind": kind, "cue": "said",
+                     "text": text or f"statement number {i}", "start": 0, "end": 5, "stance": "neutral",
+                     "score": score, "confidence": 0.8, "url": f"https://example.org/{article}", "title": "",
+                     "mention": "Target", "inferred": False, "context": ""})
+    return pd.DataFrame(rows)
+
+
+PRIOR = [(0, "a1", -0.62, "direct", ""), (90, "a2", -0.55, "direct", ""), (200, "a3", -0.66, "direct", ""),
+         (380, "a4", -0.58, "direct", ""), (500, "a5", -0.6, "direct", "")]
+
+
+@pytest.mark.parametrize("tail,expected", [
+    ([(900, "n1", 0.6, "direct", "")], "up"),  # warm words a year after threats: one article
+    ([(900, "n1", 0.55, "direct", ""), (900, "n1", 0.5, "direct", "")], "up"),  # two statements, one article
+    ([(900, "n1", -0.35, "direct", "")], None),  # a small move, not a new line
+    ([(900, "n1", 0.6, "direct", ""), (900, "n1", -0.7, "direct", "")], None),  # one agreeing, one reverting
+])
+def test_emerging_shift_on_one_article_after_a_settled_prior(tail, expected):
+    shifts = detect_shifts(_series(PRIOR + tail), config=FAST)
+    assert [s.status for s in shifts if s.status == "confirmed"] == []
+    emerging = [s for s in shifts if s.status == "emerging"]
+    if expected is None:
+        assert emerging == []
+        return
+    (s,) = emerging
+    assert s.direction == expected and s.date == dt.date(2020, 1, 1) + dt.timedelta(days=900)
+    assert s.n_before == len(PRIOR) and s.n_after == len(tail)
+    assert "confirmed when statements from 1 more article" in s.note
+    assert s.after_quotes and all(q.article_id == "n1" for q in s.after_quotes)
+    assert s.delta_low <= s.delta <= s.delta_high
+
+
+def test_no_emerging_shift_without_a_settled_prior_or_when_turned_off():
+    one_article_prior = [(day, "a1", score, kind, text) for day, _, score, kind, text in PRIOR[:1]] * 1 + [
+        (0, "a1", -0.6, "direct", "more words"), (0, "a1", -0.58, "direct", "yet more words")]
+    tail = [(900, "n1", 0.6, "direct", "")]
+    assert detect_shifts(_series(one_article_prior + tail), config=FAST) == []
+    assert len(detect_shifts(_series(PRIOR + tail), config=FAST)) == 1
+    assert detect_shifts(_series(PRIOR + tail), config=dataclasses.replace(FAST, emerging=False)) == []
+
+
+NOISY_PRIOR = [(0, "a1", -0.8, "direct", ""), (90, "a2", -0.45, "direct", ""), (200, "a3", -0.75, "direct", ""),
+               (380, "a4", -0.4, "direct", ""), (500, "a5", -0.6, "direct", "")]
+
+
+@pytest.mark.parametrize("kind,text,found", [
+    ("direct", "we will keep talking to them", False),
+    ("direct", "we no longer consider them a threat to the region", True),
+    ("direct", "both sides opened a new page in relations", True),
+    ("designation", "partners", True),
+])
+def test_designation_or_explicit_reversal_relaxes_the_emerging_test(kind, text, found):
+    # A plain statement of this size fails the default level (0.99); a marked one is tested at 0.95.
+    shifts = detect_shifts(_series(NOISY_PRIOR + [(900, "n1", 0.3, kind, text)]), config=FAST)
+    assert [s.status for s in shifts] == (["emerging"] if found else [])
+
+
+def test_emerging_shift_is_confirmed_or_withdrawn_as_evidence_arrives():
+    first = PRIOR + [(900, "n1", 0.6, "direct", "")]
+    assert [s.status for s in detect_shifts(_series(first), config=FAST)] == ["emerging"]
+    confirmed = detect_shifts(_series(first + [(960, "n2", 0.55, "direct", "")]), config=FAST)
+    assert [(s.status, s.date) for s in confirmed] == [("confirmed", dt.date(2020, 1, 1) + dt.timedelta(days=900))]
+    withdrawn = detect_shifts(_series(first + [(960, "n2", -0.6, "direct", ""), (990, "n3", -0.55, "direct", "")]),
+                              config=FAST)
+    assert withdrawn == []
+
+
+def test_shifts_frame_has_status_and_note():
+    frame = shifts_to_frame(detect_shifts(_series(PRIOR + [(900, "n1", 0.6, "direct", "")]), config=FAST))
+    assert frame["status"].tolist() == ["emerging"]
+    assert frame["note"].iloc[0].startswith("emerging:")
