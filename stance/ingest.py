@@ -1,4 +1,4 @@
-"""Reading articles from .jsonl, .csv and .txt files into Article records.
+"""Reading articles from .jsonl, .csv, .txt and saved web pages (.html/.htm, ``stance.ingest_html``) into Article records.
 
 Files are streamed record by record, so a file of any size is read in constant memory.
 A bad record raises IngestError naming file and line, or, with ``skip_bad=True``, is
@@ -20,11 +20,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from stance.ingest_html import HTML_SUFFIXES, read_html
 from stance.records import Article
 
 logger = logging.getLogger(__name__)
 
-SUFFIXES = (".jsonl", ".csv", ".txt")
+SUFFIXES = (".jsonl", ".csv", ".txt", *HTML_SUFFIXES)
 FIELDS = ("id", "date", "source", "title", "text", "url")
 
 # Long article bodies in one CSV cell exceed the csv module's default 128 KiB field limit.
@@ -108,11 +109,11 @@ def discover_files(paths: Iterable[str | Path]) -> list[Path]:
             found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
                            and not _hidden(p.relative_to(path)))
             if not found:
-                logger.warning("%s: no .jsonl, .csv or .txt files inside", path)
+                logger.warning("%s: no .jsonl, .csv, .txt or .html files inside", path)
             files.extend(found)
         elif path.is_file():
             if path.suffix.lower() not in SUFFIXES:
-                raise IngestError(f"{path}: unsupported file type {path.suffix!r}; use .jsonl, .csv or .txt")
+                raise IngestError(f"{path}: unsupported file type {path.suffix!r}; use .jsonl, .csv, .txt or .html")
             files.append(path)
         else:
             raise IngestError(f"{path}: no such file or folder")
@@ -216,6 +217,9 @@ def _records(path: Path, default_date: dt.date | None,
             yield from _jsonl_records(path, default_date, limits)
         elif suffix == ".csv":
             yield from _csv_records(path, default_date, limits)
+        elif suffix in HTML_SUFFIXES:
+            fields, reason = read_html(path, default_date)
+            yield 1, Reject(str(path), 1, reason) if reason else _article(fields, path, 1, default_date, limits)
         else:
             yield 1, _txt_record(path, default_date, limits)
     except OSError as exc:  # unreadable file (permissions, a folder named like a file, I/O error)
