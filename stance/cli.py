@@ -53,7 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("run", help="articles -> statements, shifts, charts and reports")
+    p = sub.add_parser("run", help="articles -> statements, shifts, charts and reports; rerun on a grown folder in "
+                                   "the same --out to score only new articles and get alerts.csv/alerts.md")
     _add_input_options(p)
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--period", default="auto", choices=["auto", "day", "week", "month", "year"])
@@ -165,17 +166,32 @@ def _limits(args) -> IngestLimits:
 
 
 def _cmd_run(args) -> int:
-    from stance import pipeline
+    from stance import monitor
     from stance.outputs import prepare_out_dir
 
     watchlist = Watchlist.from_yaml(args.watchlist)
     prepare_out_dir(args.out, args.articles)  # before the model loads
     with _progress() as progress:
-        result = pipeline.run(args.articles, watchlist, args.out, **_score_options(args), period=args.period,
-                              progress=progress)
+        result = monitor.run(args.articles, watchlist, args.out, **_score_options(args), period=args.period,
+                             progress=progress)
+    if result.statements.attrs.get("cached"):
+        print(f"Articles: {result.statements.attrs['scored']} new ones parsed and scored, "
+              f"{result.statements.attrs['cached']} from the cache")
     _print_summary(result.statements, result.shifts)
+    _print_alerts(result.alerts)
     print(f"Wrote {Path(args.out) / 'index.html'}")
     return 0
+
+
+def _print_alerts(alerts) -> None:
+    if alerts is None:
+        return
+    if alerts.attrs.get("first_run"):
+        print("Alerts: first run in this folder, every shift is new (alerts.md); rerun here as articles arrive")
+        return
+    print(f"Alerts since the previous run: {len(alerts)}" + (" (see alerts.md)" if len(alerts) else ""))
+    for row in alerts.itertuples(index=False):
+        print(f"  {row.alert}: {row.actor} -> {row.target}: {row.direction} on {row.date} ({row.status})")
 
 
 class _progress:
@@ -247,9 +263,11 @@ def _print_summary(statements, shifts) -> None:
         return
     print(f"Shifts: {len(shifts)}")
     for row in shifts.itertuples(index=False):
-        status = " [emerging: one article so far]" if getattr(row, "status", "") == "emerging" else ""
+        emerging = getattr(row, "status", "") == "emerging"
         print(f"  {row.actor} -> {row.target}: {row.direction} on {row.date} ({row.before:+.2f} -> {row.after:+.2f})"
-              f"{status}")
+              + (" [emerging]" if emerging else ""))
+        if emerging and row.note:
+            print(f"      {row.note.removeprefix('emerging: ')}")
 
 
 def _cmd_train(args) -> int:

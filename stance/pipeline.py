@@ -174,6 +174,7 @@ class RunResult:
     statements: pd.DataFrame
     shifts: pd.DataFrame
     files: dict[str, Path]
+    alerts: pd.DataFrame | None = None  # changes since the previous run in the same folder (stance.alerts)
 
 
 def score(
@@ -190,13 +191,19 @@ def score(
     limits: IngestLimits | None = None,
     progress=None,
     chunk_size: int = 64,
+    cache=None,
 ) -> pd.DataFrame:
     """Articles on disk -> the statements table (stages 1-4).
 
     All inputs are read once before the model is loaded, so a bad record (without
     ``skip_bad``) stops the run before any scoring, not after. ``progress`` is called with a
     ``stance.progress.BatchProgress`` after every ``chunk_size`` articles. The frame's
-    ``attrs["articles"]`` holds the number of articles read (with or without statements).
+    ``attrs["articles"]`` holds the number of articles read (with or without statements),
+    ``attrs["scored"]`` / ``attrs["cached"]`` how many were scored / answered by ``cache``.
+
+    ``cache``: rows per article from an earlier run (``stance.monitor.ArticleCache``: ``get(articles)``
+    -> {id: rows}, ``put([(article, rows)])``); only the articles it lacks are parsed and scored, and
+    the model loads only if there are any.
     """
     import time
 
@@ -209,29 +216,50 @@ def score(
     # A first pass over the inputs (cheap next to scoring): without skip_bad a bad record stops
     # the run here, before the model loads, instead of discarding what was scored before it.
     total = sum(1 for _ in read_articles(paths, skip_bad=skip_bad, log_rejects=False, **options))
-    classifier = StanceClassifier.from_pretrained(model, backend=backend, device=device)
+    classifier = None if cache is not None else StanceClassifier.from_pretrained(model, backend=backend,
+                                                                                  device=device)
     titles: dict[str, str] = {}
     stream = read_articles(paths, skip_bad=skip_bad, rejects_path=rejects_path, **options)
-    scored: list[ScoredStatement] = []
+    rows: dict[str, list[dict]] = {}  # article id -> its rows, filled in input order
+    n_rows = n_cached = 0
     failures = _Failures(skip_bad, rejects_path)
     while chunk := list(islice(stream, chunk_size)):
         titles.update((a.id, a.title) for a in chunk)
+        hits = cache.get(chunk) if cache is not None else {}
+        todo = [a for a in chunk if a.id not in hits]
+        scored: list[ScoredStatement] = []
+        failed_before = len(failures.ids)
+        if todo and classifier is None:
+            classifier = StanceClassifier.from_pretrained(model, backend=backend, device=device)
         try:
-            scored.extend(score_articles(chunk, watchlist, classifier, n_process=n_process, chunk_size=len(chunk)))
+            scored.extend(score_articles(todo, watchlist, classifier, n_process=n_process, chunk_size=len(todo))
+                          if todo else [])
         except Exception:  # noqa: BLE001 - one article spaCy or the classifier fails on must not sink the run
-            logger.warning("scoring %d articles failed; retrying one by one to find the bad ones", len(chunk),
+            logger.warning("scoring %d articles failed; retrying one by one to find the bad ones", len(todo),
                            exc_info=True)
-            for article in chunk:
+            scored = []  # what the failed call yielded before it raised comes again below
+            for article in todo:
                 try:
                     scored.extend(score_articles([article], watchlist, classifier, n_process=1))
                 except Exception as exc:  # noqa: BLE001
                     failures.add(article, exc)
+        fresh: dict[str, list[dict]] = {a.id: [] for a in todo}
+        for row in to_frame(scored, titles=titles).to_dict("records"):
+            fresh[row["article_id"]].append(row)
+        if cache is not None:  # saved chunk by chunk: an interrupted run keeps what it scored
+            failed = set(failures.ids[failed_before:])
+            cache.put([(a, fresh[a.id]) for a in todo if a.id not in failed])
+        for article in chunk:
+            rows[article.id] = hits[article.id] if article.id in hits else fresh[article.id]
+            n_rows += len(rows[article.id])
+        n_cached += len(hits)
         if progress is not None:
-            progress(BatchProgress(read=len(titles), scored=len(titles), cached=0, statements=len(scored),
-                                   total=total, elapsed_s=time.perf_counter() - started))
-    logger.info("scored %d statement-target pairs from %d articles", len(scored), len(titles))
-    frame = to_frame(scored, titles=titles)
-    frame.attrs["articles"] = len(titles)
+            progress(BatchProgress(read=len(titles), scored=len(titles) - n_cached, cached=n_cached,
+                                   statements=n_rows, total=total, elapsed_s=time.perf_counter() - started))
+    logger.info("%d statement-target pairs from %d articles (%d from the cache)", n_rows, len(titles), n_cached)
+    frame = pd.DataFrame([row for article_rows in rows.values() for row in article_rows],
+                         columns=STATEMENT_COLUMNS + EXTRA_COLUMNS)
+    frame.attrs.update(articles=len(titles), scored=len(titles) - n_cached, cached=n_cached)
     return frame
 
 
@@ -244,6 +272,7 @@ class _Failures:
 
         self.skip_bad = skip_bad
         self.writer = RejectWriter(rejects_path) if rejects_path else None
+        self.ids: list[str] = []  # articles skipped so far
 
     def add(self, article: Article, exc: Exception) -> None:
         from stance.ingest import IngestError, Reject
@@ -252,22 +281,34 @@ class _Failures:
         if not self.skip_bad:
             raise IngestError(f"{article.origin}: {reason} (pass --skip-bad to skip such articles)") from exc
         logger.warning("skipped %s: %s", article.origin, reason)
+        self.ids.append(article.id)
         if self.writer is not None:
             file, _, line = article.origin.rpartition(":")
             self.writer.write(Reject(file, int(line) if line.isdigit() else 0, reason))
 
 
+_READ = object()  # report(): read the previous shifts from the folder itself
+
+
 def report(statements: pd.DataFrame, out_dir: str | Path, *, period: str = "auto",
-           title: str = "Stance report") -> RunResult:
-    """Stages 5-6 from a statements table: shifts.csv, framing.csv, charts and reports."""
+           title: str = "Stance report", previous_shifts=_READ) -> RunResult:
+    """Stages 5-6 from a statements table: shifts.csv, framing.csv, charts and reports, and
+    alerts.csv / alerts.md: the shifts new, newly confirmed or withdrawn since ``previous_shifts``
+    (by default the shifts.csv a previous run left in ``out_dir``; None: a first run), shown first
+    on the index page (``stance.alerts``)."""
+    from stance.alerts import read_previous_shifts
     from stance.outputs import locked, prepare_out_dir
 
     out_dir = prepare_out_dir(out_dir)
     with locked(out_dir):
-        return _report(statements, out_dir, period=period, title=title)
+        if previous_shifts is _READ:
+            previous_shifts = read_previous_shifts(out_dir / "shifts.csv")
+        return _report(statements, out_dir, period=period, title=title, previous=previous_shifts)
 
 
-def _report(statements: pd.DataFrame, out_dir: Path, *, period: str, title: str) -> RunResult:
+def _report(statements: pd.DataFrame, out_dir: Path, *, period: str, title: str,
+            previous: pd.DataFrame | None) -> RunResult:
+    from stance.alerts import compute_alerts, write_alerts
     from stance.framing import framing_terms
     from stance.outputs import remove_stale_reports
     from stance.report import write_reports
@@ -276,15 +317,18 @@ def _report(statements: pd.DataFrame, out_dir: Path, *, period: str, title: str)
     shifts = detect_shifts(statements)
     shifts_df = shifts_to_frame(shifts)
     framing = framing_terms(statements)
+    alerts = compute_alerts(previous, shifts_df)
     files = {"shifts": out_dir / "shifts.csv", "framing": out_dir / "framing.csv"}
     shifts_df.to_csv(files["shifts"], index=False)
     framing.to_csv(files["framing"], index=False)
-    written = write_reports(statements, shifts, out_dir, title=title, framing=framing, period=period)
+    files.update(write_alerts(alerts, out_dir))
+    written = write_reports(statements, shifts, out_dir, title=title, framing=framing, period=period,
+                            alerts=alerts.to_dict("records"), first_run=previous is None)
     files.update({k: Path(v) for k, v in written.items() if isinstance(v, (str, Path))})
     keep = [*files.values(), *written["heatmaps"].values()]
     keep += [path for paths in written["actors"].values() for key, path in paths.items() if key != "slug"]
     remove_stale_reports(out_dir, keep)  # reports of actors an earlier run had and this one has not
-    return RunResult(statements=statements, shifts=shifts_df, files=files)
+    return RunResult(statements=statements, shifts=shifts_df, files=files, alerts=alerts)
 
 
 def score_to_folder(paths: Sequence[str | Path], watchlist: Watchlist, out_dir: str | Path,
@@ -323,10 +367,14 @@ def _score_to_folder(paths: Sequence[str | Path], watchlist: Watchlist, out_dir:
 
 
 def run(paths: Sequence[str | Path], watchlist: Watchlist, out_dir: str | Path, **options) -> RunResult:
-    """The whole job: articles -> statements.csv, shifts.csv, charts, reports, index.html."""
+    """The whole job: articles -> statements.csv, shifts.csv, charts, reports, index.html, and the
+    alerts since the previous run in ``out_dir`` (``stance.monitor.run`` adds the score cache)."""
+    from stance.alerts import read_previous_shifts
+
     period = options.pop("period", "auto")
     title = options.pop("title", "Stance report")
+    previous = read_previous_shifts(Path(out_dir) / "shifts.csv")  # scoring clears the earlier run's reports
     statements = score_to_folder(paths, watchlist, out_dir, **options)
-    result = report(statements, out_dir, period=period, title=title)
+    result = report(statements, out_dir, period=period, title=title, previous_shifts=previous)
     result.files["statements"] = Path(out_dir) / "statements.csv"
     return result

@@ -175,10 +175,12 @@ def _records(frame: pd.DataFrame, date_cols: Sequence[str]) -> list[dict]:
 
 def write_reports(df: pd.DataFrame, shifts: Sequence[Shift], out_dir: str | Path, *, title: str = "Stance report",
                   framing: pd.DataFrame | None = None, period: str = "auto",
-                  shift_config: ShiftConfig | None = None) -> dict:
+                  shift_config: ShiftConfig | None = None, alerts: Sequence[dict] | None = None,
+                  first_run: bool = True) -> dict:
     """Write charts, per-actor HTML/Markdown reports and index.html; returns the paths written.
 
-    ``framing`` is a ``framing.framing_terms`` frame (computed from ``df`` when None). Returns
+    ``framing`` is a ``framing.framing_terms`` frame (computed from ``df`` when None); ``alerts``
+    (``stance.alerts`` rows) head the index page. Returns
     ``{"index": Path, "heatmaps": {"current": Path, "change": Path},
     "actors": {actor: {"slug", "html", "md", "chart"}}}``.
     """
@@ -259,6 +261,9 @@ def write_reports(df: pd.DataFrame, shifts: Sequence[Shift], out_dir: str | Path
         heatmap_current_b64=base64.b64encode(current_png).decode("ascii"),
         heatmap_change_b64=base64.b64encode(change_png).decode("ascii"),
         shifts=[_shift_ctx(s, slug_of.get(s.actor, slugify(s.actor))) for s in all_shifts],
+        alerts=[{**a, "slug": slug_of.get(a["actor"], ""), "before_url": safe_url(a.get("before_url")),
+                 "after_url": safe_url(a.get("after_url"))} for a in (alerts or [])],
+        show_alerts=alerts is not None, first_run=first_run,
         label_changes=[{**c, "slug": slug_of.get(c["actor"], "")} for c in _records(changes, ["date"])
                        if c["actor"] in slug_of]), encoding="utf-8")
     result["index"] = index
