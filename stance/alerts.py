@@ -61,8 +61,9 @@ def compute_alerts(previous: pd.DataFrame | None, current: pd.DataFrame) -> pd.D
     """Alerts (columns ``ALERT_COLUMNS``) for going from ``previous`` shifts to ``current`` ones."""
     cur = _keyed(current)
     if previous is None:
-        rows = [{**r, "alert": "new"} for r in cur.to_dict("records")]
-        return _frame(rows)
+        frame = _frame([{**r, "alert": "new"} for r in cur.to_dict("records")])
+        frame.attrs["first_run"] = True
+        return frame
     prev = _keyed(previous)
     prev_keys = {tuple(r[k] for k in _KEY): r for r in prev.to_dict("records")}
     rows, unmatched_cur = [], []

@@ -120,7 +120,7 @@ def timeline_figure(df: pd.DataFrame, actor: str, *, shifts: Sequence[Shift] = (
         quote = shift.after_quotes[0].text if shift.after_quotes else ""
         label = f"{arrow} {shift.target} {shift.delta:+.2f} ({shift.date.isoformat()})"
         if emerging:
-            label += " emerging, 1 article"
+            label += " (emerging)"
         if quote:
             label += f"\n“{truncate(quote)}”"
         # Label on the side with more room, so it stays inside the axes.

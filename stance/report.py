@@ -134,7 +134,7 @@ def _trend(rows: pd.DataFrame, shifts: list[Shift]) -> str:
         last = max(shifts, key=lambda s: s.date)
         word = "toward favor" if last.direction == "up" else "toward against"
         if last.status == "emerging":
-            return f"emerging shift {word} on {last.date.isoformat()} ({last.delta:+.2f}; one article so far)"
+            return f"emerging shift {word} on {last.date.isoformat()} ({last.delta:+.2f}; not yet confirmed)"
         return f"shifted {word} on {last.date.isoformat()} ({last.delta:+.2f})"
     if len(rows) < 2:
         return "one period only"

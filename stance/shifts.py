@@ -39,8 +39,10 @@ a short, irregular series of scores x_i with weights w_i = confidence (normalise
 3. Emerging shifts (``status="emerging"``). On sparse coverage the first statement of a new
    line can stand alone for months, and step 2's support rule keeps it silent. So the
    newest statements of a pair, when they rest on fewer than ``min_support`` articles (or on
-   one day), are tested against the settled prior before them (the statements since the last
-   confirmed shift: at least ``emerging_min_prior`` of them from ``min_support`` articles):
+   one day), are tested against the prior before them (the statements since the last
+   confirmed shift, at least ``emerging_min_prior`` of them; settled: its spread enters the test).
+   Step 3 also speaks where the old side rests on fewer than ``min_support`` articles (a
+   single designation years before a first meeting), the change being tested the same way.
    - |delta| >= ``emerging_min_delta`` (twice ``min_delta``: a large change, not drift);
    - every new-side statement lies beyond the prior's mean in the direction of the change
      (one agreeing and one reverting statement are no new line), with mean confidence at
@@ -115,7 +117,7 @@ class ShiftConfig:
     emerging_min_delta: float = 0.5
     emerging_level: float = 0.99  # two-sided level of the size test for a new side of plain statements
     emerging_marked_level: float = 0.95  # ... when it holds a designation or an explicit reversal
-    emerging_min_prior: int = 3  # statements in the settled prior (from >= min_support articles)
+    emerging_min_prior: int = 3  # statements in the prior (the old side) before an emerging shift
     emerging_min_confidence: float = 0.5  # mean classifier confidence of the new side
 
     def __post_init__(self) -> None:
@@ -514,6 +516,22 @@ def _make_shift(series: pd.DataFrame, x: np.ndarray, w: np.ndarray, lo: int, b: 
         after_quotes=_pick_quotes(after, ma, mb, config.quotes_per_side), status=status, note=note)
 
 
+def _emerging_note(shift: Shift, n_before: int, n_after: int, config: ShiftConfig) -> str:
+    """What the emerging shift rests on, and what would confirm or withdraw it."""
+    need_after, need_before = config.min_support - n_after, config.min_support - n_before
+    if need_after > 0:
+        rests = f"the new side rests on {n_after} article{'s' if n_after > 1 else ''} ({shift.first_after})"
+        confirm = f"statements from {need_after} more article{'s' if need_after > 1 else ''} hold near {shift.after:+.2f}"
+    elif need_before <= 0:
+        rests = f"the new side rests on one day ({shift.first_after})"
+        confirm = f"statements on another day hold near {shift.after:+.2f}"
+    else:
+        rests = f"the old side rests on {n_before} article{'s' if n_before > 1 else ''} (until {shift.last_before})"
+        confirm = f"the new line near {shift.after:+.2f} holds and earlier reports of the old line are found"
+    return (f"emerging: {rests}; confirmed when {confirm}, withdrawn if the next statements return to about "
+            f"{shift.before:+.2f}")
+
+
 # An explicit reversal in the words themselves: the speaker says the old line is over. Matched
 # case-insensitively in the statement and its sentence; a heuristic, so it only relaxes the
 # emerging test's level (emerging_marked_level), never replaces it.
@@ -537,19 +555,18 @@ def _emerging_shift(series: pd.DataFrame, x: np.ndarray, w: np.ndarray, allowed:
                     *, lo: int, config: ShiftConfig, prior: NoisePrior) -> Shift | None:
     """The earliest tail of ``series`` (past ``lo``, the last confirmed break) that passes step 3.
 
-    Candidate tails start on a day boundary and rest on fewer than ``min_support`` articles or on one day.
+    Candidate tails start on a day boundary where one side rests on fewer than ``min_support``
+    articles (or the new side on one day), so that step 2's support rule cannot speak.
     """
     n = len(x)
     day_starts = [int(i) for i in np.flatnonzero(allowed) if i > lo]
-    candidates = []
-    for b in reversed(day_starts):
-        one_day = b == day_starts[-1]
-        if not one_day and len(set(articles[b:])) >= config.min_support:
-            break
-        candidates.append(b)
-    for b in reversed(candidates):  # earliest first: the shift is dated at its first new-side statement
+    for b in day_starts:  # earliest first: the shift is dated at its first new-side statement
+        thin_after = b == day_starts[-1] or len(set(articles[b:])) < config.min_support
+        thin_before = len(set(articles[lo:b])) < config.min_support
+        if not (thin_after or thin_before):
+            continue
         xb, wb, xa, wa = x[lo:b], w[lo:b], x[b:], w[b:]
-        if len(xb) < config.emerging_min_prior or len(set(articles[lo:b])) < config.min_support:
+        if len(xb) < config.emerging_min_prior:
             continue
         mb = _weighted_mean(xb, wb)
         delta = _weighted_mean(xa, wa) - mb
@@ -574,15 +591,10 @@ def _emerging_shift(series: pd.DataFrame, x: np.ndarray, w: np.ndarray, allowed:
         half = crit * s * math.sqrt(1.0 / n_before + 1.0 / n_after)
         if abs(delta) < half:
             continue
-        missing = config.min_support - len(set(articles[b:]))
-        more = (f"statements from {missing} more article{'s' if missing > 1 else ''}" if missing > 0
-                else "statements on another day")
         shift = _make_shift(series, x, w, lo, b, n, delta=delta, low=delta - half, high=delta + half,
                             config=config, status="emerging", note="")
-        note = (f"emerging: the new side rests on {len(set(articles[b:]))} article(s) of {shift.first_after}; "
-                f"confirmed when {more} hold near {shift.after:+.2f}, withdrawn if the next statements "
-                f"return to about {shift.before:+.2f}")
-        return dataclasses.replace(shift, note=note)
+        return dataclasses.replace(shift, note=_emerging_note(shift, len(set(articles[lo:b])),
+                                                              len(set(articles[b:])), config))
     return None
 
 

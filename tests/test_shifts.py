@@ -269,13 +269,23 @@ def test_emerging_shift_on_one_article_after_a_settled_prior(tail, expected):
     assert s.delta_low <= s.delta <= s.delta_high
 
 
-def test_no_emerging_shift_without_a_settled_prior_or_when_turned_off():
-    one_article_prior = [(day, "a1", score, kind, text) for day, _, score, kind, text in PRIOR[:1]] * 1 + [
-        (0, "a1", -0.6, "direct", "more words"), (0, "a1", -0.58, "direct", "yet more words")]
+def test_no_emerging_shift_without_enough_prior_or_when_turned_off():
     tail = [(900, "n1", 0.6, "direct", "")]
-    assert detect_shifts(_series(one_article_prior + tail), config=FAST) == []
+    assert detect_shifts(_series(PRIOR[:2] + tail), config=FAST) == []  # two statements are no prior
     assert len(detect_shifts(_series(PRIOR + tail), config=FAST)) == 1
     assert detect_shifts(_series(PRIOR + tail), config=dataclasses.replace(FAST, emerging=False)) == []
+
+
+def test_emerging_shift_when_the_old_side_rests_on_one_article():
+    # A designation years ago (one article, three statements), then a new line over several articles:
+    # the confirmed rule needs two articles on each side, so it cannot speak.
+    old = [(0, "a1", -0.8, "designation", "a terrorist regime"), (0, "a1", -0.7, "direct", "they are a menace"),
+           (0, "a1", -0.75, "direct", "no talks with them")]
+    new = [(900, "n1", 0.5, "direct", ""), (950, "n2", 0.6, "direct", ""), (1000, "n3", 0.55, "direct", "")]
+    (s,) = detect_shifts(_series(old + new), config=FAST)
+    assert (s.status, s.direction, s.n_before, s.n_after) == ("emerging", "up", 3, 3)
+    assert "the old side rests on 1 article" in s.note
+    assert detect_shifts(_series(old + new), config=dataclasses.replace(FAST, emerging=False)) == []
 
 
 NOISY_PRIOR = [(0, "a1", -0.8, "direct", ""), (90, "a2", -0.45, "direct", ""), (200, "a3", -0.75, "direct", ""),
