@@ -82,3 +82,19 @@ def test_charts_do_not_import_pyplot():
 @pytest.mark.parametrize("text,limit,expected_len", [("short", 60, 5), ("x" * 100, 60, 60), ("a  b\nc", 60, 5)])
 def test_truncate(text, limit, expected_len):
     assert len(truncate(text, limit)) == expected_len
+
+
+def test_emerging_shift_is_drawn_apart(demo):
+    import dataclasses
+
+    df, shifts = demo
+    confirmed = [s for s in shifts if s.actor == "Iran"]
+    emerging = dataclasses.replace(confirmed[0], status="emerging", note="emerging: the new side rests on 1 article")
+    fig = timeline_figure(df, "Iran", shifts=[emerging, *confirmed[1:]])
+    ax = fig.axes[0]
+    dotted = {_as_date(line.get_xdata()[0]) for line in ax.lines if line.get_linestyle() == ":"}
+    dashed = {_as_date(line.get_xdata()[0]) for line in ax.lines if line.get_linestyle() == "--"}
+    assert dotted == {emerging.date} and dashed == {s.date for s in confirmed[1:]}
+    assert any("(emerging)" in t.get_text() for t in ax.texts)
+    cells = " ".join(t.get_text() for t in heatmap_change(df, [emerging]).axes[0].texts)
+    assert "emerging" in cells

@@ -170,3 +170,21 @@ def test_reports_rebuild_from_statements_csv(tmp_path):
                                                    detect_shifts(df, config=ShiftConfig(n_boot=300))]
     result = write_reports(back, shifts, tmp_path / "out")
     assert set(result["actors"]) == {"Iran", "Russia"}
+
+
+def test_emerging_shift_is_shown_apart_with_what_would_confirm_it(tmp_path):
+    import dataclasses
+
+    df = make_demo_statements()
+    shifts = detect_shifts(df, config=ShiftConfig(n_boot=300))
+    first = next(s for s in shifts if s.actor == "Iran")
+    note = "emerging: the new side rests on 1 article (2024-12-08); confirmed when statements from 1 more article hold"
+    marked = [dataclasses.replace(s, status="emerging", note=note) if s is first else s for s in shifts]
+    result = write_reports(df, marked, tmp_path, title="Test report")
+    page = html.unescape(result["actors"]["Iran"]["html"].read_text(encoding="utf-8"))
+    assert page.count('class="shift emerging"') == 1 and note in page
+    assert page.count('class="shift confirmed"') == sum(s.actor == "Iran" for s in shifts) - 1
+    md = result["actors"]["Iran"]["md"].read_text(encoding="utf-8")
+    assert "(emerging)" in md and "**Emerging:**" in md
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert index.count('class="badge emerging"') == 1
