@@ -1,4 +1,5 @@
-"""Reading articles from .jsonl, .csv, .txt and saved web pages (.html/.htm, ``stance.ingest_html``) into Article records.
+"""Reading articles from .jsonl, .csv, .txt and saved web pages (.html/.htm: ``stance.ingest_html``)
+into Article records.
 
 Files are streamed record by record, so a file of any size is read in constant memory.
 A bad record raises IngestError naming file and line, or, with ``skip_bad=True``, is

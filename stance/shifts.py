@@ -152,7 +152,8 @@ class ShiftConfig:
             raise ValueError(f"ShiftConfig.emerging_min_prior must be >= 2 (a prior needs a spread), "
                              f"got {self.emerging_min_prior}")
         if not 0 <= self.emerging_min_confidence <= 1:
-            raise ValueError(f"ShiftConfig.emerging_min_confidence must be in [0, 1], got {self.emerging_min_confidence}")
+            raise ValueError(f"ShiftConfig.emerging_min_confidence must be in [0, 1], "
+                             f"got {self.emerging_min_confidence}")
 
 
 class _WeightedL2:
@@ -521,7 +522,8 @@ def _emerging_note(shift: Shift, n_before: int, n_after: int, config: ShiftConfi
     need_after, need_before = config.min_support - n_after, config.min_support - n_before
     if need_after > 0:
         rests = f"the new side rests on {n_after} article{'s' if n_after > 1 else ''} ({shift.first_after})"
-        confirm = f"statements from {need_after} more article{'s' if need_after > 1 else ''} hold near {shift.after:+.2f}"
+        more = f"{need_after} more article{'s' if need_after > 1 else ''}"
+        confirm = f"statements from {more} hold near {shift.after:+.2f}"
     elif need_before <= 0:
         rests = f"the new side rests on one day ({shift.first_after})"
         confirm = f"statements on another day hold near {shift.after:+.2f}"

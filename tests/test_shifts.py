@@ -318,3 +318,18 @@ def test_shifts_frame_has_status_and_note():
     frame = shifts_to_frame(detect_shifts(_series(PRIOR + [(900, "n1", 0.6, "direct", "")]), config=FAST))
     assert frame["status"].tolist() == ["emerging"]
     assert frame["note"].iloc[0].startswith("emerging:")
+
+
+def test_sparse_evaluation_reports_early_warning_per_status(load_script):
+    # scripts/eval_shifts.py --sparse on a small low-noise cell: single-article turns are found only as
+    # emerging shifts (delay 0 days), today's rule finds none of them, and stable series stay quiet.
+    evaluate_sparse = load_script("eval_shifts").evaluate_sparse
+    cell = {"n_prior": 6, "noise": 0.1, "delta": 1.0, "seeds": 30}
+    today = evaluate_sparse(**cell, config=dataclasses.replace(FAST, emerging=False))
+    new = evaluate_sparse(**cell, config=FAST)
+    assert today["confirmed"]["recall_1"] == 0.0 and today["emerging"]["recall"] == 0.0
+    for key in ("recall", "false_stable", "false_turn"):  # the confirmed rule is today's
+        assert new["confirmed"][key] == today["confirmed"][key]
+    assert new["emerging"]["recall_1"] >= 0.9 and new["emerging"]["delay"] == 0.0
+    assert new["any"]["recall"] >= 0.9 > today["any"]["recall"]
+    assert new["emerging"]["false_stable"] <= 10.0
