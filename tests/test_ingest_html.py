@@ -113,3 +113,24 @@ def test_folders_pick_up_saved_pages(tmp_path):
     assert [p.name for p in discover_files([tmp_path])] == ["a.html", "b.HTM"]
     # the same page saved twice is one article
     assert len(list(read_articles([tmp_path]))) == 1
+
+
+def test_statements_come_from_the_article_not_the_clutter(tmp_path):
+    from stance.attribution import iter_statements
+    from stance.watchlist import Watchlist
+
+    watchlist_path = tmp_path / "watchlist.yaml"
+    watchlist_path.write_text("entities:\n  - name: Freedonia\n    aliases: [Freedonia, Freedonian]\n"
+                              "  - name: Sylvania\n    aliases: [Sylvania, Sylvanian]\n", encoding="utf-8")
+    words = "<p>A Freedonian official said Sylvania cannot be trusted at all.</p>"
+    comment = f"<div class='comment'>{words}</div>"
+    _, (article,) = _read(tmp_path, page(head=FULL_HEAD, bottom=f"<section class='comments'>{comment}</section>"))
+    ((_, found),) = list(iter_statements([article], Watchlist.from_yaml(watchlist_path)))
+    assert found and {s.actor for s in found} == {"Freedonia"}
+    assert any("no longer considers Sylvania a threat" in s.text for s in found)
+    assert not any("cannot be trusted" in s.text for s in found)
+    assert all(s.url == article.url and s.date == dt.date(2023, 5, 16) for s in found)
+    # control: the same words inside the article are a statement
+    _, (control,) = _read(tmp_path, page(head=FULL_HEAD, body=BODY + words), name="control.html")
+    ((_, found),) = list(iter_statements([control], Watchlist.from_yaml(watchlist_path)))
+    assert any("cannot be trusted" in s.text for s in found)
