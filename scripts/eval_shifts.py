@@ -13,6 +13,7 @@ All series of a cell go through ``detect_shifts`` together, as one corpus scored
   false/ser   detections that match nothing, per shifted series
   false/flat  detections per shift-free series
   date_err    mean |detected date - true date| in days over matched detections
+  emerg/flat  emerging shifts per shift-free series (the columns before count confirmed shifts only)
 
 With ``--sparse`` it evaluates early warning instead, on sparse coverage
 (``stance.synthetic.make_sparse_series``: articles 1 to 24 months apart, ``--prior`` statements
@@ -71,7 +72,9 @@ def _detect(frames: list[pd.DataFrame], *, config: ShiftConfig, isolated: bool) 
 def evaluate(*, n_side: int, noise: float, delta: float, seeds: int, config: ShiftConfig,
              tolerance: int, isolated: bool = False, outliers: float = 0.0) -> dict[str, float]:
     shifted, flat = _cell_series(n_side=n_side, noise=noise, delta=delta, seeds=seeds, outliers=outliers)
-    found = _detect([df for df, _ in shifted] + flat, config=config, isolated=isolated)
+    everything = _detect([df for df, _ in shifted] + flat, config=config, isolated=isolated)
+    found = {t: [s for s in shifts if s.status == "confirmed"] for t, shifts in everything.items()}
+    emerging_flat = sum(s.status == "emerging" for f in flat for s in everything[str(f["target"].iloc[0])])
     hits_total = false_shift = detections = any_dir = 0
     errors: list[int] = []
     want = "up" if delta > 0 else "down"
@@ -92,6 +95,7 @@ def evaluate(*, n_side: int, noise: float, delta: float, seeds: int, config: Shi
         "false_per_series": false_shift / seeds,
         "false_per_flat": false_flat / seeds,
         "date_err": sum(errors) / len(errors) if errors else float("nan"),
+        "emerging_per_flat": emerging_flat / seeds,
     }
 
 
@@ -219,7 +223,7 @@ def main() -> None:
           f"min_delta={config.min_delta} penalty={config.penalty} prior_df={config.prior_df} level={config.level} "
           f"outliers={args.outliers} tolerance={args.tolerance}d {'isolated series' if args.isolated else 'one corpus per cell'}")
     print(f"{'noise':>5} {'n+n':>7} {'recall':>7} {'dir_rec':>7} {'precision':>9} {'false/ser':>9} {'false/flat':>10} "
-          f"{'date_err':>8}  target(recall>=0.9, false<=0.1)")
+          f"{'date_err':>8} {'emerg/flat':>10}  target(recall>=0.9, false<=0.1)")
     t0 = time.perf_counter()
     for noise in args.noise:
         for n_side in args.sides:
@@ -229,7 +233,8 @@ def main() -> None:
             ok = r["recall"] >= 0.9 and r["false_per_series"] <= 0.1 and r["false_per_flat"] <= 0.1
             print(f"{noise:>5.2f} {f'{n_side}+{n_side}':>7} {r['recall']:>7.2f} {r['dir_recall']:>7.2f} "
                   f"{r['precision']:>9.2f} "
-                  f"{r['false_per_series']:>9.2f} {r['false_per_flat']:>10.2f} {r['date_err']:>8.2f}  "
+                  f"{r['false_per_series']:>9.2f} {r['false_per_flat']:>10.2f} {r['date_err']:>8.2f} "
+                  f"{r['emerging_per_flat']:>10.2f}  "
                   f"{'met' if ok else 'NOT met'}")
     print(f"({time.perf_counter() - t0:.0f} s)")
 
