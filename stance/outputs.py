@@ -22,7 +22,7 @@ except ImportError:  # pragma: no cover - Windows: no lock, as before
 logger = logging.getLogger(__name__)
 
 # What the report stage writes, all derived from statements.csv.
-REPORT_FILES = ("shifts.csv", "framing.csv", "index.html")
+REPORT_FILES = ("shifts.csv", "framing.csv", "index.html", "alerts.csv", "alerts.md")
 REPORT_FOLDERS = {"reports": (".html", ".md"), "charts": (".png",)}
 LOCK_NAME = ".stance.lock"
 
