@@ -147,6 +147,9 @@ CASES = [
                  None, id="dateline-in-a-one-paragraph-text"),
     pytest.param("President Park Min-seo has again criticised Japan's export rules.", "Park", "South Korea",
                  {"Japan": False}, "act", id="hyphenated-given-name"),
+    pytest.param("Cairo, 4 March 2024 (Nile Wire): Egypt's foreign ministry released a statement condemning and "
+                 "denouncing the Israeli raid.", "ministry", "Egypt", {"Israel": False}, "act",
+                 id="title-case-dateline-and-coordinated-participles"),
     pytest.param("OSLO, March 4 (Nordic Wire) - Haugland said Egypt had asked for more time.", "Haugland",
                  "Norway", {"Egypt": False}, None, id="dateline-with-agency"),
 ]

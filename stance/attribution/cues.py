@@ -71,7 +71,8 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         if subj is None and profile == "broad":
             subj = _participle_subject(verb)
         elif subj is None and _issued_or_taken(verb):
-            subj = _participle_subject(verb)  # "issued a statement condemning ...", "took to X to condemn ..."
+            # "issued a statement condemning ...", "took to X to condemn ...", "... condemning and denouncing ..."
+            subj = _participle_subject(verb.head if verb.dep_ == "conj" else verb)
         elif profile == "broad":
             subj = _controller(verb) or _reporting_participle_holder(verb) or subj
         if subj is None:
@@ -447,6 +448,8 @@ _TAKEN_TO = {"took", "take", "takes", "taking", "used", "use", "uses"}
 def _issued_or_taken(verb: Token) -> bool:
     """A speech verb whose speaker is the subject of the clause it hangs from: a participle on an issued
     document ("released a statement condemning ...") or an infinitive after "took to Twitter" / "used"."""
+    if verb.dep_ == "conj" and verb.head.tag_ == verb.tag_:
+        return _issued_or_taken(verb.head)
     if verb.tag_ == "VBG" and verb.dep_ == "acl":
         return verb.head.lower_ in _ISSUED_NOUNS and verb.head.dep_ == "dobj"
     if verb.tag_ == "VB" and verb.dep_ in ("advcl", "xcomp"):

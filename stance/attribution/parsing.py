@@ -66,8 +66,11 @@ def _newline_sentences(doc: Doc) -> Doc:
 
 # A dateline opening a paragraph ("RIYADH —", "CAIRO, March 3 (Agency) -", "YEREVAN:"): the
 # place is not the subject of the sentence after it.
-_DATELINE = re.compile(r"(?:^|(?<=\n))[ \t]*(?:\((?:[^()\n]|\([^()\n]*\)){1,60}\)[ \t]*)?[A-Z][A-Z.'/ -]{2,40}(?:,[ \t]*[A-Za-z0-9 .,]{1,30})?"
-                       r"(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*(?:—|–|--|-|:)[ \t]*(?=\S)")
+_DATELINE = re.compile(
+    r"(?:^|(?<=\n))[ \t]*(?:\((?:[^()\n]|\([^()\n]*\)){1,60}\)[ \t]*)?"
+    r"(?:[A-Z][A-Z.'/ -]{2,40}(?:,[ \t]*[A-Za-z0-9 .,]{1,30})?"  # "CAIRO", "RIYADH, Oct 28"
+    r"|[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?,[ \t]*(?=[^\n]{0,30}\d)[A-Za-z0-9 .,]{1,30})"  # "Riyadh, 28 October 2023"
+    r"(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*(?:—|–|--|-|:)[ \t]*(?=\S)")
 
 
 # A line that opens with a quote mark continues a signed or labelled quote layout ("... ― Name" lines):
