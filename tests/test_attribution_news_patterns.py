@@ -219,3 +219,29 @@ def test_watchlist_roles_resolve_a_bare_role_the_article_ties_to_nobody(nlp, tex
 def test_published_remarks_are_their_speakers_words(nlp, text, expected):
     got = [(s.actor, s.kind) for s in _statements(nlp, text) if s.actor]
     assert got == expected
+
+
+@pytest.mark.parametrize("written, date, expected", [
+    ("Haugland", DAY, "Norway"),
+    ("Mr. Haugland", DAY, "Norway"),
+    ("Kari Haugland", DAY, "Norway"),
+    ("Karin Haugland", DAY, None),            # another given name: another person
+    ("Shoukri", DAY, "Egypt"),                 # transliteration
+    ("Yıldırım", DAY, "Turkey"),
+    ("Park", DAY, "South Korea"),              # family name first
+    ("Min-seo", DAY, "South Korea"),           # surname position of a hyphenated given name
+    ("In", DAY, None),                         # never a two-letter piece of a given name, never an English word
+    ("Kim", DAY, None),                        # listed for two entities
+    ("Mori", DAY, "Japan"),
+    ("Brekke", DAY, None),                     # listed until 2020
+    ("Brekke", "2019-06-01", "Norway"),
+    ("MBS", DAY, "Saudi Arabia"),              # initials
+    ("Mohammed", DAY, None),                   # a common given name alone is no evidence
+    ("Prince Mohammed", DAY, "Saudi Arabia"),  # ... with a title it is
+    ("Wong", DAY, None),                       # close to no listed name
+])
+def test_name_index_matches_names_as_news_writes_them(written, date, expected):
+    from stance.attribution.names import name_index
+
+    hit = name_index(WATCHLIST).match(written, dt.date.fromisoformat(date))
+    assert (hit[0] if hit else None) == expected

@@ -40,6 +40,8 @@ COMMON_GIVEN = frozenset({"mohammed", "muhammad", "mohamed", "mohammad", "ahmed"
                           "hassan", "hussein", "omar", "khalid", "mahmoud", "ibrahim", "john", "david", "michael",
                           "james", "peter", "paul", "mark", "richard", "robert", "sergei", "alexander", "vladimir",
                           "dmitry", "maria", "anna"})
+_SHORT_WORDS = frozenset({"in", "on", "at", "as", "an", "is", "it", "of", "to", "by", "be", "he", "we", "us", "no",
+                          "so", "do", "go", "me", "my", "or", "up", "if", "am"})
 _FOLD = ((r"ou", "u"), (r"oo", "u"), (r"ee", "i"), (r"yy$", "i"), (r"y$", "i"), (r"ph", "f"), (r"kh", "k"),
          (r"dh", "d"), (r"(.)\1", r"\1"))
 
@@ -106,7 +108,9 @@ class NameIndex:
             return False
         if len(keys) == 1:
             key = keys[0]
-            if len(key) < 2 or len(key) == 2 and key not in (sp.keys[0], sp.keys[-1]):
+            # Two letters only as a family name written first ("Xi", "Li"), never a piece of a
+            # hyphenated given name ("in" of "Jae-in") or an English word.
+            if len(key) < 2 or len(key) == 2 and (key != sp.keys[0] or key in _SHORT_WORDS):
                 return False
             if _same(key, sp.keys[-1]):
                 return True
