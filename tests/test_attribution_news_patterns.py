@@ -97,6 +97,11 @@ CASES = [
                  id="it-after-a-state-as-subject"),
     pytest.param("The Harbour Times said Australia was isolated. It added that Canberra had to change course.", "It",
                  "", {}, None, id="it-after-a-paper-stays-unattributed"),
+    pytest.param("A statement issued by the office of the Norwegian prime minister said Egypt was a close partner.",
+                 "statement", "Norway", {"Egypt": False}, None, id="a-statement-issued-by-a-state-office"),
+    pytest.param("President Park Min-seo will visit Tokyo next week, the presidential office said on Monday. The visit "
+                 "will open a new chapter with Japan, the office said.", "the office", "South Korea",
+                 {"Japan": False}, None, id="the-office-of-the-president-named-before"),
     pytest.param("The Egyptian presidency said Turkey's offer was a positive step.", "presidency", "Egypt",
                  {"Turkey": False}, None, id="institution-named-with-its-state"),
     pytest.param("Chinese state media said Australia was acting recklessly.", "media", "", {}, None,

@@ -30,15 +30,16 @@ ROLE_KINDS = {
     "prince": "prince", "king": "king", "emir": "emir", "sheikh": "emir", "sultan": "emir",
     "chancellor": "chancellor", "ambassador": "ambassador", "envoy": "ambassador", "embassy": "embassy",
     "government": "government", "cabinet": "government", "administration": "government",
-    "leader": "leader", "secretary": "spokes", "commission": "commission",
+    "leader": "leader", "secretary": "spokes", "commission": "commission", "directorate": "office",
 }
 # A bare role of the key kind accepts records of these kinds.
 COMPATIBLE = {
     "minister": {"minister", "fm"},
     "fm": {"fm"},
     "leader": {"leader", "president", "premier", "king", "emir", "prince", "chancellor"},
-    "office": {"office", "presidency"},
-    "presidency": {"presidency", "office"},
+    # "the presidential office" speaks for the president named before it ("President Yoon ... the office said")
+    "office": {"office", "presidency", "president"},
+    "presidency": {"presidency", "office", "president"},
 }
 STATE_NOUNS = {"kingdom", "emirate", "country", "republic", "nation", "sultanate", "state"}
 DOCUMENT_NOUNS = {"statement", "release", "document", "communique", "communiqué", "declaration", "readout",

@@ -354,6 +354,11 @@ class _SpeakerResolver:
     def _nominal_actor(self, toks: list[Token], subj: Token, pos: int) -> str:
         """'the ministry', 'The FM', 'the kingdom's top diplomat', 'the statement': whom it points back to."""
         phrase = [t for t in toks if t.i <= subj.i]
+        if subj.lower_ in DOCUMENT_NOUNS:
+            # "A statement issued by the office of the Canadian Prime Minister said ...": whoever issued it.
+            issuer = self._issuer(subj)
+            if issuer:
+                return issuer
         if not is_bare_role(phrase, self._find) or any(t.lower_ in _FORMER for t in phrase):
             return ""
         kind = role_kind(phrase)
@@ -364,6 +369,24 @@ class _SpeakerResolver:
         words = {t.lower_ for t in phrase}
         if subj.lower_ in DOCUMENT_NOUNS or words & STATE_NOUNS:
             return self._last_actor(pos)
+        return ""
+
+    def _issuer(self, document: Token) -> str:
+        """The one entity named in 'issued/released/published by ...' or 'from ...' after a document noun."""
+        for child in document.children:
+            by = None
+            if child.dep_ == "acl":
+                by = next((g for g in child.children if g.dep_ == "agent"), None)
+            elif child.dep_ == "prep" and child.lower_ in ("from", "by"):
+                by = child
+            if by is not None:
+                span = sorted(by.subtree, key=lambda t: t.i)
+                words = {t.lower_ for t in span}
+                if words & (_FORMER | MEDIA_WORDS):
+                    return ""
+                found = {m.entity for m in self._find(self.text[span[0].idx: span[-1].idx + len(span[-1].text)])}
+                if len(found) == 1:
+                    return found.pop()
         return ""
 
     def _last_actor(self, pos: int, window: int = 1500) -> str:
