@@ -126,6 +126,8 @@ CASES = [
     # --- several voices at once
     pytest.param("Several Gulf states, including Kuwait and Oman, condemned the Israeli strikes.", "Oman", "Oman",
                  {"Israel": False}, "act", id="group-subject-names-its-members"),
+    pytest.param("A joint statement said Haugland and Shoukry welcomed the progress of the Israeli talks.", "Shoukry",
+                 "Egypt", {"Israel": False}, "act", id="act-of-named-people-reported-by-a-statement"),
     pytest.param("Norway and Egypt denounced the Israeli strikes.", "Egypt", "Egypt", {"Israel": False}, "act",
                  id="coordinated-subjects"),
     pytest.param("Egypt and Turkey held talks in Cairo. Egyptian and Turkish officials met again in Ankara.\n\n"

@@ -428,6 +428,9 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         if profile == "broad" and d.base in _NESTED_BASES and d.verb.tag_ in ("VBD", "VBZ", "VBP") \
                 and d.verb.dep_ in ("ccomp", "relcl"):
             nested = False  # "X said that Y told him ...", "a finish that he said defied expectations"
+        if d.base in ACT_VERBS and d.verb.dep_ == "ccomp" and d.subj is not None and d.subj.pos_ == "PROPN" \
+                and not d.quoted:
+            nested = False  # "the statement said Carney and Modi reaffirmed ...": a reported act of named people
         if nested and not (profile == "broad" and _nested_report(d)):
             continue
         kept.append(d)
