@@ -281,7 +281,7 @@ def test_gold_set_is_well_formed():
 @pytest.mark.parametrize("split", ["dev", "heldout"])
 def test_gold_set_meets_issue_thresholds(split):
     metrics = evaluate_gold(GOLD, GOLD_WATCHLIST, split=split)
-    assert metrics["actor_precision"] >= 0.95, metrics["errors"]
+    assert metrics["actor_precision"] >= 0.99, metrics["errors"]  # issue #30: no precision lost to recall
     assert metrics["actor_recall"] >= 0.90, metrics["errors"]
     # The gold set was annotated when a statement that names nobody got no target; since issue #30 an
     # actor's such statement is about its counterpart (inferred), as independent real-news annotation

@@ -85,6 +85,10 @@ CASES = [
     pytest.param("Crown Prince Mohammed bin Salman received the envoy on Sunday. The crown prince said Israel had to "
                  "accept a Palestinian state.", "crown prince", "Saudi Arabia", {"Israel": False}, None,
                  id="the-crown-prince-after-title-and-name-with-particle"),
+    pytest.param("Egypt has firmly rejected the Turkish plan for Libya, the foreign ministry said on Sunday.",
+                 "ministry", "Egypt", {"Turkey": False}, None, id="a-ministry-reporting-its-own-state"),
+    pytest.param("Egyptian officials rejected the Turkish plan, the ministry said.", "ministry", "", {}, None,
+                 id="a-ministry-reporting-others-stays-unattributed"),
     pytest.param("Jordan's foreign minister met reporters on Sunday. The minister said Israel must halt the "
                  "strikes.", "The minister", "", {}, None, id="role-of-an-unlisted-state-stays-unattributed"),
     pytest.param("Saudi Arabia's foreign ministry issued a note on Friday.\n\nThe kingdom said Israel had "

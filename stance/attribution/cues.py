@@ -428,9 +428,11 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         if profile == "broad" and d.base in _NESTED_BASES and d.verb.tag_ in ("VBD", "VBZ", "VBP") \
                 and d.verb.dep_ in ("ccomp", "relcl"):
             nested = False  # "X said that Y told him ...", "a finish that he said defied expectations"
-        if d.base in ACT_VERBS and d.verb.dep_ == "ccomp" and d.subj is not None and d.subj.pos_ == "PROPN" \
-                and not d.quoted:
-            nested = False  # "the statement said Carney and Modi reaffirmed ...": a reported act of named people
+        if nested and d.base in ACT_VERBS and d.verb.dep_ == "ccomp" and d.subj is not None \
+                and d.subj.pos_ == "PROPN" and not d.quoted and all(
+                    other.subj is not None and other.subj.lower_ in _DOCUMENT_SOURCES
+                    for p, other in spans[lo:hi] if other is not d and p[0] <= d.verb.idx < p[1]):
+            nested = False  # "a joint statement said Carney and Modi reaffirmed ...": the act of the people named
         if nested and not (profile == "broad" and _nested_report(d)):
             continue
         kept.append(d)
@@ -443,6 +445,8 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
     return kept
 
 
+# Sources that report others' acts rather than act themselves ("the statement said X and Y reaffirmed ...").
+_DOCUMENT_SOURCES = {"statement", "readout", "communique", "communiqué", "declaration", "release", "announcement"}
 _ISSUED_NOUNS = {"statement", "release", "note", "message", "letter", "post", "tweet", "communique", "communiqué",
                  "declaration", "readout", "warning", "notice"}
 _TAKEN_TO = {"took", "take", "takes", "taking", "used", "use", "uses"}

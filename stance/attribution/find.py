@@ -63,6 +63,9 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
         if d.kind != "designation" and _is_act(d) and _hedged(d.verb):
             continue  # "Japan is apparently protesting ...": the writer's guess, not an act
         pieces = sorted(set(d.pieces))
+        if not actor and pieces and d.subj is not None and d.subj.lower_ in _BODY_NOUNS:
+            # "Egypt condemned the strikes, the ministry said": a body reporting what its own state did.
+            actor = _state_opening(text, pieces[0], resolver)
         merged: list[tuple[int, int]] = []
         for p in pieces:
             if merged and p[0] <= merged[-1][1]:
@@ -276,3 +279,21 @@ def _published_remarks(doc: Doc, resolver: _SpeakerResolver, found: list[Attribu
         out.append(Attribution("direct", (head.start(), head.end()), (head.start(), head.end()), ((lo, hi),), owner,
                                actor, "remarks", (lo, hi), speaker_name=listed[1] if listed else ""))
     return out
+
+
+# Bodies that speak for a state without naming it ("the ministry said"); see _state_opening.
+_BODY_NOUNS = {"ministry", "government", "presidency", "office", "embassy", "cabinet", "spokesman", "spokeswoman",
+               "spokesperson", "statement", "administration", "department"}
+
+
+def _state_opening(text: str, piece: tuple[int, int], resolver: _SpeakerResolver) -> str:
+    """The entity whose alias opens the reported content as its subject ("Saudi Arabia has strongly
+    rejected ...", "Egypt condemned ..."), or "" (also for "Egypt's army ...", "Egyptian officials ...")."""
+    head = re.sub(r"^[\s\"“‘']*(?:the\s+)?", "", text[piece[0]:piece[0] + 60], flags=re.IGNORECASE)
+    hits = [m for m in resolver._find(head) if m.start == 0]
+    if len(hits) != 1:
+        return ""
+    start = piece[0] + len(text[piece[0]:piece[0] + 60]) - len(head)
+    last = _sents(resolver.doc).tokens_from(start, start + hits[0].end)
+    # The alias must be the subject itself (its last word heads it), not a modifier of another noun.
+    return hits[0].entity if last and last[-1].dep_ in ("nsubj", "nsubjpass") else ""
