@@ -1,6 +1,7 @@
 """Drafts -> Attribution records with resolved speakers; designations cut out of reported speech."""
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import replace
 
@@ -45,6 +46,7 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
             used_quotes.add(p)
     # Cue-less quotes right after a statement continue it (the news convention).
     orphan = [q for q in quotes if q not in used_quotes and len(text[q[0]:q[1]].split()) >= 4]
+    orphan_starts = [q[0] for q in orphan]
     _quoted_label_designations(doc, drafts, quotes, resolver)
     if profile == "speech":
         _cut_nested_designations(text, drafts)
@@ -73,8 +75,10 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
             else:
                 merged.append(p)
         end = merged[-1][1]
-        for q in orphan:
-            if q in used_quotes or q[0] < end:
+        # Orphan quotes right after the statement continue it; only the next ones can (read from there on,
+        # stopping at the first that does not: the gap only grows).
+        for q in orphan[bisect.bisect_left(orphan_starts, end):]:
+            if q in used_quotes:
                 continue
             # Only whitespace and quote marks may separate the quote from the attribution's sentence.
             sent_end = max(end, _sentence_bounds(doc, end - 1, end)[1], _sents(doc).of(d.verb).end_char)
@@ -82,6 +86,8 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
                 merged.append(q)
                 end = q[1]
                 used_quotes.add(q)
+            elif q[0] >= sent_end:
+                break
         kind = d.kind
         if kind != "designation" and _is_act(d):
             kind = "act"
@@ -89,7 +95,7 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
             kind = "direct" if d.quoted and not d.reported else "indirect"
             if d.reported and all(_in_spans(p[0], quotes) for p in merged if _in_spans(p[0], quotes)):
                 # Reported clause that is nothing but a quote ("said: ...") is direct speech.
-                if all(any(q[0] <= p[0] + 1 and p[1] <= q[1] + 1 for q in quotes) for p in merged):
+                if all(_inside_quote(p, quotes) for p in merged):
                     kind = "direct"
         src = _char_span(d.source_toks) if d.source_toks and not d.shared_source else None
         cue_toks = d.cue_toks or ([d.verb] if d.according else _cue_tokens(d.verb))
@@ -297,3 +303,9 @@ def _state_opening(text: str, piece: tuple[int, int], resolver: _SpeakerResolver
     last = _sents(resolver.doc).tokens_from(start, start + hits[0].end)
     # The alias must be the subject itself (its last word heads it), not a modifier of another noun.
     return hits[0].entity if last and last[-1].dep_ in ("nsubj", "nsubjpass") else ""
+
+
+def _inside_quote(piece: tuple[int, int], quotes: list[tuple[int, int]]) -> bool:
+    """The piece lies within one quote (give or take its marks)."""
+    q = _in_spans(piece[0] + 1, quotes) or _in_spans(piece[0], quotes)
+    return q is not None and q[0] <= piece[0] + 1 and piece[1] <= q[1] + 1
