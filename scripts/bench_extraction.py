@@ -1,10 +1,14 @@
-"""Throughput of stance.attribution.iter_statements: articles/s for n_process 1 vs 2 and a few batch sizes.
+"""Throughput of stance.attribution.iter_statements: articles/s by pipeline, n_process and batch size.
 
-Reads the PolNeAR texts from ../shared/data (or $STANCE_SHARED_DATA) when present, otherwise
-builds synthetic ~300-word news articles. Prints each setting and its ratio to the
-n_process=1 baseline measured in the same run.
+Measures real-shaped news by default: the articles of ../shared/data/realnews (or
+$STANCE_SHARED_DATA/realnews) replicated to --articles, each copy with a unique first line,
+against that corpus's watchlist; when the folder is absent it says so and measures synthetic
+~300-word articles only. The synthetic articles are measured too (unless --no-synthetic), so
+the two figures can be compared. Each row gives its ratio to the first row of its corpus
+(lean pipeline, n_process=1, first batch size), measured in the same run, and where the time
+goes: spaCy's parse (nlp.pipe alone, timed separately) and extraction on the parse.
 
-    python scripts/bench_extraction.py [--articles 200] [--batch-sizes 16 64]
+    python scripts/bench_extraction.py [--articles 200] [--batch-sizes 4 16 64] [--synthetic]
 """
 from __future__ import annotations
 
@@ -14,10 +18,11 @@ import os
 import random
 import time
 
+from stance.attribution import iter_statements, load_extraction_nlp
+from stance.batch.synthetic import replicated_records
 from stance.evaluation.attribution import shared_data_dir
 from stance.nlp import load_nlp
 from stance.records import Article
-from stance.attribution import iter_statements, load_extraction_nlp
 from stance.watchlist import Watchlist
 
 _SPEAKERS = ["Foreign Minister Abbas Araghchi", "Kremlin spokesman Dmitry Peskov", "an analyst in Beirut",
@@ -29,6 +34,12 @@ _NARRATIVE = ["Fighting continued in the north of the country on Tuesday.",
               "Thousands of people fled toward the coast as the front moved south.",
               "Diplomats met in Doha to discuss a ceasefire and humanitarian access.",
               "The army withdrew from several towns without a fight, witnesses said."]
+_SYNTHETIC_WATCHLIST = {"entities": [
+    {"name": "Iran", "aliases": ["Iran", "Iranian", "Tehran"], "speakers": ["Abbas Araghchi"]},
+    {"name": "Russia", "aliases": ["Russia", "Moscow", "Kremlin"], "speakers": ["Dmitry Peskov"]},
+    {"name": "United States", "aliases": ["US", "Washington"], "speakers": ["Matthew Miller"]},
+    {"name": "HTS", "aliases": ["rebels", "HTS", "new authorities"]},
+]}
 
 
 def synthetic_articles(n: int, words: int = 300, seed: int = 0) -> list[Article]:
@@ -50,66 +61,75 @@ def synthetic_articles(n: int, words: int = 300, seed: int = 0) -> list[Article]
     return out
 
 
-def polnear_articles(n: int) -> list[Article] | None:
-    root = shared_data_dir() / "polnear" / "dev" / "text"
-    files = sorted(root.glob("*.txt")) if root.is_dir() else []
-    if not files:
+def real_shaped_articles(n: int) -> tuple[list[Article], Watchlist] | None:
+    """Replicated realnews articles and their watchlist, or None when ../shared/data/realnews is absent."""
+    root = shared_data_dir() / "realnews"
+    if not (root / "articles.jsonl").is_file() or not (root / "watchlist.yaml").is_file():
         return None
-    arts = [Article(id=p.stem, date=None, source="polnear", title="", text=p.read_text(encoding="utf-8"))
-            for p in files]
-    return (arts * (n // len(arts) + 1))[:n]
+    arts = [Article(id=r["id"], date=dt.date.fromisoformat(r["date"]), source=r.get("source", ""),
+                    title=r.get("title", ""), text=r["text"]) for r in replicated_records(root, n)]
+    return arts, Watchlist.from_yaml(root / "watchlist.yaml")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=200)
-    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[16, 64])
-    parser.add_argument("--synthetic", action="store_true", help="use synthetic articles even if PolNeAR is present")
+    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[4, 16, 64])
+    corpus = parser.add_mutually_exclusive_group()
+    corpus.add_argument("--synthetic", action="store_true", help="synthetic articles only")
+    corpus.add_argument("--no-synthetic", action="store_true", help="real-shaped articles only")
     args = parser.parse_args()
 
-    articles = None if args.synthetic else polnear_articles(args.articles)
-    if articles is None:
-        if not args.synthetic:
-            print("PolNeAR texts not found under", shared_data_dir(), "- using synthetic 300-word articles")
-        articles = synthetic_articles(args.articles)
-    words = sum(len(a.text.split()) for a in articles) / len(articles)
-    print(f"{len(articles)} articles, {words:.0f} words on average")
-    watchlist = Watchlist.from_dict({"entities": [
-        {"name": "Iran", "aliases": ["Iran", "Iranian", "Tehran"], "speakers": ["Abbas Araghchi"]},
-        {"name": "Russia", "aliases": ["Russia", "Moscow", "Kremlin"], "speakers": ["Dmitry Peskov"]},
-        {"name": "United States", "aliases": ["US", "Washington"], "speakers": ["Matthew Miller"]},
-        {"name": "HTS", "aliases": ["rebels", "HTS", "new authorities"]},
-    ]})
-    lean = load_extraction_nlp()  # tagger + parser + a tag->POS map: what extraction uses by default
-    # spaCy's pipeline as shipped (attribute ruler, NER), for comparison with extraction's lean default.
-    full = load_nlp(("lemmatizer",))
-    list(iter_statements(articles[:8], watchlist, nlp=lean))  # warm-up: model load, caches
+    corpora: list[tuple[str, list[Article], Watchlist]] = []
+    if not args.synthetic:
+        real = real_shaped_articles(args.articles)
+        if real is None:
+            print(f"real-shaped corpus skipped: {shared_data_dir() / 'realnews'} not found (set $STANCE_SHARED_DATA "
+                  "to the folder holding realnews/); measuring synthetic articles only")
+        else:
+            corpora.append(("real-shaped", *real))
+    if not args.no_synthetic or not corpora:
+        corpora.append(("synthetic", synthetic_articles(args.articles), Watchlist.from_dict(_SYNTHETIC_WATCHLIST)))
 
-    def measure(nlp, n_process: int, batch_size: int) -> tuple[float, int, float]:
-        start, cpu = time.perf_counter(), time.process_time()
-        n = sum(len(st) for _, st in iter_statements(articles, watchlist, nlp=nlp, n_process=n_process,
-                                                     batch_size=batch_size))
-        cpu = time.process_time() - cpu
-        return len(articles) / (time.perf_counter() - start), n, cpu
-
+    lean = load_extraction_nlp()  # tok2vec + tagger + parser + a tag->POS map: what extraction uses by default
+    with_ner = load_extraction_nlp(ner=True)
+    full = load_nlp(("lemmatizer",))  # spaCy's pipeline as shipped (attribute ruler, NER), for comparison
+    print(f"lean pipeline: {', '.join(lean.pipe_names)}")
     try:
-        load = os.getloadavg()[0]
-        print(f"load average {load:.1f} on {os.cpu_count()} cores (other processes slow every row alike)")
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+              "(other processes slow every row alike)")
     except OSError:
         pass
 
-    baseline = None
-    settings = [("lean", lean, n, b) for n in (1, 2) for b in args.batch_sizes]
-    with_ner = load_extraction_nlp(ner=True)
-    settings += [("lean+NER", with_ner, n, args.batch_sizes[-1]) for n in (1, 2)]
-    settings.append(("full", full, 1, args.batch_sizes[-1]))
-    for label, nlp, n_process, batch_size in settings:
-        rate, n_statements, cpu = measure(nlp, n_process, batch_size)
-        baseline = baseline or rate
-        # With one process, CPU time per article gives the rate of one core of its own, whatever the load.
-        per_core = f", {len(articles) / cpu:5.1f}/s per CPU-second" if n_process == 1 else ""
-        print(f"{label} pipeline n_process={n_process} batch_size={batch_size:4d}: {rate:6.1f} articles/s "
-              f"({rate * words:6.0f} words/s{per_core}, {n_statements} statements)  x{rate / baseline:.2f} vs first row")
+    for name, articles, watchlist in corpora:
+        words = sum(len(a.text.split()) for a in articles) / len(articles)
+        list(iter_statements(articles[:8], watchlist, nlp=lean))  # warm-up: model load, caches
+
+        def measure(nlp, n_process: int, batch_size: int) -> tuple[float, int, float]:
+            start, cpu = time.perf_counter(), time.process_time()
+            n = sum(len(st) for _, st in iter_statements(articles, watchlist, nlp=nlp, n_process=n_process,
+                                                         batch_size=batch_size))
+            cpu = time.process_time() - cpu
+            return len(articles) / (time.perf_counter() - start), n, cpu
+
+        print(f"\n{name}: {len(articles)} articles, {words:.0f} words on average")
+        baseline = None
+        settings = [("lean", lean, n, b) for n in (1, 2) for b in args.batch_sizes]
+        settings += [("lean+NER", with_ner, 1, args.batch_sizes[-1]), ("full", full, 1, args.batch_sizes[-1])]
+        for label, nlp, n_process, batch_size in settings:
+            if n_process == 1:  # the parse alone, to split the row's time into parse and extraction
+                start = time.perf_counter()
+                for _ in nlp.pipe((a.text for a in articles), batch_size=batch_size):
+                    pass
+                parse_s = time.perf_counter() - start
+            rate, n_statements, cpu = measure(nlp, n_process, batch_size)
+            baseline = baseline or rate
+            total_s = len(articles) / rate
+            # With one process, CPU time per article gives the rate of one core of its own, whatever the load.
+            split = (f", {len(articles) / cpu:5.1f}/s per CPU-second; parse {100 * min(parse_s / total_s, 1):.0f}%, "
+                     f"extraction {100 * max(1 - parse_s / total_s, 0):.0f}%" if n_process == 1 else "")
+            print(f"{label:8s} n_process={n_process} batch_size={batch_size:4d}: {rate:6.1f} articles/s "
+                  f"({rate * words:6.0f} words/s{split}; {n_statements} statements)  x{rate / baseline:.2f} vs first row")
 
 
 if __name__ == "__main__":

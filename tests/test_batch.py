@@ -348,3 +348,43 @@ def test_cli_batch_with_two_workers_after_the_int8_graph_is_built_matches_one_pr
         runs[workers] = read_results(out).sort_values(["article_id", "start", "target"]).reset_index(drop=True)
     assert len(runs["1"]) > 100
     pd.testing.assert_frame_equal(runs["2"], runs["1"])
+
+
+def test_replicated_corpus_copies_are_unique_and_keep_the_text(tmp_path):
+    from stance.batch.synthetic import write_replicated_corpus
+
+    source = tmp_path / "source"
+    source.mkdir()
+    texts = ["The envoy said the talks went well.", "Officials said the border stays shut.\nMore to come."]
+    (source / "articles.jsonl").write_text("".join(
+        json.dumps({"id": f"a{k}", "date": f"2024-12-0{k + 1}", "source": "S", "title": "T", "text": t}) + "\n"
+        for k, t in enumerate(texts)), encoding="utf-8")
+    (source / "watchlist.yaml").write_text("entities:\n  - name: Iran\n    aliases: [Iran]\n", encoding="utf-8")
+    paths = write_replicated_corpus(tmp_path / "out", 5, source, files=2)
+    assert len(paths) == 2 and (tmp_path / "out" / "watchlist.yaml").read_text() == (source / "watchlist.yaml").read_text()
+    articles = list(read_articles([tmp_path / "out"]))
+    assert len(articles) == 5 and len({a.id for a in articles}) == 5
+    assert len({a.text for a in articles}) == 5  # nothing is a cache hit of another copy
+    for i, article in enumerate(articles):
+        first, _, rest = article.text.partition("\n")
+        assert rest == texts[i % 2] and first not in texts[i % 2]
+
+
+@needs_real
+def test_pipeline_scorer_rows_and_stage_timings_match_the_plain_pipeline(tmp_path):
+    from stance.batch.scoring import PipelineScorer
+    from stance.classifier import StanceClassifier
+    from stance.pipeline import score_articles, to_frame
+    from stance.watchlist import Watchlist
+
+    folder = tmp_path / "corpus"
+    write_corpus(folder, 12, seed=5)
+    watchlist = Watchlist.from_yaml(folder / "watchlist.yaml")
+    articles = list(read_articles([folder]))
+    classifier = StanceClassifier.from_pretrained(None)
+    scorer = PipelineScorer(watchlist=watchlist, classifier=classifier)
+    rows, timings = scorer.score(articles)
+    titles = {a.id: a.title for a in articles}
+    want = to_frame(score_articles(articles, watchlist, classifier), titles=titles).to_dict("records")
+    assert [r for rs in rows for r in rs] == want and len(want) > 12
+    assert set(timings) == {"parse", "extraction", "classifier"} and all(v > 0 for v in timings.values())

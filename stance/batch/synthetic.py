@@ -136,3 +136,37 @@ def write_corpus(folder: str | Path, n: int, *, seed: int = 0, files: int = 1, *
         for h in handles:
             h.close()
     return paths
+
+
+def replicated_records(source: str | Path, n: int) -> Iterator[dict[str, str]]:
+    """``n`` article records replicated from the real articles of ``source`` (a folder holding
+    ``articles.jsonl``, such as ``../shared/data/realnews``).
+
+    Copy ``i`` of an article gets the id ``<id>-r<i>`` and a unique first line ("Copy <i>."), so no
+    copy is a cache hit of another while the text the extractor and the classifier see stays real
+    news. The texts stay outside the repository: only benchmarks' working folders hold them.
+    """
+    path = Path(source) / "articles.jsonl"
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if not records:
+        raise ValueError(f"{path}: no articles to replicate")
+    for i in range(n):
+        record = records[i % len(records)]
+        yield {**record, "id": f"{record['id']}-r{i:06d}", "text": f"Copy {i}.\n{record['text']}"}
+
+
+def write_replicated_corpus(folder: str | Path, n: int, source: str | Path, *, files: int = 1) -> list[Path]:
+    """Write ``replicated_records(source, n)`` as ``files`` .jsonl files plus the source's
+    ``watchlist.yaml`` into ``folder``."""
+    folder, source = Path(folder), Path(source)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "watchlist.yaml").write_text((source / "watchlist.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    paths = [folder / f"articles-{k:02d}.jsonl" for k in range(files)]
+    handles = [p.open("w", encoding="utf-8") for p in paths]
+    try:
+        for i, record in enumerate(replicated_records(source, n)):
+            handles[i * files // n].write(json.dumps(record) + "\n")
+    finally:
+        for h in handles:
+            h.close()
+    return paths
