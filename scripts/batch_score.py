@@ -47,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-cache", action="store_true")
     p.add_argument("--date", type=_date, help="date for articles that name none (YYYY-MM-DD)")
     p.add_argument("--no-dedup", action="store_true", help="skip near-duplicate detection")
+    p.add_argument("--actors-only", action="store_true",
+                   help="score only statements a watchlist actor said; the others are kept without a score")
     p.add_argument("--dedup-threshold", type=float, default=0.8)
     p.add_argument("--restart", action="store_true", help="discard earlier results in --out (keeps the cache)")
     p.add_argument("--scheduler", choices=["local", "dask"], default="local")
@@ -71,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
             n_process=args.n_process, batch_size=args.batch_size, cache=args.cache, use_cache=not args.no_cache,
             default_date=args.date, dedup=not args.no_dedup, dedup_threshold=args.dedup_threshold, restart=args.restart,
             scheduler=args.scheduler, workers=args.workers, dask_address=args.dask_address,
+            actors_only=args.actors_only,
         )
         summary = run_batch(config, progress=progress)
     except KeyboardInterrupt:

@@ -120,7 +120,7 @@ def child(ns: argparse.Namespace) -> None:
 
     config = BatchConfig(inputs=(ns.corpus,), out_dir=ns.out, watchlist=ns.corpus / "watchlist.yaml",
                          shard_size=ns.shard_size, workers=ns.workers, n_process=ns.n_process, cache=ns.cache,
-                         spacy_batch_size=ns.spacy_batch_size)
+                         spacy_batch_size=ns.spacy_batch_size, actors_only=ns.actors_only)
     t0 = time.perf_counter()
     summary = run_batch(config)
     result = summary.as_dict()
@@ -209,6 +209,8 @@ def main() -> None:
     p.add_argument("--baseline-size", type=int, default=200)
     p.add_argument("--cpu-articles", type=int, default=300,
                    help="articles for the CPU figure, stance score vs a bare parse (0: skip it)")
+    p.add_argument("--actors-only", action="store_true",
+                   help="also run the smallest N with BatchConfig(actors_only=True) and compare")
     p.add_argument("--workdir", type=Path, help="keep corpora and outputs here (default: a temporary folder)")
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--what", default="batch", help=argparse.SUPPRESS)
@@ -235,9 +237,9 @@ def main() -> None:
           f"shard_size={ns.shard_size} spacy_batch_size={ns.spacy_batch_size}; cpus={os.cpu_count()} "
           f"({_cpu_model()}); load average {os.getloadavg()[0]:.1f}")
 
-    def batch(corpus: Path, out: Path, cache: Path) -> tuple[dict, float]:
+    def batch(corpus: Path, out: Path, cache: Path, *extra: str) -> tuple[dict, float]:
         return run_child(["--corpus", str(corpus), "--out", str(out), "--cache", str(cache), "--what", "batch",
-                          *common])
+                          *common, *extra])
 
     runs = [(kind, n) for n in ns.sizes]
     if kind == "real-shaped" and not ns.no_synthetic:
@@ -256,6 +258,9 @@ def main() -> None:
                                          "--n", str(min(ns.baseline_size, n0))])
     _, n0, _, _, corpus0, out0 = results[0]
     warm, warm_peak = batch(corpus0, work / f"out-{kind}-{n0}-warm", out0 / "cache.sqlite")
+    if ns.actors_only:
+        out = work / f"out-{kind}-{n0}-actors-only"
+        actors, actors_peak = batch(corpus0, out, out / "cache.sqlite", "--actors-only")
 
     print("\n(wall-clock ratios move with the machine's load; CPU-per-article ratios much less)")
     for run_kind, (base, base_peak) in baselines.items():
@@ -284,6 +289,13 @@ def main() -> None:
     print(f"\nwarm-cache rerun of {kind} N={n0}: {warm['scored']} scored, {warm['cached']} from cache, "
           f"{warm_rate:.1f} articles/s ({warm_rate / base_rate:.1f}x baseline), peak RSS {warm_peak / 2**20:.0f} MiB "
           f"({warm['peaks']} MiB)")
+    if ns.actors_only:
+        res = results[0][2]
+        rate, actors_rate = res["read"] / res["elapsed_s"], actors["read"] / actors["elapsed_s"]
+        print(f"\nactors_only {kind} N={n0}: {actors_rate:.1f} articles/s against {rate:.1f} scoring every row "
+              f"({actors_rate / rate:.2f}x), CPU {actors['cpu_s']:.0f} s against {res['cpu_s']:.0f} s "
+              f"({res['cpu_s'] / actors['cpu_s']:.2f}x less), peak RSS {actors_peak / 2**20:.0f} MiB; "
+              "time by stage: " + _stages(actors["timings"]))
 
     if ns.cpu_articles > 0:
         corpus = make_corpus(work, kind, ns.cpu_articles)

@@ -43,6 +43,9 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
                    help=f"longest article text accepted (default {DEFAULT_MAX_CHARS:,}); see --oversize")
     p.add_argument("--oversize", choices=OVERSIZE, default="reject",
                    help="longer articles: reject them as bad records (default) or split them into parts ID~1, ID~2, ...")
+    p.add_argument("--actors-only", action="store_true",
+                   help="score only statements a watchlist actor said (faster); the others stay in statements.csv "
+                        "with empty stance, score and confidence")
     _add_date_range_options(p)
 
 
@@ -209,7 +212,8 @@ class _progress:
 
 def _score_options(args) -> dict:
     return {"model": args.model, "backend": args.backend, "device": args.device, "default_date": args.date,
-            "skip_bad": args.skip_bad, "n_process": args.n_process, "limits": _limits(args)}
+            "skip_bad": args.skip_bad, "n_process": args.n_process, "limits": _limits(args),
+            "actors_only": args.actors_only}
 
 
 def _cmd_score(args) -> int:
@@ -227,6 +231,7 @@ def _cmd_score(args) -> int:
                                             backend=args.backend, device=args.device, n_process=args.n_process,
                                             write_csv=args.csv, workers=args.workers, shard_size=args.shard_size,
                                             restart=args.restart, limits=_limits(args),
+                                            actors_only=args.actors_only,
                                             **({} if args.article_timeout is None
                                                else {"article_timeout_s": args.article_timeout})),
                                 progress=progress)

@@ -58,14 +58,15 @@ class ArticleCache:
 
 
 def scorer_version(watchlist: Watchlist, *, model: str | Path | None = None, backend: str = "auto",
-                   device: str = "cpu") -> str:
-    """What decides an article's rows: model, extractor and watchlist versions, and the backend
-    (int8 and fp32 scores differ a little; one run should not mix them)."""
+                   device: str = "cpu", actors_only: bool = False) -> str:
+    """What decides an article's rows: model, extractor and watchlist versions, ``actors_only``, and
+    the backend (int8 and fp32 scores differ a little; one run should not mix them)."""
     from stance.batch.scoring import pipeline_version
     from stance.classifier import default_model_dir, model_version
 
     model_dir = Path(model) if model else default_model_dir()
-    return f"{pipeline_version(model_version(model_dir), watchlist)};backend={backend};device={device}"
+    version = pipeline_version(model_version(model_dir), watchlist, actors_only=actors_only)
+    return f"{version};backend={backend};device={device}"
 
 
 def run(paths: Sequence[str | Path], watchlist: Watchlist, out_dir: str | Path, **options) -> RunResult:
@@ -75,7 +76,7 @@ def run(paths: Sequence[str | Path], watchlist: Watchlist, out_dir: str | Path, 
     """
     version = options.pop("cache_version", None) or scorer_version(
         watchlist, model=options.get("model"), backend=options.get("backend", "auto"),
-        device=options.get("device", "cpu"))
+        device=options.get("device", "cpu"), actors_only=options.get("actors_only", False))
     cache = ArticleCache(Path(out_dir) / CACHE_NAME, version)
     try:
         return pipeline_run(paths, watchlist, out_dir, cache=cache, **options)

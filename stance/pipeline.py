@@ -17,7 +17,7 @@ import pandas as pd
 
 from stance.classifier import DEFAULT_BATCH_SIZE
 from stance.ingest import IngestLimits
-from stance.records import STANCE_LABELS, Article, ScoredStatement, Statement
+from stance.records import STANCE_LABELS, UNSCORED, Article, ScoredStatement, Statement
 from stance.watchlist import Watchlist
 
 logger = logging.getLogger(__name__)
@@ -35,21 +35,32 @@ def classifier_inputs(statement: Statement) -> list[tuple[str, str]]:
     return [(t.mention if t.mention and t.mention in text else t.entity, text) for t in statement.targets]
 
 
-def score_statements(statements: Iterable[Statement], classifier, *, batch_size: int = DEFAULT_BATCH_SIZE) -> list[ScoredStatement]:
-    """Score every (statement, target) pair; statements without targets are dropped."""
+def score_statements(statements: Iterable[Statement], classifier, *, batch_size: int = DEFAULT_BATCH_SIZE,
+                     actors_only: bool = False) -> list[ScoredStatement]:
+    """Score every (statement, target) pair; statements without targets are dropped.
+
+    ``actors_only``: pairs whose statement no watchlist actor said (``actor == ""``) are kept
+    unscored (stance ``UNSCORED``, NaN score and confidence) instead of going through the
+    classifier: for users who want actors' stances only, which is all that shifts and reports read."""
     statements = list(statements)
     pairs = [(s, t, inp) for s in statements for t, inp in zip(s.targets, classifier_inputs(s))]
-    if not pairs:
-        return []
-    # a speaker-aware model reads who speaks (the actor), as it was trained; unattributed speakers go without
-    extra = ({"speakers": [p[0].actor for p in pairs]} if getattr(classifier, "speaker_input", False) else {})
-    predictions = classifier.predict([p[2][0] for p in pairs], [p[2][1] for p in pairs], batch_size=batch_size,
-                                     **extra)
-    return [
-        ScoredStatement(statement=s, target=t, stance=pred.label, score=max(-1.0, min(1.0, float(pred.score))),
-                        confidence=float(pred.confidence))
-        for (s, t, _), pred in zip(pairs, predictions)
-    ]
+    todo = [p for p in pairs if p[0].actor or not actors_only]
+    predictions = iter([])
+    if todo:
+        # a speaker-aware model reads who speaks (the actor), as it was trained; unattributed speakers go without
+        extra = ({"speakers": [p[0].actor for p in todo]} if getattr(classifier, "speaker_input", False) else {})
+        predictions = iter(classifier.predict([p[2][0] for p in todo], [p[2][1] for p in todo],
+                                              batch_size=batch_size, **extra))
+    out = []
+    for s, t, _ in pairs:
+        if s.actor or not actors_only:
+            pred = next(predictions)
+            out.append(ScoredStatement(statement=s, target=t, stance=pred.label,
+                                       score=max(-1.0, min(1.0, float(pred.score))), confidence=float(pred.confidence)))
+        else:
+            out.append(ScoredStatement(statement=s, target=t, stance=UNSCORED, score=float("nan"),
+                                       confidence=float("nan")))
+    return out
 
 
 def score_articles(
@@ -61,14 +72,16 @@ def score_articles(
     n_process: int = 1,
     chunk_size: int = 256,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    actors_only: bool = False,
 ) -> Iterator[ScoredStatement]:
-    """Stream scored statements; articles are processed ``chunk_size`` at a time in constant memory."""
+    """Stream scored statements; articles are processed ``chunk_size`` at a time in constant memory.
+    ``actors_only`` as for ``score_statements``."""
     from stance.attribution import iter_statements
 
     stream = iter(articles)
     while chunk := list(islice(stream, chunk_size)):
         statements = [s for _, found in iter_statements(chunk, watchlist, nlp=nlp, n_process=n_process) for s in found]
-        yield from score_statements(statements, classifier, batch_size=batch_size)
+        yield from score_statements(statements, classifier, batch_size=batch_size, actors_only=actors_only)
 
 
 def to_frame(scored: Iterable[ScoredStatement], *, titles: dict[str, str] | None = None) -> pd.DataFrame:
@@ -136,17 +149,20 @@ def read_statements_csv(path: str | Path, *, limits: IngestLimits | None = None)
         raise StatementsFileError(f"{path}:{_csv_line(path, row)}: column '{column}' {problem}; fix or remove that "
                                   "row (files written by `stance score` always pass)")
 
+    # Rows left unscored on purpose (`stance score --actors-only`): empty stance, score and confidence.
+    unscored = (df["stance"] == UNSCORED) & (df["score"] == "") & (df["confidence"] == "")
     for column, low, high in (("score", -1.0, 1.0), ("confidence", 0.0, 1.0)):
         values = pd.to_numeric(df[column], errors="coerce")
-        bad = values.isna() | ~values.between(low, high)
+        bad = (values.isna() | ~values.between(low, high)) & ~unscored
         if bad.any():
             row = int(bad.to_numpy().argmax())
             fail(row, column, f"holds {df[column].iloc[row][:40]!r}, not a number in [{low:g}, {high:g}]")
         df[column] = values.astype(float)
-    bad = ~df["stance"].isin(STANCE_LABELS)
+    bad = ~df["stance"].isin(STANCE_LABELS) & ~unscored
     if bad.any():
         row = int(bad.to_numpy().argmax())
-        fail(row, "stance", f"holds {df['stance'].iloc[row][:40]!r}, not one of {', '.join(STANCE_LABELS)}")
+        fail(row, "stance", f"holds {df['stance'].iloc[row][:40]!r}, not one of {', '.join(STANCE_LABELS)} "
+                            "(or empty, with empty score and confidence, for a row left unscored)")
     days = pd.to_datetime(df["date"], format="%Y-%m-%d", errors="coerce")
     bad = (df["date"] != "") & days.isna()
     if bad.any():
@@ -192,6 +208,7 @@ def score(
     progress=None,
     chunk_size: int = 64,
     cache=None,
+    actors_only: bool = False,
 ) -> pd.DataFrame:
     """Articles on disk -> the statements table (stages 1-4).
 
@@ -203,7 +220,11 @@ def score(
 
     ``cache``: rows per article from an earlier run (``stance.monitor.ArticleCache``: ``get(articles)``
     -> {id: rows}, ``put([(article, rows)])``); only the articles it lacks are parsed and scored, and
-    the model loads only if there are any.
+    the model loads only if there are any. The cache's version must then tell ``actors_only`` runs apart
+    (``stance.monitor.scorer_version`` does).
+
+    ``actors_only``: rows that no watchlist actor said are kept without a score (empty ``stance``,
+    ``score`` and ``confidence``), so the classifier runs on actors' statements only.
     """
     import time
 
@@ -232,15 +253,16 @@ def score(
         if todo and classifier is None:
             classifier = StanceClassifier.from_pretrained(model, backend=backend, device=device)
         try:
-            scored.extend(score_articles(todo, watchlist, classifier, n_process=n_process, chunk_size=len(todo))
-                          if todo else [])
+            scored.extend(score_articles(todo, watchlist, classifier, n_process=n_process, chunk_size=len(todo),
+                                         actors_only=actors_only) if todo else [])
         except Exception:  # noqa: BLE001 - one article spaCy or the classifier fails on must not sink the run
             logger.warning("scoring %d articles failed; retrying one by one to find the bad ones", len(todo),
                            exc_info=True)
             scored = []  # what the failed call yielded before it raised comes again below
             for article in todo:
                 try:
-                    scored.extend(score_articles([article], watchlist, classifier, n_process=1))
+                    scored.extend(score_articles([article], watchlist, classifier, n_process=1,
+                                                 actors_only=actors_only))
                 except Exception as exc:  # noqa: BLE001
                     failures.add(article, exc)
         fresh: dict[str, list[dict]] = {a.id: [] for a in todo}

@@ -6,11 +6,15 @@ never change what an earlier stage produced; use ``dataclasses.replace`` to deri
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
 STATEMENT_KINDS = ("direct", "indirect", "designation", "act")
 VOICES = ("official", "institution", "joint", "state media", "")
 STANCE_LABELS = ("against", "neutral", "favor")
+# The stance of a row left unscored on purpose (``actors_only``: no watchlist actor said it); its score
+# and confidence are NaN, written as empty cells in statements.csv.
+UNSCORED = ""
 # confirmed: the evidence rule's support on both sides; emerging: the new side rests on one
 # article (or one day) but the change is large against a settled prior (see stance.shifts).
 SHIFT_STATUSES = ("confirmed", "emerging")
@@ -74,11 +78,15 @@ class ScoredStatement:
 
     statement: Statement
     target: TargetLink
-    stance: str  # one of STANCE_LABELS
-    score: float  # P(favor) - P(against), in [-1, 1]
-    confidence: float  # probability of the predicted label, in [0, 1]
+    stance: str  # one of STANCE_LABELS, or UNSCORED
+    score: float  # P(favor) - P(against), in [-1, 1]; NaN when UNSCORED
+    confidence: float  # probability of the predicted label, in [0, 1]; NaN when UNSCORED
 
     def __post_init__(self) -> None:
+        if self.stance == UNSCORED:
+            if not (math.isnan(self.score) and math.isnan(self.confidence)):
+                raise ValueError("an unscored statement (stance '') must have NaN score and confidence")
+            return
         if self.stance not in STANCE_LABELS:
             raise ValueError(f"stance must be one of {STANCE_LABELS}, got {self.stance!r}")
         if not -1.0 <= self.score <= 1.0:

@@ -190,7 +190,8 @@ def write_reports(df: pd.DataFrame, shifts: Sequence[Shift], out_dir: str | Path
     reports_dir.mkdir(parents=True, exist_ok=True)
     config = shift_config or ShiftConfig()
     data = normalise_statements(df)
-    n_unattributed = int((data["actor"] == "").sum())
+    # from the rows as given: normalising leaves out rows without a score (unattributed ones with actors_only)
+    n_unattributed = int((df["actor"].fillna("").astype(str) == "").sum())
     data = data[data["actor"] != ""]
     shifts = list(shifts)
     stmts = dedupe_statements(data, window_days=config.window_days)

@@ -32,6 +32,8 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
+from .records import UNSCORED
+
 log = logging.getLogger(__name__)
 
 REQUIRED_COLUMNS = ("article_id", "date", "source", "speaker", "actor", "target", "kind", "text",
@@ -106,6 +108,10 @@ def normalise_statements(df: pd.DataFrame) -> pd.DataFrame:
         names = out["speaker_name"].fillna("").astype(str)
         resolved = names.ne("") & names.ne(out["speaker"])
         out.loc[resolved, "speaker"] = out.loc[resolved, "speaker"] + " (" + names[resolved] + ")"
+    unscored = (out["stance"] == UNSCORED) & out["score"].isna()
+    if unscored.any():  # rows that no watchlist actor said, left unscored on purpose (actors_only)
+        log.debug("leaving out %d statements left unscored", int(unscored.sum()))
+        out = out[~unscored]
     bad = out["score"].isna()
     if bad.any():
         log.warning("dropping %d statements without a numeric score", int(bad.sum()))

@@ -22,7 +22,7 @@ from stance.batch import BatchConfig, run_batch
 from stance.batch.testing import KeywordScorer
 from stance.cli import main
 from stance.ingest import IngestError, IngestLimits, read_articles
-from stance.pipeline import STATEMENT_COLUMNS
+from stance.pipeline import STATEMENT_COLUMNS, read_statements_csv
 from stance.watchlist import Watchlist, WatchlistError
 
 # ---------------------------------------------------------------------------------------------
@@ -412,6 +412,11 @@ def _statements(path: Path, edit: dict | None = None, *, actor: str = "Norland",
     ({"date": "0001-01-01"}, "statements.csv:4: column 'date' holds 0001-01-01, outside the plausible range"),
     ({"date": "March 5"}, "statements.csv:4: column 'date' holds 'March 5', not a date written YYYY-MM-DD"),
     ({"score": 7, "_quote": "A quote\nover two lines."}, "statements.csv:6: column 'score' holds '7.0'"),
+    # an unscored row (--actors-only) has all three cells empty; a half-empty one is an error
+    ({"stance": ""}, "statements.csv:4: column 'stance' holds '', not one of against, neutral, favor"),
+    ({"score": ""}, "statements.csv:4: column 'score' holds '', not a number in [-1, 1]"),
+    ({"stance": "", "score": ""}, "statements.csv:4: column 'score' holds '', not a number in [-1, 1]"),
+    ({"stance": "", "confidence": ""}, "statements.csv:4: column 'confidence' holds '', not a number in [0, 1]"),
 ])
 def test_report_refuses_bad_values_naming_file_line_and_column(tmp_path, capsys, edit, message):
     edit = dict(edit)
@@ -421,6 +426,24 @@ def test_report_refuses_bad_values_naming_file_line_and_column(tmp_path, capsys,
     err = capsys.readouterr().err
     assert len(err.splitlines()) == 1 and message in err
     assert not (tmp_path / "o" / "index.html").exists()
+
+
+def test_report_reads_rows_left_unscored_by_actors_only_and_leaves_them_out_of_shifts(tmp_path, capsys, caplog):
+    path = _statements(tmp_path / "statements.csv")
+    scored = pd.read_csv(path, dtype=str, keep_default_na=False)
+    unscored = scored.assign(actor="", speaker="an onlooker", stance="", score="", confidence="")
+    both = pd.concat([scored, unscored.iloc[:3]], ignore_index=True)
+    both.to_csv(tmp_path / "both.csv", index=False)
+    assert main(["report", str(path), "--out", str(tmp_path / "a")]) == 0
+    with caplog.at_level("WARNING"):
+        assert main(["report", str(tmp_path / "both.csv"), "--out", str(tmp_path / "b")]) == 0
+    assert not [r for r in caplog.records if "without a numeric score" in r.getMessage()]
+    shifts_a, shifts_b = (pd.read_csv(tmp_path / d / "shifts.csv") for d in ("a", "b"))
+    assert len(shifts_a) == 1
+    pd.testing.assert_frame_equal(shifts_a, shifts_b)
+    assert "3 statements without an attributed actor" in (tmp_path / "b" / "index.html").read_text()
+    read = read_statements_csv(tmp_path / "both.csv")
+    assert read["score"].isna().sum() == 3 and (read["stance"] == "").sum() == 3
 
 
 def test_report_names_the_file_of_a_csv_it_cannot_parse(tmp_path, capsys):

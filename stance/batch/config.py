@@ -54,6 +54,9 @@ class BatchConfig:
     # slow (0: no limit). Enforced with SIGALRM where shards run in a process's main thread (the
     # in-process and local-pool paths), not on Dask's worker threads.
     article_timeout_s: float = 120.0
+    # Leave rows that no watchlist actor said unscored (empty stance, score and confidence): the
+    # classifier runs on actors' statements only. Part of the scorer's version (cache keys, ledger).
+    actors_only: bool = False
 
     def __post_init__(self) -> None:
         inputs = (self.inputs,) if isinstance(self.inputs, (str, Path)) else tuple(self.inputs)

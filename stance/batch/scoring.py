@@ -45,10 +45,11 @@ def watchlist_hash(watchlist: Watchlist) -> str:
     return hashlib.sha256(repr(watchlist).encode("utf-8")).hexdigest()[:12]
 
 
-def pipeline_version(model_version: str, watchlist: Watchlist) -> str:
+def pipeline_version(model_version: str, watchlist: Watchlist, *, actors_only: bool = False) -> str:
     from stance.attribution import EXTRACTOR_VERSION
 
-    return f"model={model_version};extractor={EXTRACTOR_VERSION};watchlist={watchlist_hash(watchlist)}"
+    version = f"model={model_version};extractor={EXTRACTOR_VERSION};watchlist={watchlist_hash(watchlist)}"
+    return version + (";actors-only" if actors_only else "")  # its rows differ: unattributed ones unscored
 
 
 @dataclass
@@ -61,10 +62,11 @@ class PipelineScorer:
     n_process: int = 1
     batch_size: int = DEFAULT_BATCH_SIZE
     spacy_batch_size: int = 16
+    actors_only: bool = False  # rows no watchlist actor said are left unscored (pipeline.score_statements)
     version: str = field(init=False)
 
     def __post_init__(self) -> None:
-        self.version = pipeline_version(self.classifier.version, self.watchlist)
+        self.version = pipeline_version(self.classifier.version, self.watchlist, actors_only=self.actors_only)
 
     # Articles per spaCy + classifier round: bounds the transient memory of a round (a whole
     # 250-article shard at once peaked ~250 MB higher per process) while keeping ~250
@@ -99,7 +101,8 @@ class PipelineScorer:
                 timings["extraction"] += t0 - t1
             t1 = time.perf_counter()
             timings["parse"] += t1 - t0
-            scored = score_statements(statements, self.classifier, batch_size=self.batch_size)
+            scored = score_statements(statements, self.classifier, batch_size=self.batch_size,
+                                      actors_only=self.actors_only)
             timings["classifier"] += time.perf_counter() - t1
             for row in to_frame(scored, titles={a.id: a.title for a in part}).to_dict("records"):
                 by_article[row["article_id"]].append(row)
@@ -113,14 +116,15 @@ def config_scorer_version(config: BatchConfig) -> str:
 
     model_dir = config.model or default_model_dir()
     check_model_dir(model_dir)
-    return _version_of(model_dir.resolve(), config.watchlist.resolve(), config.watchlist.stat().st_mtime_ns)
+    return _version_of(model_dir.resolve(), config.watchlist.resolve(), config.watchlist.stat().st_mtime_ns,
+                       config.actors_only)
 
 
 @functools.lru_cache(maxsize=4)
-def _version_of(model_dir: Path, watchlist: Path, _stamp: int) -> str:
+def _version_of(model_dir: Path, watchlist: Path, _stamp: int, actors_only: bool = False) -> str:
     from stance.classifier import model_version
 
-    return pipeline_version(model_version(model_dir), Watchlist.from_yaml(watchlist))
+    return pipeline_version(model_version(model_dir), Watchlist.from_yaml(watchlist), actors_only=actors_only)
 
 
 # Set by the batch runner in worker processes it starts itself: spaCy's thinc imports torch
@@ -151,20 +155,21 @@ def _maybe_block_torch() -> None:
 
 @functools.lru_cache(maxsize=2)
 def _pipeline_scorer(watchlist: Path, model: Path | None, backend: str, device: str, n_process: int, batch_size: int,
-                     spacy_batch_size: int, _stamp: int) -> PipelineScorer:
+                     spacy_batch_size: int, actors_only: bool, _stamp: int) -> PipelineScorer:
     _maybe_block_torch()
     from stance.classifier import StanceClassifier
 
     return PipelineScorer(watchlist=Watchlist.from_yaml(watchlist),
                           classifier=StanceClassifier.from_pretrained(model, backend=backend, device=device),
-                          n_process=n_process, batch_size=batch_size, spacy_batch_size=spacy_batch_size)
+                          n_process=n_process, batch_size=batch_size, spacy_batch_size=spacy_batch_size,
+                          actors_only=actors_only)
 
 
 def default_scorer(config: BatchConfig) -> PipelineScorer:
     """The pipeline scorer for ``config``, loaded once per process."""
     stamp = config.watchlist.stat().st_mtime_ns  # an edited watchlist is reloaded
     return _pipeline_scorer(config.watchlist, config.model, config.backend, config.device, config.n_process,
-                            config.batch_size, config.spacy_batch_size, stamp)
+                            config.batch_size, config.spacy_batch_size, config.actors_only, stamp)
 
 
 @functools.lru_cache(maxsize=4)
