@@ -192,10 +192,18 @@ class Watchlist:
     def find_aliases(self, text: str, on: dt.date | None) -> list[AliasMatch]:
         """Every non-overlapping alias mention valid on ``on``, longest match first, in text order."""
         found: list[AliasMatch] = []
+        folded = None
         for entity in self.entities:
             for alias in entity.aliases:
                 if not alias.valid_on(on):
                     continue
+                # Most aliases are absent from a given text: a substring test first, then the regex.
+                key = _literal_key(alias.text)
+                if key is not None:
+                    if key[1]:
+                        folded = _fold(text) if folded is None else folded
+                    if key[0] not in (folded if key[1] else text):
+                        continue
                 for m in _compiled(alias.text).finditer(text):
                     found.append(AliasMatch(entity.name, m.group(0), m.start(), m.end()))
         found.sort(key=lambda m: (m.start, -(m.end - m.start)))
@@ -229,6 +237,23 @@ class Watchlist:
 
 
 _PATTERNS: dict[str, re.Pattern[str]] = {}
+
+# Characters outside ASCII that re.IGNORECASE matches to an ASCII letter other than through lower():
+# with these mapped, a case-insensitive match of an ASCII alias implies alias.lower() in _fold(text).
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
+
+def _fold(text: str) -> str:
+    return text.translate(_FOLD).lower()
+
+
+@functools.lru_cache(maxsize=None)
+def _literal_key(alias: str) -> tuple[str, bool] | None:
+    """(substring every match of the alias's pattern contains, whether to look for it in ``_fold(text)``),
+    or None when there is no safe test (a non-ASCII alias matched in any case)."""
+    if any(ch.isupper() for ch in alias):
+        return alias, False  # case-sensitive: every match is the alias itself
+    return (alias.lower(), True) if alias.isascii() else None
 
 
 def _compiled(alias: str) -> re.Pattern[str]:

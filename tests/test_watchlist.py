@@ -84,3 +84,35 @@ def test_bad_watchlists_get_specific_errors(raw, message):
 def test_missing_file_error_names_the_path(tmp_path):
     with pytest.raises(WatchlistError, match="not found"):
         Watchlist.from_yaml(tmp_path / "nope.yaml")
+
+
+def _find_aliases_by_regex_alone(watchlist, text, on):
+    """find_aliases without its substring pre-test: every valid alias's pattern run over the text."""
+    from stance.watchlist import AliasMatch, _compiled
+
+    found = [AliasMatch(e.name, m.group(0), m.start(), m.end()) for e in watchlist.entities for a in e.aliases
+             if a.valid_on(on) for m in _compiled(a.text).finditer(text)]
+    found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    kept = []
+    for m in found:
+        if not kept or m.start >= kept[-1].end:
+            kept.append(m)
+    return kept
+
+
+@pytest.mark.parametrize("text", [
+    "The rebels met Norland's envoy.",
+    "THE REBELS MET NORLAND'S ENVOY.",  # a lowercase alias in capitals; a capitalised one does not match
+    "The rebel\u017f and the \u0130NSURGENTS",  # long s and dotted capital I match s and i in any case
+    "the rebe\u212as, \u0131nsurgents and INSURGENTS in Ostavia-north and Ostavia",  # Kelvin sign, dotless i
+    "Crème brûlée for the Ostavian côte; CÔTE and côte d'Or",  # a non-ASCII lowercase alias
+    "",
+])
+def test_find_aliases_pre_test_never_changes_what_is_found(text):
+    watchlist = Watchlist.from_dict({"entities": [
+        {"name": "Norland", "aliases": ["Norland", "norland's envoy"]},
+        {"name": "Ostavia", "aliases": ["Ostavia", "Ostavian", "côte", "côte d'or"]},
+        {"name": "Rebels", "aliases": ["rebels", "insurgents"]},
+    ]})
+    got = watchlist.find_aliases(text, dt.date(2025, 1, 1))
+    assert got == _find_aliases_by_regex_alone(watchlist, text, dt.date(2025, 1, 1))
