@@ -56,7 +56,10 @@ class RoleRecord:
 
 def role_kind(tokens: list[Token]) -> str | None:
     """The kind of role a speaker phrase names, from its head and modifiers ("the top diplomat" -> "fm")."""
-    words = [t.lower_.strip(".") for t in tokens]
+    return _kind_of_words([t.lower_.strip(".") for t in tokens])
+
+
+def _kind_of_words(words: list[str]) -> str | None:
     head = words[-1] if words else ""
     if "prime" in words or head in ("premier", "pm"):
         return "premier"
@@ -86,10 +89,12 @@ class RoleMentions:
         self.records: list[RoleRecord] = []
         text = doc_text(doc)
         for tok in doc:
-            if tok.lower_.strip(".") not in ROLE_KINDS or tok.pos_ not in ("NOUN", "PROPN"):
+            word = tok.lower_.strip(".")
+            if word not in ROLE_KINDS or tok.pos_ not in ("NOUN", "PROPN"):
                 continue
-            left = _noun_phrase_left(doc, tok, sent_start(tok))
-            kind = role_kind(left) or ROLE_KINDS[tok.lower_.strip(".")]
+            start = sent_start(tok)
+            left = _noun_phrase_left(doc, tok, start)
+            kind = role_kind(left) or ROLE_KINDS[word]
             left_text = text[left[0].idx: tok.idx + len(tok.text)]
             entity = _entity_of(left_text, find_aliases)
             after = text[tok.idx + len(tok.text): tok.idx + len(tok.text) + 60]
@@ -102,7 +107,7 @@ class RoleMentions:
                 entity = hit[0] if hit else None
             if entity is None:
                 explicit = name is not None or owner is not None or any(
-                    t.text[:1].isupper() and t.i != sent_start(tok) and t.lower_.strip(".") not in ROLE_KINDS
+                    t.text[:1].isupper() and t.i != start and t.lower_.strip(".") not in ROLE_KINDS
                     for t in left[:-1])
                 if not explicit:
                     continue  # a bare "the ministry" points back itself: no antecedent
@@ -129,9 +134,9 @@ class RoleMentions:
 
 
 def _listed_kind(role: str) -> str:
+    """A watchlist role read as a phrase in an article is ("foreign minister" -> "fm"); else its last word."""
     words = role.lower().split()
-    return ("premier" if "prime" in words else "fm" if words[-1] == "minister" and "foreign" in words
-            else ROLE_KINDS.get(words[-1], words[-1]))
+    return _kind_of_words(words) or words[-1]
 
 
 def _noun_phrase_left(doc: Doc, tok: Token, sent_start: int) -> list[Token]:

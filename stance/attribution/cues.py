@@ -56,12 +56,12 @@ from .syntax import (
     _subject,
     _tagged_quote,
 )
-from .text import _sents, _trim, doc_text, quote_spans
+from .text import _sents, _trim, doc_quotes, doc_text
 
 
 def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
     text = doc_text(doc)
-    quotes = quote_spans(text)
+    quotes = doc_quotes(doc)
     drafts: dict[int, _Draft] = {}
 
     def draft_for(verb: Token, base: str) -> _Draft | None:

@@ -12,7 +12,7 @@ from .cues import _find_attributions_raw
 from .lexicon import _BE, ACT_VERBS
 from .speakers import _SpeakerResolver
 from .syntax import _char_span, _cue_tokens, _Draft, _in_spans, _speaker_tokens
-from .text import Attribution, _sents, _trim, doc_text, quote_spans
+from .text import Attribution, _sents, _trim, doc_quotes, doc_text
 
 # Public API
 
@@ -38,7 +38,7 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
     text = doc_text(doc)
     resolver = _SpeakerResolver(doc, watchlist, date)
     out: list[Attribution] = []
-    quotes = quote_spans(text)
+    quotes = doc_quotes(doc)
     used_quotes = set()
     drafts = _find_attributions_raw(doc, profile)
     for d in drafts:
@@ -57,12 +57,12 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
             resolved[k] = resolver.resolve_label(d.source_toks)
         else:
             resolved[k] = resolver.resolve(d.subj, _naming_tokens(d)) if d.subj is not None and d.source_toks else ("", "")
-    co_speakers = {k: resolver.co_speakers(d.subj, d.source_toks, actor)
-                   for k, d in enumerate(drafts) if d.subj is not None and d.source_toks and d.base != "turn"
-                   for actor in [resolved[k][1]]}
+    co_speakers = {k: resolver.co_speakers(d.subj, d.source_toks, resolved[k][1])
+                   for k, d in enumerate(drafts) if d.subj is not None and d.source_toks and d.base != "turn"}
     for k, d in enumerate(drafts):
         speaker, actor = resolved[k]
-        if d.kind != "designation" and _is_act(d) and _hedged(d.verb):
+        act = d.kind != "designation" and _is_act(d)
+        if act and _hedged(d.verb):
             continue  # "Japan is apparently protesting ...": the writer's guess, not an act
         pieces = sorted(set(d.pieces))
         if not actor and pieces and d.subj is not None and d.subj.lower_ in _BODY_NOUNS:
@@ -89,7 +89,7 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
             elif q[0] >= sent_end:
                 break
         kind = d.kind
-        if kind != "designation" and _is_act(d):
+        if act:
             kind = "act"
         elif kind != "designation":
             kind = "direct" if d.quoted and not d.reported else "indirect"

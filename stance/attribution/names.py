@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from anyascii import anyascii
 from rapidfuzz.distance import Levenshtein
 
-from ..watchlist import Watchlist
+from ..watchlist import Bounded, Watchlist
 
 # Words that title a name rather than belong to it ("Crown Prince", "Mr", "Foreign Minister").
 TITLE_WORDS = frozenset({
@@ -78,16 +78,16 @@ def _same(a: str, b: str) -> bool:
 @dataclass(frozen=True)
 class _Speaker:
     entity: str
-    name: str
+    listed: Bounded  # the watchlist's entry: its name and term
     keys: tuple[str, ...]
     initials: str
-    start: dt.date | None
-    until: dt.date | None
+
+    @property
+    def name(self) -> str:
+        return self.listed.text
 
     def valid_on(self, day: dt.date | None) -> bool:
-        if day is None:
-            return self.start is None and self.until is None
-        return (self.start is None or day >= self.start) and (self.until is None or day < self.until)
+        return self.listed.valid_on(day)
 
 
 class NameIndex:
@@ -98,10 +98,9 @@ class NameIndex:
         self._matches: dict[tuple[str, dt.date | None], tuple[str, str] | None] = {}
         for entity in watchlist.entities:
             for sp in entity.speakers:
-                words = name_words(sp.text)
-                keys = tuple(name_key(w) for w in words if name_key(w))
+                keys = tuple(k for k in map(name_key, name_words(sp.text)) if k)
                 initials = "".join(w[0] for w in re.split(r"[\s\-]+", anyascii(sp.text)) if w).lower()
-                self.speakers.append(_Speaker(entity.name, sp.text, keys, initials, sp.start, sp.until))
+                self.speakers.append(_Speaker(entity.name, sp, keys, initials))
 
     def _fits(self, sp: _Speaker, keys: list[str], titled: bool) -> bool:
         if not sp.keys or not keys:
@@ -124,8 +123,7 @@ class NameIndex:
         bare = written.strip().strip(".,")
         if re.fullmatch(r"[A-Z]{2,4}", bare):  # initials: "MBS"
             return [sp for sp in self.speakers if sp.initials == bare.lower() and (any_date or sp.valid_on(day))]
-        keys = [name_key(w) for w in name_words(written)]
-        keys = [k for k in keys if k]
+        keys = [k for k in map(name_key, name_words(written)) if k]
         return [sp for sp in self.speakers if (any_date or sp.valid_on(day)) and self._fits(sp, keys, titled)]
 
     def match(self, written: str, day: dt.date | None) -> tuple[str, str] | None:
@@ -142,8 +140,7 @@ class NameIndex:
         entities = {sp.entity for sp in hits}
         if len(entities) != 1:
             return None
-        names = sorted({sp.name for sp in hits})
-        return entities.pop(), names[0] if len(names) == 1 else names[0]
+        return entities.pop(), min(sp.name for sp in hits)
 
     def known(self, written: str) -> bool:
         """A listed speaker with this name exists on some date (used to refuse one outside their term)."""
@@ -156,7 +153,7 @@ def _cached(watchlist: Watchlist) -> NameIndex:
 
 
 def name_index(watchlist: Watchlist) -> NameIndex:
-    """One index per watchlist (watchlists are frozen and hashable by identity of their entities)."""
+    """One index per watchlist (a frozen watchlist hashes by its contents, so equal ones share an index)."""
     try:
         return _cached(watchlist)
     except TypeError:  # an unhashable watchlist (lists inside): build afresh

@@ -1,6 +1,7 @@
 """Who speaks for which watchlist entity: names, titles, pronouns and roles, remembered per article."""
 from __future__ import annotations
 
+import functools
 import re
 
 from spacy.tokens import Doc, Token
@@ -10,16 +11,16 @@ from .coreference import DOCUMENT_NOUNS, ROLE_KINDS, STATE_NOUNS, RoleMentions, 
 from .lexicon import _FORMER, _INSTITUTION_NOUNS, MEDIA_WORDS, PRONOUNS, ROLE_NOUNS
 from .names import TITLE_WORDS, name_index, watchlist_roles
 from .syntax import _appositions, _in_spans, _phrase_tokens, _speaker_tokens
-from .text import _sents, doc_text, quote_spans
+from .text import _sents, doc_quotes, doc_text
 
 # ---------------------------------------------------------------------------------------------
 # Speakers
 
 
-def _around(mentions: dict[int, str], a: int, reach: int = 200) -> list[tuple[int, str]]:
-    """Mentions that start within ``reach`` characters before ``a`` (a name is never longer)."""
-    return [(x, t) for x, t in mentions.items() if a - reach <= x <= a] if len(mentions) < 64 else \
-        [(x, mentions[x]) for x in range(max(0, a - reach), a + 1) if x in mentions]
+def _covered(mentions: dict[int, str], a: int, reach: int = 200) -> bool:
+    """A mention already covers position ``a``; only those starting ``reach`` characters before it can (a name
+    is never longer), so the check costs the same however many mentions the article has."""
+    return any(x in mentions and a < x + len(mentions[x]) for x in range(max(0, a - reach), a + 1))
 
 
 def _previous_paragraph_start(text: str, pos: int) -> int:
@@ -110,7 +111,7 @@ class _SpeakerResolver:
         ]
         # Anyone a pronoun could point back to: PERSON entities and proper-noun subjects
         # (the small model tags some surnames ORG/GPE, so the parse is used as well).
-        quotes = quote_spans(self.text)
+        quotes = doc_quotes(doc)
         mentions: dict[int, str] = {
             e.start_char: e.text for e in doc.ents
             if e.label_ == "PERSON" and not self._in_content(e.root, quotes)
@@ -127,7 +128,7 @@ class _SpeakerResolver:
                 name = self.text[run[0].idx: run[-1].idx + len(run[-1].text)] if run else ""
                 if run and (not self._metonym(name) or self._known_unlisted(_surname(name))):
                     a = run[0].idx
-                    if not any(x <= a < x + len(t) for x, t in _around(mentions, a)):
+                    if not _covered(mentions, a):
                         mentions[a] = self.text[a: run[-1].idx + len(run[-1].text)]
         self.person_mentions = sorted(mentions.items())
         # Multi-word names found through the parse count as full names too (also without NER).
@@ -139,8 +140,12 @@ class _SpeakerResolver:
         for p, full in self.person_ents:
             for key in _name_keys(full):
                 self._ents_by_word.setdefault(key, []).append((p, full))
-        self.roles = RoleMentions(doc, self._find, self._listed, lambda t: _sents(doc).of(t).start,
-                                  extra=watchlist_roles(watchlist, date))
+
+    @functools.cached_property
+    def roles(self) -> RoleMentions:
+        """The article's role words, read only when a speaker needs them ("the ministry", "it")."""
+        return RoleMentions(self.doc, self._find, self._listed, lambda t: _sents(self.doc).of(t).start,
+                            extra=watchlist_roles(self.watchlist, self.date))
 
     @staticmethod
     def _in_content(tok: Token, quotes) -> bool:
@@ -163,9 +168,9 @@ class _SpeakerResolver:
                 return hit
         return None
 
-    def _listed_surname(self, surname: str, *, titled: bool = False) -> tuple[str, str] | None:
+    def _listed_surname(self, surname: str) -> tuple[str, str] | None:
         """One written name word (surname, or family name first) that fits listed speakers of one entity."""
-        return self.names.match(("Mr " if titled else "") + surname, self.date)
+        return self.names.match(surname, self.date)
 
     def _known_unlisted(self, surname: str) -> bool:
         """A listed speaker with this name exists but not on this date (time-bounded)."""
@@ -321,35 +326,32 @@ class _SpeakerResolver:
         out = [self.resolve(m, _speaker_tokens(m)) for m in members if m.pos_ in ("PROPN", "NOUN")]
         if not actor and not out and _is_joint(toks):
             phrase = self.text[toks[0].idx: toks[-1].idx + len(toks[-1].text)]
-            out = [(phrase, entity) for entity in self._main_pair()]
+            out = [(phrase, entity) for entity in self._main_pair]
         return out
 
+    @functools.cached_property
     def _main_pair(self) -> tuple[str, ...]:
         """The two entities the article names most (each at least twice): who "both sides" are."""
-        if not hasattr(self, "_pair"):
-            counts: dict[str, int] = {}
-            for m in self._find(self.text):
-                counts[m.entity] = counts.get(m.entity, 0) + 1
-            ranked = sorted(counts.items(), key=lambda kv: -kv[1])
-            top = [e for e, n in ranked[:2] if n >= 2]
-            third = ranked[2][1] if len(ranked) > 2 else 0
-            self._pair = tuple(top) if len(top) == 2 and ranked[1][1] > third else ()
-        return self._pair
+        counts: dict[str, int] = {}
+        for m in self._find(self.text):
+            counts[m.entity] = counts.get(m.entity, 0) + 1
+        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+        top = [e for e, n in ranked[:2] if n >= 2]
+        third = ranked[2][1] if len(ranked) > 2 else 0
+        return tuple(top) if len(top) == 2 and ranked[1][1] > third else ()
 
+    @functools.cached_property
     def _listed_mentions(self) -> list[tuple[int, str]]:
         """(position, name) of every listed speaker named outside quotes, in text order."""
-        if not hasattr(self, "_listed_names"):
-            quotes = quote_spans(self.text)
-            self._listed_names = [(m.start(), m.group(0)) for m in _NAME_RUN.finditer(self.text)
-                                  if _in_spans(m.start(), quotes) is None and self._listed(m.group(0))]
-        return self._listed_names
+        quotes = doc_quotes(self.doc)
+        return [(m.start(), m.group(0)) for m in _NAME_RUN.finditer(self.text)
+                if _in_spans(m.start(), quotes) is None and self._listed(m.group(0))]
 
+    @functools.cached_property
     def _state_subjects(self) -> list[tuple[int, str]]:
         """(position, entity) of every subject that is an alias of an entity ("Japan has imposed ...")."""
-        if not hasattr(self, "_subjects"):
-            self._subjects = [(t.idx, e) for t in self.doc if t.dep_ == "nsubj" and t.pos_ == "PROPN"
-                              for e in [self._metonym(self.text[t.left_edge.idx: t.idx + len(t.text)])] if e]
-        return self._subjects
+        return [(t.idx, e) for t in self.doc if t.dep_ == "nsubj" and t.pos_ == "PROPN"
+                for e in [self._metonym(self.text[t.left_edge.idx: t.idx + len(t.text)])] if e]
 
     def _nominal_actor(self, toks: list[Token], subj: Token, pos: int) -> str:
         """'the ministry', 'The FM', 'the kingdom's top diplomat', 'the statement': whom it points back to."""
@@ -453,7 +455,7 @@ class _SpeakerResolver:
             # "An hour into ..., spokeswoman Mao Ning rose"), a listed speaker named there is the antecedent.
             near = _previous_paragraph_start(self.text, pos)
             if not any(c[0] >= near for c in cands):
-                cands += [(p, 0, name, None) for p, name in _last_before(self._listed_mentions(), pos, 1)
+                cands += [(p, 0, name, None) for p, name in _last_before(self._listed_mentions, pos, 1)
                           if p >= near]
             if not cands:
                 return phrase, ""
@@ -468,7 +470,7 @@ class _SpeakerResolver:
             # A body that spoke for nobody on the watchlist ("the Global Times said ... It added") counts too.
             bodies = [(p, actor) for p, _, actor in self.groups if pos - 600 <= p < pos]
             bodies += [(r.pos, r.entity) for r in self.roles.records if r.entity and pos - 600 <= r.pos < pos]
-            bodies += [(p, e) for p, e in self._state_subjects() if pos - 600 <= p < pos]
+            bodies += [(p, e) for p, e in self._state_subjects if pos - 600 <= p < pos]
             if bodies:
                 return phrase, max(bodies)[1]
             return phrase, ""

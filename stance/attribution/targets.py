@@ -232,16 +232,12 @@ def _referent(statement, all_mentions, own, excluded, label: str, taken: set[str
     ordered = (m for m in itertools.chain(behind, ahead) if usable(m))
     wanted = _GROUP_WORDS if _GROUP_WORDS.search(label) else _STATE_WORDS if _STATE_WORDS.search(label) else None
     kinds = _entity_words(watchlist) if wanted is not None else {}
-    first = None
+    nearest = None  # the nearest of any kind, when none fits the label
     for m in ordered:
-        if first is None:
-            first = m
-            if wanted is None:
-                break
-        if wanted is not None and wanted.search(kinds.get(m.entity, "")):
-            first = m
-            break
-    return TargetLink(entity=first.entity, mention=label, inferred=True) if first is not None else None
+        if wanted is None or wanted.search(kinds.get(m.entity, "")):
+            return TargetLink(entity=m.entity, mention=label, inferred=True)
+        nearest = nearest or m
+    return TargetLink(entity=nearest.entity, mention=label, inferred=True) if nearest is not None else None
 
 
 _INDEX: dict[int, tuple[list, list[int], dict[str, int]]] = {}

@@ -20,6 +20,7 @@ class _Sents:
         self.char_starts = [s.start_char for s in self.spans]
         self.text = doc.text  # Doc.text re-joins every token on each access: once per doc, not per quote
         self.token_chars = [t.idx for t in doc]
+        self.quotes: list[tuple[int, int]] | None = None  # filled by doc_quotes
 
     def first_token_from(self, lo: int) -> Token | None:
         i = bisect.bisect_left(self.token_chars, lo)
@@ -44,6 +45,14 @@ _SENTS: dict[int, _Sents] = {}
 def doc_text(doc: Doc) -> str:
     """``doc.text``, built once per doc."""
     return _sents(doc).text
+
+
+def doc_quotes(doc: Doc) -> list[tuple[int, int]]:
+    """``quote_spans`` of the doc's text, found once per doc (callers must not change the list)."""
+    sents = _sents(doc)
+    if sents.quotes is None:
+        sents.quotes = quote_spans(sents.text)
+    return sents.quotes
 
 
 def _sents(doc: Doc) -> _Sents:
