@@ -166,6 +166,42 @@ CASES = [
 ]
 
 
+# Wire copy: the outlet relays an official's words; the official is the speaker, and a later "he" is not
+# the outlet. (speaker phrase, actor, targets) of the statement whose speaker contains the phrase.
+WIRE_CASES = [
+    pytest.param("Volkov told reporters that Moscow wanted answers from Ankara, the Nordic Wire news agency "
+                 "reported.", "Volkov", "Russia", {"Turkey": False}, id="official-inside-agency-reported"),
+    pytest.param("Haugland said Egypt had been a dependable partner for years, according to Reuters.", "Haugland",
+                 "Norway", {"Egypt": False}, id="official-inside-according-to-outlet"),
+    pytest.param('"We will ask our friends in Ankara what exactly they meant," Reuters quoted Volkov as saying.',
+                 "Volkov", "Russia", {"Turkey": False}, id="outlet-quoted-x-as-saying"),
+    pytest.param('"Cairo has made a grave error of judgement," Yildirim was quoted by AFP as saying on Monday.',
+                 "Yildirim", "Turkey", {"Egypt": False}, id="x-was-quoted-by-outlet-as-saying"),
+    pytest.param("Volkov spoke to journalists in Moscow on Friday, Interfax reported.\n\n"
+                 '"Ankara still owes us an explanation," he said.', "he", "Russia", {"Turkey": False},
+                 id="pronoun-after-wire-points-to-the-official"),
+]
+
+
+@pytest.mark.parametrize("text, speaker, actor, targets", WIRE_CASES)
+def test_wire_copy_names_the_official_not_the_outlet(nlp, text, speaker, actor, targets):
+    statements = _statements(nlp, text)
+    picked = [s for s in statements if speaker.lower() in s.speaker.lower().split()
+              or speaker.lower() in s.speaker.lower() and len(speaker) > 3]
+    assert picked, [(s.speaker, s.actor) for s in statements]
+    assert picked[-1].actor == actor, (picked[-1].speaker, picked[-1].actor)
+    assert {t.entity: t.inferred for t in picked[-1].targets} == targets
+    # The outlet never speaks for a state, and never holds the official's words as its own statement.
+    by_outlet = [s for s in statements if any(o in s.speaker.lower() for o in ("reuters", "interfax", "afp", "wire"))]
+    assert all(s.actor == "" for s in by_outlet)
+    assert not [s for s in by_outlet if picked[-1].text in s.text], [(s.speaker, s.text) for s in by_outlet]
+
+
+def test_an_outlet_reporting_on_its_own_is_no_state_speaking(nlp):
+    statements = _statements(nlp, "Reuters reported that Turkish warships had left port on Sunday.")
+    assert [s.actor for s in statements] == [""] * len(statements)
+
+
 @pytest.mark.parametrize("text, speaker, actor, targets, kind", CASES)
 def test_news_patterns(nlp, text, speaker, actor, targets, kind):
     statements = _statements(nlp, text)

@@ -34,6 +34,7 @@ from .lexicon import (
     _OBJECT_ATTITUDES,
     _OPEN,
     ACT_VERBS,
+    is_news_outlet,
 )
 from .parsing import _AUX_FORMS
 from .syntax import (
@@ -49,6 +50,7 @@ from .syntax import (
     _is_circumstance,
     _misattached_subject,
     _participle_subject,
+    _quoted_as_speaker,
     _relative_subject,
     _reporting_participle_holder,
     _right_content,
@@ -67,7 +69,8 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
     def draft_for(verb: Token, base: str) -> _Draft | None:
         if verb.i in drafts:
             return drafts[verb.i]
-        subj = _subject(verb)
+        quoted_as = _quoted_as_speaker(verb)
+        subj = quoted_as or _subject(verb)
         if subj is None and profile == "broad":
             subj = _participle_subject(verb)
         elif subj is None and _issued_or_taken(verb):
@@ -88,7 +91,8 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
                 subj = verb.head
             else:
                 return None
-        if subj.dep_ == "nsubjpass" and verb.dep_ != "relcl" and (profile == "speech" or subj.head.i == verb.i):
+        if subj.dep_ == "nsubjpass" and quoted_as is None and verb.dep_ != "relcl" \
+                and (profile == "speech" or subj.head.i == verb.i):
             return None  # "X was told"; in "X was forced out and said ..." the passive is not the cue's
         src = _speaker_tokens(subj)
         if profile == "broad":
@@ -415,6 +419,7 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
     starts = [p[0] for p, _ in spans]
     longest = max((p[1] - p[0] for p, _ in spans), default=0)
     kept = []
+    relays: set[int] = set()  # outlets' drafts that only relay an official's words
     for d in out:
         # Only pieces that start at most `longest` characters before the cue can hold it (linear, not n^2).
         hi = bisect.bisect_right(starts, d.verb.idx)
@@ -433,9 +438,17 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
                     other.subj is not None and other.subj.lower_ in _DOCUMENT_SOURCES
                     for p, other in spans[lo:hi] if other is not d and p[0] <= d.verb.idx < p[1]):
             nested = False  # "a joint statement said Carney and Modi reaffirmed ...": the act of the people named
+        if nested and profile == "speech" and d.subj is not None and d.verb.tag_ in ("VBD", "VBZ", "VBP"):
+            holders = [other for p, other in spans[lo:hi] if other is not d and p[0] <= d.verb.idx < p[1]]
+            if holders and all(_relays(other, text) for other in holders):
+                # "X told reporters ..., Reuters reported", "X said ..., according to TASS": the official
+                # speaks; the outlet is only the channel, and its wrapper goes.
+                nested = False
+                relays.update(id(other) for other in holders)
         if nested and not (profile == "broad" and _nested_report(d)):
             continue
         kept.append(d)
+    kept = [d for d in kept if id(d) not in relays]
     if profile == "broad":
         kept = _drop_described_holders(kept)
         _cut_before_nested_cues(doc_text(doc), kept)
@@ -443,6 +456,13 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         _share_repeated_sources(kept)
     kept.sort(key=lambda d: min(p[0] for p in d.pieces))
     return kept
+
+
+def _relays(d: _Draft, text: str) -> bool:
+    """A news outlet's report ("Reuters reported", "according to TASS"), which may relay an official's words."""
+    if not d.source_toks:
+        return False
+    return is_news_outlet(text[d.source_toks[0].idx: d.source_toks[-1].idx + len(d.source_toks[-1].text)])
 
 
 # Sources that report others' acts rather than act themselves ("the statement said X and Y reaffirmed ...").

@@ -259,5 +259,29 @@ _FORMER = {"former", "ex", "ex-", "retired", "then", "erstwhile", "opposition", 
 MEDIA_WORDS = {"media", "news", "newspaper", "daily", "tabloid", "outlet", "broadcaster", "television", "tv",
                "channel", "radio", "editorial", "commentary"}
 
+# Wire services and outlets that relay what officials said ("..., Reuters reported", "according to TASS",
+# "Interfax quoted X as saying"): the official inside is the speaker, the outlet only the channel. Lower case;
+# an outlet named with a MEDIA_WORDS noun ("the Nile news agency", "state television") needs no entry here.
+# Short names that are also given names (Petra, Mena, Ani) are left out: a pronoun may point back to them.
+NEWS_OUTLETS = frozenset({
+    "reuters", "afp", "agence france-presse", "ap", "associated press", "the associated press", "bloomberg",
+    "dpa", "efe", "ansa", "upi", "interfax", "tass", "ria novosti", "sputnik", "xinhua", "cctv", "cgtn",
+    "yonhap", "kyodo", "jiji", "nhk", "anadolu", "anadolu agency", "irna", "isna", "tasnim", "kcna", "sana", "wafa",
+    "wam", "qna", "kuna", "bernama", "antara", "pti", "ians", "al jazeera", "al arabiya", "bbc", "cnn", "axios",
+    "politico", "the guardian",
+    "the new york times", "the washington post", "the wall street journal", "the financial times", "financial times",
+})
+
+
+def is_news_outlet(phrase: str) -> bool:
+    """A speaker phrase that names a news outlet ("Reuters", "the Interfax news agency", "state media")."""
+    words = [w.strip(".,'’\"“”").lower() for w in phrase.split()]
+    words = [w[:-2] if w.endswith(("'s", "’s")) else w for w in words if w]
+    if set(words) & MEDIA_WORDS:
+        return True
+    name = " ".join(words)
+    return name in NEWS_OUTLETS or name.removeprefix("the ") in NEWS_OUTLETS
+
+
 _OPEN = "“\u201e«"
 _CLOSE = "”»"

@@ -8,7 +8,7 @@ from spacy.tokens import Doc, Token
 
 from ..watchlist import Watchlist
 from .coreference import DOCUMENT_NOUNS, ROLE_KINDS, STATE_NOUNS, RoleMentions, is_bare_role, role_kind
-from .lexicon import _FORMER, _INSTITUTION_NOUNS, MEDIA_WORDS, PRONOUNS, ROLE_NOUNS
+from .lexicon import _FORMER, _INSTITUTION_NOUNS, MEDIA_WORDS, PRONOUNS, ROLE_NOUNS, is_news_outlet
 from .names import TITLE_WORDS, name_index, watchlist_roles
 from .syntax import _appositions, _in_spans, _phrase_tokens, _speaker_tokens
 from .text import _sents, doc_quotes, doc_text
@@ -21,6 +21,12 @@ def _covered(mentions: dict[int, str], a: int, reach: int = 200) -> bool:
     """A mention already covers position ``a``; only those starting ``reach`` characters before it can (a name
     is never longer), so the check costs the same however many mentions the article has."""
     return any(x in mentions and a < x + len(mentions[x]) for x in range(max(0, a - reach), a + 1))
+
+
+def _relayed_by_outlet(clause: Token) -> bool:
+    """The clause an outlet reports ("X told reporters ..., Interfax reported"): its people are speakers."""
+    subj = next((c for c in clause.head.children if c.dep_ == "nsubj"), None)
+    return subj is not None and is_news_outlet(" ".join(t.text for t in subj.subtree))
 
 
 def _previous_paragraph_start(text: str, pos: int) -> int:
@@ -114,7 +120,7 @@ class _SpeakerResolver:
         quotes = doc_quotes(doc)
         mentions: dict[int, str] = {
             e.start_char: e.text for e in doc.ents
-            if e.label_ == "PERSON" and not self._in_content(e.root, quotes)
+            if e.label_ == "PERSON" and not self._in_content(e.root, quotes) and not is_news_outlet(e.text)
         }
         for tok in doc:
             if tok.dep_ in ("nsubj", "nsubjpass") and tok.text[:1].isupper() and tok.pos_ in ("PROPN", "NOUN"):
@@ -126,7 +132,8 @@ class _SpeakerResolver:
                     continue
                 run = _name_tokens(_speaker_tokens(tok))
                 name = self.text[run[0].idx: run[-1].idx + len(run[-1].text)] if run else ""
-                if run and (not self._metonym(name) or self._known_unlisted(_surname(name))):
+                if run and (not self._metonym(name) or self._known_unlisted(_surname(name))) \
+                        and not is_news_outlet(name):  # "..., Reuters reported. '...,' he said": not Reuters
                     a = run[0].idx
                     if not _covered(mentions, a):
                         mentions[a] = self.text[a: run[-1].idx + len(run[-1].text)]
@@ -150,7 +157,8 @@ class _SpeakerResolver:
     @staticmethod
     def _in_content(tok: Token, quotes) -> bool:
         """Inside a quote or a reported clause: what was said, not who said it."""
-        return _in_spans(tok.idx, quotes) is not None or any(a.dep_ == "ccomp" for a in tok.ancestors)
+        return _in_spans(tok.idx, quotes) is not None or any(
+            a.dep_ == "ccomp" and not _relayed_by_outlet(a) for a in tok.ancestors)
 
     # --- watchlist look-ups -----------------------------------------------------------------
     def _listed(self, text: str) -> tuple[str, str] | None:
@@ -303,6 +311,9 @@ class _SpeakerResolver:
                 if actor:
                     self.groups.append((pos, speaker, actor))
                     return speaker, actor
+            if is_news_outlet(name):
+                self.groups.append((pos, speaker, actor))  # a body ("It added"), never the "he" of a later quote
+                return speaker, actor
             self._remember_person(pos, speaker, name, actor)
             return speaker, actor
         actor = self._metonym(phrase) or self._role_actor(toks + appos_toks) or self._nominal_actor(toks, subj, pos)

@@ -75,6 +75,18 @@ def _subject(verb: Token) -> Token | None:
     return None
 
 
+def _quoted_as_speaker(verb: Token) -> Token | None:
+    """The person in "Reuters quoted X as saying" / "X was quoted by AFP as saying": the speaker of
+    ``saying``, where the parse makes the outlet the subject and the person an object or a passive subject."""
+    head = verb.head
+    if verb.tag_ != "VBG" or verb.dep_ != "pcomp" or head.lower_ != "as" \
+            or head.head.lower_ not in ("quoted", "quotes", "quoting"):  # (the extraction parse has no lemmas)
+        return None
+    quote = head.head
+    return next((c for c in quote.children if c.dep_ == "dobj"), None) or \
+        next((c for c in quote.children if c.dep_ == "nsubjpass"), None)
+
+
 def _tagged_quote(doc: Doc, quote: tuple[int, int], cue_ids: set[int]) -> bool:
     """'"Not even one," he said.': a short quote that opens its sentence, closed by a comma and
     followed by its speech tag (not a scare quote mid-sentence: 'the so-called "experts," he said, ...')."""
