@@ -140,6 +140,8 @@ CASES = [
     pytest.param("Tokyo protests raid\n\nGreat to see our partners in Seoul today. Japan and South Korea stand "
                  "together.\n— Kenji Mori (@kmori) March 4, 2024\n\nOfficials declined to comment.", "Kenji Mori",
                  "Japan", {"South Korea": False}, "direct", id="embedded-post"),
+    pytest.param("PM @KariHauglandMP says the Egyptian government should apologise for the doctored image.",
+                 "Haugland", "Norway", {"Egypt": False}, None, id="speaker-named-by-a-handle"),
     # --- targets
     pytest.param('Haugland met Egypt\'s foreign minister in Oslo on Monday. "It was a warm and useful discussion," '
                  "Haugland said.", "Haugland", "Norway", {"Egypt": True}, None,
@@ -292,3 +294,15 @@ def test_name_index_matches_names_as_news_writes_them(written, date, expected):
 
     hit = name_index(WATCHLIST).match(written, dt.date.fromisoformat(date))
     assert (hit[0] if hit else None) == expected
+
+
+@pytest.mark.parametrize("handle, name", [
+    ("@KariHauglandMP", "Kari Haugland"),
+    ("@DrOmarShoukry", "Dr Omar Shoukry"),
+    ("@ParkMinSeoFM", "Park Min Seo"),
+    ("@karihaugland", ""),  # one case: no word breaks to find
+])
+def test_handle_name_spells_the_name_in_a_handle(handle, name):
+    from stance.attribution.names import handle_name
+
+    assert handle_name(handle) == name

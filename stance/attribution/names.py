@@ -54,6 +54,14 @@ def name_key(word: str) -> str:
     return key
 
 
+def handle_name(handle: str) -> str:
+    """The name in a social-media handle: "@KariHauglandMP" -> "Kari Haugland", "@DrSJaishankar" ->
+    "Dr S Jaishankar". Capitals start words; all-capital runs of two or more letters (MP, FM, PM) are
+    office suffixes and go. A handle in one case ("@karihaugland") has no word breaks to find: ""."""
+    parts = re.findall(r"[A-Z][a-z]+|[A-Z]+(?![a-z])", handle.lstrip("@"))
+    return " ".join(p for p in parts if len(p) == 1 or not p.isupper())
+
+
 def name_words(text: str) -> list[str]:
     """The words of a written name without titles, particles and punctuation ('al-Sisi' -> ['sisi'])."""
     words = []

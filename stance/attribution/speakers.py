@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Token
 from ..watchlist import Watchlist
 from .coreference import DOCUMENT_NOUNS, ROLE_KINDS, STATE_NOUNS, RoleMentions, is_bare_role, role_kind
 from .lexicon import _FORMER, _INSTITUTION_NOUNS, MEDIA_WORDS, PRONOUNS, ROLE_NOUNS, is_news_outlet
-from .names import TITLE_WORDS, name_index, watchlist_roles
+from .names import TITLE_WORDS, handle_name, name_index, watchlist_roles
 from .syntax import _appositions, _in_spans, _phrase_tokens, _speaker_tokens
 from .text import _sents, doc_quotes, doc_text
 
@@ -253,6 +253,13 @@ class _SpeakerResolver:
         lower = subj.lower_
         if lower in PRONOUNS and len(toks) == 1:
             return self._pronoun(lower, pos, phrase)
+        handle = next((t.text for t in toks if t.text.startswith("@") and len(t.text) > 3), None)
+        if handle is not None:
+            # "PM @KariHauglandMP says ...": the handle spells the listed name.
+            listed = self._listed(handle_name(handle))
+            if listed is not None:
+                self._remember_person(pos, phrase, listed[1], listed[0])
+                return phrase, listed[0]
         appos = [a for t in toks for a in _appositions(t)]
         appos_toks = [t for a in appos for t in _phrase_tokens(a)]
         # A role noun with the person's name in apposition: "Russia's envoy, Alexander X".
