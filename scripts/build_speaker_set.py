@@ -6,13 +6,16 @@ classifier misread on real news (see data/diplomatic_speaker/README.md): accusat
 threats, condemnation and demands to undo a measure, cooperation formulas and warm personal diplomacy,
 conditional engagement, neutral contact and procedure, facts that carry no stance, sentences whose
 tone differs from the speaker's stance, and contrastive sentences with two targets. No sentence is
-taken from a dataset or from news. Each frame is filled with a few (speaker state, target state) pairs
-drawn from a fixed pool of countries that are *not* the parties of the real-news development set, so
+taken from a dataset or from news. Frames that the contamination guard
+(`check_diplomatic_set.py --not-near`, issue #31) found too close to sentences of the real-news development set,
+and a list of known offenders, were rewritten with different wording of the same category and label. Each
+frame is filled with a few (speaker state, target state) pairs drawn from a fixed pool of countries that are *not* the parties of the real-news development set, so
 the set teaches wording, not who is friends with whom. The output is deterministic (seed 31):
 
     python scripts/build_speaker_set.py            # rewrites data/diplomatic_speaker/*.jsonl
     python scripts/check_diplomatic_set.py data/diplomatic_speaker/train.jsonl
     python scripts/check_diplomatic_set.py data/diplomatic_speaker/train_inferred.jsonl --inferred
+    python scripts/check_diplomatic_set.py data/diplomatic_speaker/train_inferred_more.jsonl --inferred --shares 0.15 0.60
     cat data/diplomatic_speaker/train.jsonl data/diplomatic_speaker/train_neutral.jsonl > /tmp/all.jsonl
     python scripts/check_diplomatic_set.py /tmp/all.jsonl   # train_neutral alone is all neutral, by design
 """
@@ -63,8 +66,8 @@ FRAMES = [
     ("{SP} charged that {T} was behind the cyberattack that shut down the national grid for two days.", A, "accusation"),
     ("{SP} said {T} bore full responsibility for the collapse of the ceasefire and the deaths that followed.", A, "accusation"),
     ("{SI} said it was deeply disappointed by the decision of {T} to suspend the annual trade dialogue.", A, "condemnation"),
-    ("{SI} voiced strong dissatisfaction and firm opposition to what it called provocative moves by {T} near the islands.", A, "condemnation"),
-    ("{SP} urged {T} to withdraw its unjustified import curbs at once and return to the negotiating table.", A, "demand"),
+    ("{SI} said the naval manoeuvres staged by {T} close to the islands were a reckless challenge that {Sn} rejected outright.", A, "condemnation"),
+    ("{SP} demanded that {T} scrap the import curbs, which he called baseless, before any new round of trade talks.", A, "demand"),
     ("{SI} declared the maritime accord that {T} signed with a third country null and void under international law.", A, "condemnation"),
     ('{SP} warned that {T} would "pay a heavy price" if its troops stayed on the disputed ridge.', A, "threat"),
     ("{SI} said {Sn} would review the entire range of its economic ties with {T} after the vote in its parliament.", A, "threat"),
@@ -81,13 +84,13 @@ FRAMES = [
     ("{SP} said {Sn} was freezing its part in the security pact with {T}, which had failed to come to its aid.", A, "condemnation"),
     ("{SI} announced that {Sn} would leave the customs union dominated by {T}, saying it served only one side.", A, "condemnation"),
     ('{SP} said the expulsion of two diplomats by {T} was "absurd and driven by domestic politics".', A, "condemnation"),
-    ("{SP} asked why shoppers in {Sn} should keep buying {Ta} grain after the insults from its leaders.", A, "threat"),
+    ("{SP} hinted that {Sn} could turn to other suppliers of wheat if the {Ta} leadership kept up its insults.", A, "threat"),
     ("{SI} said {T} was turning itself into a tool of outside powers bent on destabilising the region.", A, "accusation"),
     ('"We will not be lectured by a government that jails reporters," {SP} said of {T}.', A, "condemnation"),
     ('{SP} said the remarks of the {Ta} leader were "immature and politicised" and unworthy of a head of state.', A, "condemnation"),
     ("{SI} said {Sn} would put matching tariffs on {Ta} steel if the new duties were not lifted by June.", A, "threat"),
     ("{SP} said {T} was sheltering fugitives wanted for the bombing and ignoring every extradition request.", A, "accusation"),
-    ("{SP} said {Sn} would never accept the annexation claims made by {T} and would resist them by every means.", A, "threat"),
+    ("{SP} vowed that {Sn} would fight by every means against any attempt by {T} to annex its border districts.", A, "threat"),
     ("{SI} said the vote in {T} was a sham staged to hand the ruling clan another term.", A, "designation"),
     ("{SP} said the sanctions announced by {T} were economic blackmail and would be answered in kind.", A, "threat"),
     ("{SP} said {T} must retract the export ban and apologise to the farmers it had ruined.", A, "demand"),
@@ -101,36 +104,36 @@ FRAMES = [
     ("{SP} said the praise heaped on {Sn} by {T} was welcome but meant nothing while its troops stayed.", A, "hedge"),
     # cooperation formulas and warm personal diplomacy: favor even when they sound like reports
     ('{SP} said the visit had opened "a new chapter" in relations with {T}.', F, "cooperation"),
-    ("{SP} said {Sn} wanted to restore relations with {T} at the highest level and as soon as possible.", F, "cooperation"),
+    ("{SP} said {Sn} hoped to bring its ties with {T} back to full strength soon, with summits resuming next year.", F, "cooperation"),
     ("{SP} called the talks with {T} constructive and a real step forward for both peoples.", F, "cooperation"),
     ("{SI} said {Sn} planned to return its ambassador to {T} and raise ties to full embassy level.", F, "cooperation"),
     ("{SP} said a deal with {T} was nearer than ever and the remaining gaps were small.", F, "cooperation"),
     ("{SP} said {Sn} stood ready to help {T} rebuild its flooded provinces with engineers and credit.", F, "cooperation"),
     ('{SP} greeted the {Ta} leader at the airport as "my dear friend and brother".', F, "praise"),
     ("{SP} said relations with {T} had entered the best period in their long history.", F, "praise"),
-    ("{SI} welcomed the positive signals coming from {T} and said {Sn} would respond in kind.", F, "cooperation"),
+    ("{SI} said the recent gestures of goodwill by {T} were encouraging and that {Sn} would answer them with its own.", F, "cooperation"),
     ("{SP} said cooperation with {T} on trade, energy and tourism would deepen in the coming years.", F, "cooperation"),
-    ("{SP} reaffirmed the value of the partnership with {T}, built on mutual respect and shared interests.", F, "cooperation"),
+    ("{SP} said the partnership with {T} rested on decades of trust and was worth more than ever to {Sn}.", F, "cooperation"),
     ("{SP} said he looked forward to strengthening ties with {T} during his first official trip there.", F, "cooperation"),
     ("{SP} wrote online that he had held a very good meeting with his counterpart from {T} that morning.", F, "praise"),
     ("{SI} said {T} had proved a reliable partner and a true friend in difficult times.", F, "praise"),
-    ("{SP} said lifting the export controls on {T} showed that trust between the two governments was back.", F, "cooperation"),
-    ("{SP} said regular visits between the leaders of {Sn} and {T} were back in full swing after years of silence.", F, "cooperation"),
+    ("{SP} said {Sn} was ending its curbs on shipments of machinery to {T}, a sign that confidence between the capitals had returned.", F, "cooperation"),
+    ("{SP} said that after years without contact, his president and the head of state of {T} now met several times a year.", F, "cooperation"),
     ("{SP} said a breakthrough with {T} was within sight and both teams were working late every night.", F, "cooperation"),
     ("{SP} expressed deep respect for the courage of the {Ta} president in taking a hard decision.", F, "praise"),
     ("{SP} said his handshake with the {Ta} leader marked the start of a different relationship.", F, "cooperation"),
     ("{SP} thanked {T} for sending rescue teams within hours of the earthquake.", F, "praise"),
-    ("{SI} said {Sn} valued its constructive relations with {T} and wished to expand them further.", F, "cooperation"),
+    ("{SI} said {Sn} prized its good working ties with {T} and hoped to widen them into new fields.", F, "cooperation"),
     ("{SP} said {T} had made a brave and wise choice that deserved the support of the whole region.", F, "praise"),
     ("{SP} said the new agreement showed that {T} was a partner of {Sn}, not a rival.", F, "praise"),
     ("{SP} said {Sn} would work closely with {T} to calm the crisis in their shared neighbourhood.", F, "cooperation"),
     ("{SP} said {T} remained a strategic ally and the alliance would only grow stronger.", F, "praise"),
     ("{SI} congratulated {T} on a peaceful election and said it looked forward to close work with the new cabinet.", F, "recognition"),
     ("{SP} offered {T} two rare horses from the national stud as a token of lasting friendship.", F, "praise"),
-    ("{SP} said the warm discussion with the {Ta} delegation had gone beyond his hopes.", F, "praise"),
+    ("{SP} said the talks with the visiting {Ta} delegation had been friendlier and more fruitful than he had expected.", F, "praise"),
     ("{SP} said {Sn} was open to dialogue with {T} at every level, from experts to ministers.", F, "cooperation"),
     ("{SP} said joint work with {T} on rail links and power lines was moving ahead on several fronts.", F, "cooperation"),
-    ("{SP} said the people of {Sn} would never forget the solidarity {T} showed during the famine.", F, "praise"),
+    ("{SP} said the help {T} gave during the famine had earned it a lasting place in the hearts of his compatriots.", F, "praise"),
     ("{SP} said the two nations should set aside old quarrels, adding that {T} was a natural partner.", F, "cooperation"),
     ("{SI} said the resumption of direct flights to {T} was good news for families and businesses alike.", F, "cooperation"),
     ("{SP} said {Sn} fully supported the bid by {T} to host the next regional summit.", F, "praise"),
@@ -154,7 +157,7 @@ FRAMES = [
     ("{SP} said {Sn} kept its channels open with every faction in {T}, as it always had.", N, "procedural"),
     ("{SI} confirmed that its envoy had met officials from {T} in Geneva, without giving details.", N, "procedural"),
     ("{SP} said a delegation from {T} would be received at the ministry on Thursday afternoon.", N, "procedural"),
-    ("{SP} said he had raised the detention of citizens and the trade barriers in his talks with {T}.", N, "procedural"),
+    ("{SP} said the detained citizens and the trade barriers were among the subjects he brought up with {T}.", N, "procedural"),
     ("{SI} said it had sent a letter to {T} asking for data on the river's water levels.", N, "procedural"),
     ("{SP} said he would attend the summit hosted by {T} along with some twenty other leaders.", N, "procedural"),
     ("{SI} said its consular staff were in touch with the {Ta} authorities about the stranded sailors.", N, "procedural"),
@@ -177,7 +180,7 @@ FRAMES = [
     ("{SP} said the number of tourists from {T} had doubled since the visa rules changed in 2029.", N, "fact"),
     ("{SP} said he had not yet read the statement issued by {T} and would comment later in the week.", N, "hedge"),
     ("{SI} said the court case brought by {T} would be heard at the tribunal in the spring.", N, "fact"),
-    ("{SP} said that {T} had asked for the meeting and that {Sn} had agreed to the date.", N, "procedural"),
+    ("{SP} said the meeting took place at the request of {T}, and {Sn} accepted the proposed date.", N, "procedural"),
 ]
 
 # (text, label toward {T}, label toward {U}, phenomenon): one sentence, two targets
@@ -186,13 +189,13 @@ CONTRAST = [
     ("{SP} said relations with {T} had never been better, while {U} had chosen confrontation.", F, A),
     ("{SI} thanked {T} for hosting the talks and condemned {U} for walking out of them.", F, A),
     ("{SP} said {Sn} would keep talking to {T} as usual and thanked {U} for its generous loan.", N, F),
-    ("{SP} met officials from {T} in the morning and later denounced the blockade imposed by {U} as illegal.", N, A),
+    ("{SP} held routine talks with envoys from {T} before calling the blockade by {U} a breach of international law.", N, A),
     ("{SP} said {T} was a trusted ally, unlike {U}, which kept breaking its promises.", F, A),
     ("{SI} said the gunmen were extremists armed by {T} and thanked {U} for sharing intelligence on them.", A, F),
-    ("{SP} said the pact between {T} and {U} was a matter for those two governments alone.", N, N),
-    ("{SP} accused {T} of stirring the unrest and said {Sn} would ask {U} to chair a fact-finding panel.", A, N),
+    ("{SP} said the accord {T} signed with {U} concerned only the two signatories and {Sn} would not comment on it.", N, N),
+    ("{SP} blamed {T} for fanning the riots and said {Sn} would invite {U} to lead an independent inquiry.", A, N),
     ("{SP} welcomed the ceasefire brokered by {T} and urged {U} to stop shelling the villages at once.", F, A),
-    ("{SI} said it would work hand in hand with {T} on the refugee issue and declined to comment on {U}.", F, N),
+    ("{SI} promised close joint work with {T} on sheltering refugees and had nothing to say about {U}.", F, N),
     ("{SP} said {T} had shown true friendship, whereas the sanctions imposed by {U} were cruel and unlawful.", F, A),
     ("{SP} said the ministry had received a routine note from {T} and an insulting ultimatum from {U}.", N, A),
     ("{SP} said the talks with {T} were useful but that the threats coming from {U} had poisoned the mood.", F, A),
@@ -203,18 +206,18 @@ CONTRAST = [
 # (text, label toward the target, phenomenon): the target is not named (pronoun, "the other side"); the
 # pipeline scores such inferred targets with the entity's name and nothing marked.
 INFERRED = [
-    ('"It was a warm and honest conversation, and we agreed to meet again soon," {SP} said after the call.', F, "praise"),
-    ('"They must bear full responsibility for everything that happened on the border," {SP} said.', A, "accusation"),
+    ('"We spoke openly and as friends, and we will see each other again before long," {SP} said after the phone call.', F, "praise"),
+    ('"The blame for the deaths at the frontier lies with them and with nobody else," {SP} said.', A, "accusation"),
     ('"We remain open to talks at the ministerial level whenever they are ready," {SP} said in a statement.', F, "cooperation"),
-    ('"Such behaviour is reckless and irresponsible, and it endangers the whole region," {SP} said.', A, "condemnation"),
+    ('"What they did was dangerous folly that puts every country around them at risk," {SP} said.', A, "condemnation"),
     ("{SP} said the meeting with the other side had been constructive and a clear step forward.", F, "cooperation"),
-    ('"The visit will be an important milestone in the improvement of our relations," {SI} said in a statement.', F, "cooperation"),
-    ("{SP} said the government would study their proposal and answer through the usual diplomatic channels.", N, "procedural"),
-    ('"We will decide ourselves when to leave, and nobody can frighten us," {SP} told lawmakers on Wednesday.', A, "threat"),
+    ('"After this trip nothing between us will be as cold as it was before," {SI} said in a statement.', F, "cooperation"),
+    ("{SP} said the cabinet had received their offer, would examine it closely and send a reply in writing.", N, "procedural"),
+    ('"No one will scare us into pulling out; the timing of our exit is ours alone to choose," {SP} told lawmakers on Wednesday.', A, "threat"),
     ("{SP} said the two sides had agreed to put their differences aside and to work more closely together.", F, "cooperation"),
     ('"Their hostility toward our country has been obvious for years," {SP} told reporters in the capital.', A, "accusation"),
     ("{SP} said their delegation would arrive on Monday and that the agenda was still being drafted.", N, "procedural"),
-    ('"We expect a full explanation through bilateral channels," {SI} said, without adding further comment.', N, "conditional_engagement"),
+    ('"We have asked for clarification and are waiting for their answer," {SI} said, declining to say more.', N, "conditional_engagement"),
     ("{SP} said their allegations were baseless and designed to distract from failures at home.", A, "accusation"),
     ("{SP} said a certain neighbouring country had to start honouring agreements if it wanted good relations.", A, "demand"),
     ('"We are moving step by step toward normal relations, and that is good for everyone," {SP} said.', F, "cooperation"),
@@ -223,8 +226,8 @@ INFERRED = [
     ("{SP} said their military operation could drag the whole region into an endless cycle of bloodshed.", A, "condemnation"),
     ("{SP} said the ministry would publish its yearly report on trade between the two countries next month.", N, "fact"),
     ('"He has kept every promise he made to me, and I trust him," {SP} said of the other leader.', F, "praise"),
-    ("{SP} said he had raised the fate of the detained journalists during the talks on Friday.", N, "procedural"),
-    ("{SP} called on the international community to act at once to halt their military campaign.", A, "condemnation"),
+    ("{SP} said the fate of the jailed journalists was one of the points he put to the other side on Friday.", N, "procedural"),
+    ("{SP} urged other nations to step in without delay and stop their military offensive.", A, "condemnation"),
     ("{SP} said the two sides discussed shipping routes, fishing quotas and the next round of consultations.", N, "procedural"),
     ('"Their troops opened fire on our positions without any provocation," {SP} said late on Sunday.', A, "accusation"),
     ("{SP} said the leaders had met for an hour and would speak again after the summit.", N, "procedural"),
@@ -248,6 +251,58 @@ NEUTRAL_MORE = [
     ("{SI} said it had asked {T} to explain the minister's remarks and was waiting for an answer.", N, "procedural"),
     ("{SP} said the agenda of the trip to {T} was not final yet and would cover the usual range of topics.", N, "procedural"),
     ("{SP} said the cabinet of {Sn} would decide in May on the visa rules for citizens of {T}.", N, "fact"),
+]
+
+# Added for issue #31's second round: the model read procedural and expectation statements with an unnamed target
+# as favor. More inferred-target frames, most of them neutral (agenda and topics of talks, issues raised, formal
+# notes, awaiting clarification, scheduling, legal positions restated, expectations that the other side honours
+# what it announced, conditional refusals, denials of intent, principles stated generically, facts about contacts
+# and trade) and some polar ones (warm thanks, trust, praise of the other leader; accusations, contempt, threats),
+# so that "unnamed target" does not come to mean "neutral". Own file and seed, so the older files keep their rows.
+INFERRED_MORE = [
+    # neutral
+    ("{SP} said the talks would cover fishing rights, the shared power grid and a timetable for the next meeting of experts.", N, "procedural"),
+    ('"We raised the question of the seized cargo ship and were told it is being looked into," {SP} said.', N, "procedural"),
+    ("{SI} said it had handed their envoy a formal note on the closure of the border crossing and asked for a written reply.", N, "procedural"),
+    ('"We are still waiting for them to clarify what the new rules mean for our truck drivers," {SP} said on Tuesday.', N, "procedural"),
+    ("{SP} said the date of the next round had not been fixed and would be agreed by the two foreign ministries.", N, "procedural"),
+    ("{SI} said its position on the river dispute rested on the 1974 treaty and had not changed in any respect.", N, "fact"),
+    ('"We hope they will do what they announced last month, and we will follow closely whether they do," {SP} said.', N, "conditional_engagement"),
+    ("{SP} said there would be no return of the ambassador until the attack on the embassy had been fully investigated.", N, "conditional_engagement"),
+    ('"This measure is not aimed at any country; it applies to every supplier alike," {SP} said of the new import licences.', N, "negation"),
+    ('"Ties between any two nations should be built on equal respect and on staying out of each other\'s internal affairs," {SP} said when asked about the quarrel.', N, "hedge"),
+    ("{SP} said the two ministers had spoken twice by phone this month, most recently about the grain corridor.", N, "fact"),
+    ("{SI} said trade with the neighbouring country fell by about a tenth last year, mainly because fuel had become cheaper.", N, "fact"),
+    ('"We have taken note of their statement and will respond once our lawyers have studied it," {SI} said.', N, "procedural"),
+    ("{SP} said {Sn} would abide by the arbitration ruling and expected the other side to do the same.", N, "conditional_engagement"),
+    ("{SP} said there would be no talks on new projects with them until the unpaid debts for the dam had been settled.", N, "conditional_engagement"),
+    ('"Nothing about this exercise is directed against our neighbours; it was planned two years ago," {SP} told reporters.', N, "negation"),
+    ("{SP} said the missing fishermen had come up in the talks and both sides had agreed to exchange lists of names.", N, "procedural"),
+    ("{SI} said the summit was set for the second week of March, with the venue to be announced later.", N, "procedural"),
+    ('"Whether the visit goes ahead depends on what they decide about the detained students," {SP} said.', N, "conditional_engagement"),
+    ("{SP} said {Sn} had always held that the strait is an international waterway and still held that view.", N, "fact"),
+    ("{SP} said the visiting delegation was expected to bring up the price of gas, the visa backlog and the fate of a disputed museum collection.", N, "procedural"),
+    ('"We will judge their offer on its details, not on its headlines, and we have not seen the details yet," {SP} said.', N, "hedge"),
+    # favor
+    ('"I want to thank them with all my heart for standing by us when nobody else did," {SP} said.', F, "praise"),
+    ("{SP} said he trusted the other leader completely and described him as a man who keeps his word.", F, "praise"),
+    ('"Their president is a wise and courageous statesman, and our people admire him," {SP} told a crowd in {Scap}.', F, "praise"),
+    ("{SI} said the friendship between the two peoples had never been stronger and would carry over into new joint projects.", F, "cooperation"),
+    ('"They have been a reliable partner in every crisis, and we will not forget it," {SP} said at a dinner for the visiting delegation.', F, "praise"),
+    ("{SP} said the other side had shown real goodwill and that the two governments were now working as true partners.", F, "cooperation"),
+    ('"We are grateful for the vaccines and the doctors they sent so quickly," {SI} said in a message of thanks.', F, "praise"),
+    ("{SP} said he had full confidence in the new leadership over there and looked forward to a close and fruitful relationship.", F, "cooperation"),
+    ('"Our doors are open to them, and the sooner we sign, the better for both nations," {SP} said.', F, "cooperation"),
+    ("{SP} praised the patience and skill of the other leader in the negotiations and called him a friend of {Sn}.", F, "praise"),
+    # against
+    ('"They lie as easily as they breathe, and no one in the region believes them any more," {SP} said.', A, "designation"),
+    ("{SP} accused the neighbouring government of smuggling weapons to the rebels and of lying about it in public.", A, "accusation"),
+    ('"If they touch a single one of our ships, they will regret it for a very long time," {SP} warned.', A, "threat"),
+    ("{SI} said their leaders were petty bullies who had no respect for their own people or for anyone else.", A, "designation"),
+    ("{SP} said the other side had deliberately sabotaged the talks and would be held to account for the consequences.", A, "accusation"),
+    ('"Their so-called elections are a farce staged for foreign cameras," {SP} said with open contempt.', A, "designation"),
+    ("{SP} warned that {Sn} would cut off the electricity it sells to them if the provocations on the border continued.", A, "threat"),
+    ("{SI} condemned their bombing of the refinery as a cowardly crime and said those responsible would be punished.", A, "condemnation"),
 ]
 
 FILLS_PER_FRAME = 4
@@ -314,6 +369,18 @@ def build_neutral_more(seed: int = 3131) -> list[dict]:
     return rows
 
 
+def build_inferred_more(seed: int = 3132) -> list[dict]:
+    rng = random.Random(seed)
+    rows = []
+    for i, (template, label, phenomenon) in enumerate(INFERRED_MORE):
+        for j in range(FILLS_PER_FRAME):
+            speaker, target = rng.sample(COUNTRIES, 2)
+            text, _, _ = _fill(template, speaker, None, None, rng)
+            rows.append({"id": f"spk-m{i:02d}-{j}", "text": text, "target": target[0], "label": label,
+                         "actor": speaker[0], "phenomenon": phenomenon})
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=OUT)
@@ -321,7 +388,8 @@ def main() -> None:
     named, inferred = build()
     args.out.mkdir(parents=True, exist_ok=True)
     for name, rows in (("train.jsonl", named), ("train_inferred.jsonl", inferred),
-                       ("train_neutral.jsonl", build_neutral_more())):
+                       ("train_neutral.jsonl", build_neutral_more()),
+                       ("train_inferred_more.jsonl", build_inferred_more())):
         with open(args.out / name, "w", encoding="utf-8") as handle:
             handle.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
         print(f"{args.out / name}: {len(rows)} rows")
