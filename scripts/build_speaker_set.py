@@ -7,10 +7,11 @@ threats, condemnation and demands to undo a measure, cooperation formulas and wa
 conditional engagement, neutral contact and procedure, facts that carry no stance, sentences whose
 tone differs from the speaker's stance, and contrastive sentences with two targets. No sentence is
 taken from a dataset or from news. Frames that the contamination guard
-(`check_diplomatic_set.py --not-near`, issue #31) found too close to sentences of the real-news development set,
-and a list of known offenders, were rewritten with different wording of the same category and label. Each
-frame is filled with a few (speaker state, target state) pairs drawn from a fixed pool of countries that are *not* the parties of the real-news development set, so
-the set teaches wording, not who is friends with whom. The output is deterministic (seed 31):
+(`check_diplomatic_set.py --not-near`, issue #31) found too close to sentences of the real-news
+development set, and a list of known offenders, were rewritten with different wording of the same
+category and label. Each frame is filled with a few (speaker state, target state) pairs drawn from a
+fixed pool of countries that are *not* the parties of the real-news development set, so the set
+teaches wording, not who is friends with whom. The output is deterministic (seed 31):
 
     python scripts/build_speaker_set.py            # rewrites data/diplomatic_speaker/*.jsonl
     python scripts/check_diplomatic_set.py data/diplomatic_speaker/train.jsonl
