@@ -220,7 +220,8 @@ def check_not_near(rows: list[dict], refs: list[Reference]) -> tuple[list[str], 
     for k, words in enumerate(ref_words):
         for gram in _ngrams(words):
             first_ref.setdefault(gram, k)
-    fuzzy_refs = [(k, " ".join(w)) for k, w in enumerate(ref_words) if len(w) >= FUZZY_MIN_WORDS]
+    fuzzy_refs = [k for k, w in enumerate(ref_words) if len(w) >= FUZZY_MIN_WORDS]
+    fuzzy_texts = [" ".join(ref_words[k]) for k in fuzzy_refs]
     errors, reports = [], []
     for row, words in zip(rows, row_words):
         mask = _boilerplate_mask(words)
@@ -236,11 +237,10 @@ def check_not_near(rows: list[dict], refs: list[Reference]) -> tuple[list[str], 
             errors.append(f"{row['_where']}: {row['id']} shares the run \"{' '.join(words[start:end])}\" "
                           f"with the reference sentence at {refs[k].where}")
         if len(words) >= FUZZY_MIN_WORDS and fuzzy_refs:
-            best = process.extractOne(" ".join(words), [t for _, t in fuzzy_refs], scorer=fuzz.token_set_ratio,
-                                      score_cutoff=FUZZY_MIN)
+            best = process.extractOne(" ".join(words), fuzzy_texts, scorer=fuzz.token_set_ratio, score_cutoff=FUZZY_MIN)
             if best is not None:
                 reports.append(f"{row['_where']}: {row['id']} has token_set_ratio {best[1]:.0f} with the reference "
-                               f"sentence at {refs[fuzzy_refs[best[2]][0]].where}")
+                               f"sentence at {refs[fuzzy_refs[best[2]]].where}")
     return errors, reports
 
 
