@@ -678,7 +678,8 @@ def _calibrate_and_save(model, tokenizer, dev_rows: Sequence[Example], *, config
 # Config fields that may differ between the members of a soup.
 _SOUP_FREE_FIELDS = ("seed", "split_seed", "output_dir", "progress", "keep_checkpoint", "num_threads", "checkpoint_every")
 # ... and those that may differ with average_models(..., same_data=False)
-_SOUP_DATA_FIELDS = ("data", "teacher_logits", "teacher_logits_sha256")
+# (the share of rows left unmarked or name-swapped changes which text a row shows, as data does)
+_SOUP_DATA_FIELDS = ("data", "teacher_logits", "teacher_logits_sha256", "unmarked_fraction", "name_swap_fraction")
 
 
 def average_models(model_dirs: Sequence[str | Path], output_dir: str | Path, *, same_data: bool = True) -> Path:
@@ -743,6 +744,50 @@ def average_models(model_dirs: Sequence[str | Path], output_dir: str | Path, *, 
     _calibrate_and_save(model, AutoTokenizer.from_pretrained(str(backbone_path())), dev_rows, config=config,
                         out=config.output_dir, fingerprint=fingerprint,
                         extra={"soup": {"method": "uniform weight average", "members": members},
+                               "data_counts": {**counts, "heldout_dev": len(dev_rows)}})
+    return config.output_dir
+
+
+def interpolate_models(tuned_dir: str | Path, output_dir: str | Path, *, weight: float = 0.5) -> Path:
+    """WiSE-FT (Wortsman et al. 2022): ``weight`` x a continued fine-tuning + (1 - weight) x the model it
+    started from (its ``init_from``), recalibrated on the tuned run's held-out rows. It keeps more of the
+    starting model's behaviour than the tuned run does. The tuned run must have continued from that very
+    model (same content hash) and held out the same split, so neither has trained on the rows scored here.
+    The result takes the tuned run's config (its input format: target marking, speaker prefix).
+    """
+    from safetensors.torch import load_file
+    from transformers import AutoTokenizer
+
+    from stance.classifier import load_frozen_embeddings
+
+    if not 0 < weight < 1:
+        raise ValueError(f"interpolate_models: weight must be in (0, 1), got {weight}")
+    tuned_dir = Path(tuned_dir)
+    meta = json.loads((tuned_dir / CONFIG_FILE).read_text(encoding="utf-8"))
+    config = TrainConfig(**{**meta["config"], "output_dir": output_dir})
+    if config.init_from is None:
+        raise ValueError(f"{tuned_dir} was not continued from another model (no init_from); "
+                         "interpolate only a continued fine-tuning with its starting model")
+    base_dir = config.init_from  # TrainConfig has checked that its content hash is the recorded one
+    base_meta = json.loads((base_dir / CONFIG_FILE).read_text(encoding="utf-8"))
+    if base_meta["seeds"]["dev_split_seed"] != meta["seeds"]["dev_split_seed"]:
+        raise ValueError(f"{tuned_dir} held out another calibration split than {base_dir}")
+    tuned, base = load_file(str(tuned_dir / WEIGHTS_FILE)), load_file(str(base_dir / WEIGHTS_FILE))
+    if set(tuned) != set(base):
+        raise ValueError(f"{tuned_dir} and {base_dir} hold different sets of weights")
+    mixed = {k: weight * tuned[k].float() + (1 - weight) * base[k].float() for k in tuned}
+    model = build_torch_model(init_from_backbone=False, head=config.head)
+    if FROZEN_KEY not in mixed:
+        mixed[FROZEN_KEY] = load_frozen_embeddings().float()
+    model.load_state_dict(mixed, strict=False)
+    config.output_dir.mkdir(parents=True, exist_ok=True)
+    _, dev_rows, counts = _load_split(config)
+    fingerprint = hashlib.sha256(json.dumps([meta["fingerprint"], base_meta["fingerprint"], weight]).encode()).hexdigest()[:16]
+    _calibrate_and_save(model, AutoTokenizer.from_pretrained(str(backbone_path())), dev_rows, config=config,
+                        out=config.output_dir, fingerprint=fingerprint,
+                        extra={"soup": {"method": "WiSE-FT weight interpolation", "weight_of_tuned": weight,
+                                        "tuned": str(tuned_dir), "tuned_fingerprint": meta["fingerprint"],
+                                        "base": str(base_dir), "base_fingerprint": base_meta["fingerprint"]},
                                "data_counts": {**counts, "heldout_dev": len(dev_rows)}})
     return config.output_dir
 

@@ -769,3 +769,19 @@ def test_a_recorded_config_whose_starting_model_is_gone_still_loads_by_its_hash(
     assert TrainConfig(**gone).init_from_version == version
     with pytest.raises(FileNotFoundError, match="does not exist"):  # no hash: the folder must be there
         TrainConfig(**{**gone, "init_from_version": None})
+
+
+def test_interpolate_models_mixes_a_continued_run_with_its_starting_model(tmp_path):
+    first = train(_config(tmp_path, "first", seed=7, split_seed=1))
+    tuned = train(_config(tmp_path, "tuned", seed=8, split_seed=1, max_steps=2, lr=1e-3, init_from=first))
+    wise = training.interpolate_models(tuned, tmp_path / "wise", weight=0.25)
+    wf, wt, ww = (load_file(str(d / "model.safetensors")) for d in (first, tuned, wise))
+    key = "classifier.weight"
+    assert not wf[key].float().allclose(wt[key].float(), atol=1e-4)
+    assert ww[key].float().allclose(0.25 * wt[key].float() + 0.75 * wf[key].float(), atol=1e-3)
+    meta = json.loads((wise / "config.json").read_text())
+    assert meta["soup"]["weight_of_tuned"] == 0.25 and meta["temperature"] > 0
+    with pytest.raises(ValueError, match="not continued from another model"):
+        training.interpolate_models(first, tmp_path / "wise2")
+    with pytest.raises(ValueError, match="weight must be in"):
+        training.interpolate_models(tuned, tmp_path / "wise3", weight=1.0)
