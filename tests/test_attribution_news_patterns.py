@@ -140,6 +140,9 @@ CASES = [
     pytest.param("Tokyo protests raid\n\nGreat to see our partners in Seoul today. Japan and South Korea stand "
                  "together.\n— Kenji Mori (@kmori) March 4, 2024\n\nOfficials declined to comment.", "Kenji Mori",
                  "Japan", {"South Korea": False}, "direct", id="embedded-post"),
+    pytest.param('India "firmly rejected" the Canadian minister\'s remarks saying, "Such baseless claims only serve '
+                 'to cover for the militants Ottawa shelters."', "India", "India", {"Canada": False}, "direct",
+                 id="participle-after-an-object-speaks-for-the-subject"),
     pytest.param("PM @KariHauglandMP says the Egyptian government should apologise for the doctored image.",
                  "Haugland", "Norway", {"Egypt": False}, None, id="speaker-named-by-a-handle"),
     # --- targets

@@ -49,6 +49,7 @@ from .syntax import (
     _in_spans,
     _is_circumstance,
     _misattached_subject,
+    _participle_over_object,
     _participle_subject,
     _quoted_as_speaker,
     _relative_subject,
@@ -71,6 +72,8 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
             return drafts[verb.i]
         quoted_as = _quoted_as_speaker(verb)
         subj = quoted_as or _subject(verb)
+        if subj is not None and quoted_as is None:
+            subj = _participle_over_object(verb, subj) or subj
         if subj is None and profile == "broad":
             subj = _participle_subject(verb)
         elif subj is None and _issued_or_taken(verb):

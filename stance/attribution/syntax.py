@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from .lexicon import _CLOSE, _OPEN, _VERB_FORMS, _forms
+from .lexicon import _CLOSE, _INSTITUTION_NOUNS, _OPEN, _VERB_FORMS, ROLE_NOUNS, _forms
 from .text import _sents, doc_text
 
 
@@ -162,6 +162,19 @@ def _participle_subject(verb: Token) -> Token | None:
             or verb.dep_ == "acl" and verb.head.dep_ not in ("dobj", "pobj"):
         return None
     return _subject(host)
+
+
+def _participle_over_object(verb: Token, subj: Token) -> Token | None:
+    """The speaker of "X rejected the minister's remarks saying ...": the parser makes the object the
+    subject of the participle; a thing (remarks, claims, report) does not speak, the host clause's subject does."""
+    if verb.tag_ != "VBG" or verb.dep_ not in ("ccomp", "advcl", "xcomp") or subj.head.i != verb.i \
+            or subj.pos_ != "NOUN" or subj.lower_ in ROLE_NOUNS or subj.lower_ in _INSTITUTION_NOUNS \
+            or subj.ent_type_ in ("PERSON", "NORP", "GPE", "ORG"):
+        return None
+    host = verb.head
+    if host.i == verb.i or host.pos_ not in ("VERB", "AUX") or host.i > subj.i:
+        return None
+    return next((c for c in host.children if c.dep_ == "nsubj"), None)
 
 
 # Verbs whose object is the subject of their infinitive: "led some to wonder", "forced X to admit".
