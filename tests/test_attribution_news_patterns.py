@@ -166,6 +166,9 @@ CASES = [
     pytest.param("Cairo, 4 March 2024 (Nile Wire): Egypt's foreign ministry released a statement condemning and "
                  "denouncing the Israeli raid.", "ministry", "Egypt", {"Israel": False}, "act",
                  id="title-case-dateline-and-coordinated-participles"),
+    pytest.param('The world has looked away," Haugland said, accusing the Egyptian authorities of ignoring the '
+                 "verdicts.\n\nOfficials in Cairo did not respond.", "Haugland", "Norway", {"Egypt": False}, None,
+                 id="excerpt-starting-mid-quote"),
     pytest.param("OSLO, March 4 (Nordic Wire) - Haugland said Egypt had asked for more time.", "Haugland",
                  "Norway", {"Egypt": False}, None, id="dateline-with-agency"),
 ]

@@ -68,13 +68,22 @@ def _sents(doc: Doc) -> _Sents:
 # Quote spans
 
 
+def _closes(text: str, i: int, p_start: int, p_end: int) -> bool:
+    """The mark at ``i`` is shaped like a closing one: after a word or punctuation, before a space,
+    punctuation or the paragraph's end (a straight mark opening a quote sits before a word)."""
+    if i == p_start or text[i - 1].isspace() or text[i] == '"' and text[i - 1].isdigit():  # 5" is inches
+        return False
+    return i + 1 >= p_end or text[i + 1].isspace() or text[i + 1] in ",.;:!?)\u2014-"
+
+
 def quote_spans(text: str) -> list[tuple[int, int]]:
     """Character spans (inside the marks) of quotations in ``text``.
 
     Curly and straight double quotes both count. A quote left open at the end of a paragraph
     continues only when the next paragraph opens with a quote mark (the news convention for
     multi-paragraph quotes); otherwise it is capped at its paragraph, so one stray mark never
-    swallows the rest of the article.
+    swallows the rest of the article. A paragraph whose first mark closes a quote (an excerpt that
+    starts mid-quote) holds a quote from its start to that mark.
     """
     # Some archives write double quotes as two apostrophes (''like this''); same length keeps offsets.
     text = text.replace("''", '" ')
@@ -86,8 +95,19 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
         if open_at is not None:
             # Continuation paragraph: its opening mark re-opens the running quote.
             i = p_start + 1
+        first_mark = True
         while i < p_end:
             ch = text[i]
+            if first_mark and open_at is None and ch in _CLOSE + '"' and _closes(text, i, p_start, p_end):
+                # The paragraph's first mark closes a quote it never opened: an excerpt that starts
+                # mid-quote ('... silent," the minister said'). The quote runs from the paragraph start.
+                first_mark = False
+                if i > p_start:
+                    spans.append((p_start, i))
+                i += 1
+                continue
+            if ch in _OPEN + _CLOSE + '"':
+                first_mark = False
             if ch in _OPEN or (ch == '"' and open_at is None):
                 if open_at is None:
                     open_at = i + 1
