@@ -169,6 +169,9 @@ CASES = [
     pytest.param('The world has looked away," Haugland said, accusing the Egyptian authorities of ignoring the '
                  "verdicts.\n\nOfficials in Cairo did not respond.", "Haugland", "Norway", {"Egypt": False}, None,
                  id="excerpt-starting-mid-quote"),
+    pytest.param("Shoukry said he agreed with his guest \u201con the need to open the border crossings at once. Shoukry "
+                 "praised Norway for the help it had sent to the region.", "Shoukry", "Egypt", {"Norway": False}, "act",
+                 id="quote-never-closed-ends-with-its-sentence"),
     pytest.param("OSLO, March 4 (Nordic Wire) - Haugland said Egypt had asked for more time.", "Haugland",
                  "Norway", {"Egypt": False}, None, id="dateline-with-agency"),
 ]

@@ -68,6 +68,9 @@ def _sents(doc: Doc) -> _Sents:
 # Quote spans
 
 
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z])")
+
+
 def _closes(text: str, i: int, p_start: int, p_end: int) -> bool:
     """The mark at ``i`` is shaped like a closing one: after a word or punctuation, before a space,
     punctuation or the paragraph's end (a straight mark opening a quote sits before a word)."""
@@ -83,7 +86,8 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     continues only when the next paragraph opens with a quote mark (the news convention for
     multi-paragraph quotes); otherwise it is capped at its paragraph, so one stray mark never
     swallows the rest of the article. A paragraph whose first mark closes a quote (an excerpt that
-    starts mid-quote) holds a quote from its start to that mark.
+    starts mid-quote) holds a quote from its start to that mark; a quote never closed ends with its
+    first sentence.
     """
     # Some archives write double quotes as two apostrophes (''like this''); same length keeps offsets.
     text = text.replace("''", '" ')
@@ -124,6 +128,11 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
             if nxt is not None and text[nxt[0]] in _OPEN + '"':
                 continue
             end = p_end
+            # Never closed: a mark lost in the copy or an excerpt cut mid-quote. The quote ends with its
+            # first sentence in this paragraph, so that the sentences after it are read as narration.
+            stop = _SENTENCE_END.search(text, max(open_at, p_start), p_end)
+            if stop is not None:
+                end = stop.end()
             while end > open_at and text[end - 1].isspace():
                 end -= 1
             if end > open_at:
