@@ -172,6 +172,15 @@ CASES = [
     pytest.param("Shoukry said he agreed with his guest \u201con the need to open the border crossings at once. Shoukry "
                  "praised Norway for the help it had sent to the region.", "Shoukry", "Egypt", {"Norway": False}, "act",
                  id="quote-never-closed-ends-with-its-sentence"),
+    pytest.param("Egypt responded on Saturday to the statements by Yildirim a day earlier, in which he said that "
+                 "Cairo's moves in Libya were illegal.", "he", "Turkey", {"Egypt": False}, "indirect",
+                 id="report-inside-the-remarks-another-report-answers"),
+    pytest.param("Norway announced that it was dropping its complaint at the trade body, while Cairo said it will "
+                 "lift the duties imposed on Norwegian fish.", "Cairo", "Egypt", {"Norway": False}, "indirect",
+                 id="while-clause-is-another-speakers-report"),
+    pytest.param("Egyptian officials had voiced caution over any thaw, although Yildirim said in July there was no "
+                 "reason talks with Cairo should not take place.", "Yildirim", "Turkey", {"Egypt": False}, "indirect",
+                 id="although-clause-is-another-speakers-report"),
     pytest.param("OSLO, March 4 (Nordic Wire) - Haugland said Egypt had asked for more time.", "Haugland",
                  "Norway", {"Egypt": False}, None, id="dateline-with-agency"),
 ]

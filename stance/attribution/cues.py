@@ -448,10 +448,21 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
                 # speaks; the outlet is only the channel, and its wrapper goes.
                 nested = False
                 relays.update(id(other) for other in holders)
+        clause = _own_clause(d) if nested and profile == "speech" and d.subj is not None else None
+        if clause is not None and all(p[0] < min(t.idx for t in clause.subtree) for p, other in spans[lo:hi]
+                                      if other is not d and p[0] <= d.verb.idx < p[1]):
+            # "..., while Tokyo said ...", "the statements by X, in which he said ...": another speaker's
+            # words beside or about the holder's, not part of them; the holder's content stops before them.
+            nested = False
+            start = min(t.idx for t in clause.subtree)
+            for p, other in spans[lo:hi]:
+                if other is not d and p[0] <= d.verb.idx < p[1]:
+                    cut = _trim(text, p[0], start)
+                    other.pieces = [q for q in other.pieces if q != p] + ([cut] if cut[1] - cut[0] >= 3 else [])
         if nested and not (profile == "broad" and _nested_report(d)):
             continue
         kept.append(d)
-    kept = [d for d in kept if id(d) not in relays]
+    kept = [d for d in kept if id(d) not in relays and d.pieces]
     if profile == "broad":
         kept = _drop_described_holders(kept)
         _cut_before_nested_cues(doc_text(doc), kept)
@@ -459,6 +470,27 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         _share_repeated_sources(kept)
     kept.sort(key=lambda d: min(p[0] for p in d.pieces))
     return kept
+
+
+# Clauses of their own inside another report: contrast ("while X said ...") and a report the holder's
+# words point at ("the remarks ..., in which he said ...").
+_CONTRAST_MARKS = {"while", "whereas", "although", "though"}
+_SPEECH_NOUNS = {"statement", "statements", "comment", "comments", "remarks", "remark", "interview", "speech",
+                 "letter", "post", "posts", "address", "tweet", "article", "op-ed", "briefing", "message"}
+
+
+def _own_clause(d: _Draft) -> Token | None:
+    """The clause holding ``d``'s cue when it is a report of its own inside another report's content."""
+    tok = d.verb
+    for _ in range(4):
+        if tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _CONTRAST_MARKS for c in tok.children):
+            return tok
+        if tok.dep_ == "relcl" and tok.head.lower_ in _SPEECH_NOUNS:
+            return tok
+        if tok.head.i == tok.i:
+            return None
+        tok = tok.head
+    return None
 
 
 def _relays(d: _Draft, text: str) -> bool:
