@@ -181,6 +181,17 @@ CASES = [
     pytest.param("Egyptian officials had voiced caution over any thaw, although Yildirim said in July there was no "
                  "reason talks with Cairo should not take place.", "Yildirim", "Turkey", {"Egypt": False}, "indirect",
                  id="although-clause-is-another-speakers-report"),
+    pytest.param("Norway called on Egypt to halt the raids on the border villages.", "Norway", "Norway",
+                 {"Egypt": False}, None, id="called-on-x-to-do-y"),
+    pytest.param("In its statement the Norwegian government called upon Cairo to open the crossings at once.",
+                 "government", "Norway", {"Egypt": False}, None, id="called-upon-x-to-do-y"),
+    pytest.param('Haugland spoke of "much warmer" relations with Cairo on Monday.', "Haugland", "Norway",
+                 {"Egypt": False}, None, id="spoke-of-a-characterisation"),
+    pytest.param("Haugland advised Egypt that it had to stop the raids before any talks.", "Haugland", "Norway",
+                 {"Egypt": False}, None, id="advised-x-that"),
+    pytest.param('The Norwegian foreign ministry, in its statement, "warned of the grave consequences of the '
+                 'Egyptian move for the region".', "ministry", "Norway", {"Egypt": False}, "act",
+                 id="quote-opening-with-the-sentences-own-verb"),
     pytest.param("OSLO, March 4 (Nordic Wire) - Haugland said Egypt had asked for more time.", "Haugland",
                  "Norway", {"Egypt": False}, None, id="dateline-with-agency"),
 ]

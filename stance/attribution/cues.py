@@ -121,9 +121,13 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
                 # "Clinton insisted ..."): PolNeAR counts these as attributions. Clause-only, like "believe".
                 # Participles and infinitives ("making it too heavy", "helping it recover") mostly are not.
                 base = "believe"
+        if base is None and profile == "speech" and tok.lower_ in _SPEAK_FORMS and any(
+                c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
+            base = "speak"  # "spoke of 'more dynamic' relations" ("spoke to reporters about" is a circumstance)
         # Cues inside quotes ("I think ...") are left out in both profiles: on PolNeAR train they
-        # cost more precision than they gave recall.
-        if base is None or _in_spans(tok.idx, quotes) is not None:
+        # cost more precision than they gave recall; except a quote that opens with the sentence's own
+        # verb after a subject outside it ('The ministry, in its statement, "warned of ..."').
+        if base is None or _in_spans(tok.idx, quotes) is not None and not _quote_opens_with(tok, quotes, text):
             continue
         cues.append((tok, base))
 
@@ -268,14 +272,20 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         elif (base not in _CLAUSE_ONLY and base not in _CLAUSE_ONLY_ATTITUDE and base not in _NO_OBJECT_CONTENT
               and base not in _DESIGNATION_VERBS and not (profile == "broad" and base in _CLAUSE_ONLY_BROAD)):
             content = _right_content(verb, set())
+        elif base == "speak":
+            content = [t for c in verb.children if c.dep_ == "prep" and c.lower_ == "of"
+                       for t in sorted(c.subtree, key=lambda t: t.i) if t.i != c.i]
         elif base in _DESIGNATION_VERBS and base in ("call",):
             # "called for a ceasefire"
             content = [t for c in verb.children if c.dep_ == "prep" and c.lower_ == "for" for t in c.subtree][1:]
-            if profile == "broad" and not content:
-                # "called on Congress to act": the addressee and what they are to do
-                on = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "on" and c.i == verb.i + 1]
+            if not content:
+                # "called on Congress to act", "called upon the parties to ...": the addressee and what to do
+                on = [c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("on", "upon")
+                      and verb.i < c.i <= verb.i + 2]
                 if on:
-                    to_do = [c for c in verb.children if c.dep_ == "xcomp" and c.i > on[0].i]
+                    to_do = [c for c in verb.children if c.i > on[0].i and (
+                        c.dep_ == "xcomp" or c.dep_ == "advcl" and any(a.dep_ == "aux" and a.lower_ == "to"
+                                                                       for a in c.children))]
                     content = sorted((t for c in on + to_do for t in c.subtree if t.i != on[0].i), key=lambda t: t.i)
         elif profile == "broad" and base in _DESIGNATION_VERBS:
             # "described the plan in detail", "referring to the memo": no label, still an attribution in PolNeAR
@@ -491,6 +501,19 @@ def _own_clause(d: _Draft) -> Token | None:
             return None
         tok = tok.head
     return None
+
+
+_SPEAK_FORMS = {"spoke", "speaks", "speaking"}
+
+
+def _quote_opens_with(verb: Token, quotes, text: str) -> bool:
+    """'X, in its statement, "warned of ..."': the quote's first word is a finite cue verb whose subject
+    stands before the quote, outside it."""
+    q = _in_spans(verb.idx, quotes)
+    if q is None or text[q[0]:verb.idx].strip() or verb.tag_ not in ("VBD", "VBZ", "VBP"):
+        return False
+    subj = _subject(verb)
+    return subj is not None and subj.idx < q[0] - 1 and _in_spans(subj.idx, quotes) is None
 
 
 def _relays(d: _Draft, text: str) -> bool:

@@ -7,6 +7,7 @@ _BASE_VERBS = {
     # verb: inflected forms beyond the regular -s/-ed/-ing ones
     "say": ("says", "said", "saying"),
     "tell": ("tells", "told", "telling"),
+    "advise": (),
     "warn": (),
     "acknowledge": (),
     "insist": (),
