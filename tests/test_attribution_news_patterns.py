@@ -192,6 +192,10 @@ CASES = [
     pytest.param('The Norwegian foreign ministry, in its statement, "warned of the grave consequences of the '
                  'Egyptian move for the region".', "ministry", "Norway", {"Egypt": False}, "act",
                  id="quote-opening-with-the-sentences-own-verb"),
+    pytest.param('"Glad to receive a call from the Indian prime minister. Congratulated him on his recent election '
+                 "victory. Canada and India will work together with renewed energy, guided by shared interests. Look "
+                 'forward to our meeting at the Summit," PM Tremblay posted on X after the phone call.', "Tremblay",
+                 "Canada", {"India": False}, "direct", id="title-and-name-between-quote-and-verb"),
     pytest.param("OSLO, March 4 (Nordic Wire) - Haugland said Egypt had asked for more time.", "Haugland",
                  "Norway", {"Egypt": False}, None, id="dateline-with-agency"),
 ]

@@ -106,6 +106,9 @@ def _tagged_quote(doc: Doc, quote: tuple[int, int], cue_ids: set[int]) -> bool:
     return False
 
 
+_NAME_TITLES = {"pm", "fm", "president", "prime", "minister", "foreign", "mr", "mrs", "ms", "dr", "premier"}
+
+
 def _misattached_subject(verb: Token) -> Token | None:
     """The speaker of a finite speech verb that the small parser hung on another word.
 
@@ -116,6 +119,15 @@ def _misattached_subject(verb: Token) -> Token | None:
       clause on the verb's left, when a comma follows it.
     """
     doc = verb.doc
+    if verb.tag_ in ("VBD", "VBZ", "VBN") and verb.lower_ in _VERB_FORMS:
+        # '...," PM Kari Haugland posted on X': a name between a closing quote and the verb, which the
+        # parser hung elsewhere (as an auxiliary, a compound).
+        j = verb.i - 1
+        while j >= 0 and (doc[j].pos_ == "PROPN" or doc[j].lower_ in _NAME_TITLES):
+            j -= 1
+        if j < verb.i - 1 and j >= 1 and doc[j].is_quote and doc[j - 1].text == "," and doc[verb.i - 1].pos_ == "PROPN" \
+                and all(t.dep_ != "nsubj" for t in verb.children):
+            return doc[verb.i - 1]
     if verb.tag_ not in ("VBD", "VBZ", "VBP") or verb.dep_ not in ("ROOT", "parataxis") or verb.lower_ not in _VERB_FORMS:
         return None
     before = doc_text(doc)[:verb.idx].rstrip()
@@ -284,7 +296,8 @@ def _char_span(tokens: list[Token]) -> tuple[int, int]:
 def _cue_tokens(verb: Token) -> list[Token]:
     toks = [verb]
     for child in verb.children:
-        if child.i < verb.i and child.dep_ in ("aux", "auxpass", "neg") and verb.i - child.i <= 3:
+        if child.i < verb.i and child.dep_ in ("aux", "auxpass", "neg") and verb.i - child.i <= 3 \
+                and child.pos_ != "PROPN":  # a name the parser made an auxiliary ("PM Modi posted")
             toks.append(child)
         if child.dep_ == "prt" and child.i == verb.i + 1:  # "ruled out", "pointed out"
             toks.append(child)
