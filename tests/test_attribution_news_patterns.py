@@ -196,6 +196,10 @@ CASES = [
                  "victory. Canada and India will work together with renewed energy, guided by shared interests. Look "
                  'forward to our meeting at the Summit," PM Tremblay posted on X after the phone call.', "Tremblay",
                  "Canada", {"India": False}, "direct", id="title-and-name-between-quote-and-verb"),
+    pytest.param("Haugland lamented that Egypt was turning its back on the region.", "Haugland", "Norway",
+                 {"Egypt": False}, "indirect", id="lamented-that"),
+    pytest.param("Haugland assured Cairo that Norway would keep every promise it had made.", "Haugland", "Norway",
+                 {"Egypt": False}, "indirect", id="assured-x-that"),
     pytest.param("OSLO, March 4 (Nordic Wire) - Haugland said Egypt had asked for more time.", "Haugland",
                  "Norway", {"Egypt": False}, None, id="dateline-with-agency"),
 ]

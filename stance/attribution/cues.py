@@ -34,6 +34,7 @@ from .lexicon import (
     _OBJECT_ATTITUDES,
     _OPEN,
     ACT_VERBS,
+    _forms,
     is_news_outlet,
 )
 from .parsing import _AUX_FORMS
@@ -121,6 +122,8 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
                 # "Clinton insisted ..."): PolNeAR counts these as attributions. Clause-only, like "believe".
                 # Participles and infinitives ("making it too heavy", "helping it recover") mostly are not.
                 base = "believe"
+        if base is None and profile == "speech" and tok.pos_ == "VERB":
+            base = _SPEECH_ONLY_FORMS.get(tok.lower_)  # "lamented that ...", "assured X that ..."
         if base is None and profile == "speech" and tok.lower_ in _SPEAK_FORMS and any(
                 c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
             base = "speak"  # "spoke of 'more dynamic' relations" ("spoke to reporters about" is a circumstance)
@@ -504,6 +507,10 @@ def _own_clause(d: _Draft) -> Token | None:
 
 
 _SPEAK_FORMS = {"spoke", "speaks", "speaking"}
+# Speech verbs the speech profile reads like "say" (the broad profile has them among its attitudes).
+_SPEECH_ONLY_FORMS = {f: b for b in ("lament", "remark", "assure", "reassure", "inform", "comment", "recount",
+                                     "retort", "boast", "lecture") for f in _forms(b, ())} | {
+    "clarify": "clarify", "clarified": "clarify", "clarifies": "clarify", "clarifying": "clarify"}
 
 
 def _quote_opens_with(verb: Token, quotes, text: str) -> bool:
