@@ -236,6 +236,14 @@ def test_wire_copy_names_the_official_not_the_outlet(nlp, text, speaker, actor, 
     assert not [s for s in by_outlet if picked[-1].text in s.text], [(s.speaker, s.text) for s in by_outlet]
 
 
+def test_it_after_an_outlet_is_the_outlet_not_a_state(nlp):
+    text = ("According to the Global Times, China and Norway agreed to resume talks in six areas.\n\n"
+            "'Cooperation is the only way forward for both sides,' the Global Times says.\n\n"
+            "It further says that the new Norwegian government is willing to change its China policy.")
+    last = _statements(nlp, text)[-1]
+    assert last.speaker == "It" and last.actor == "", (last.speaker, last.actor)
+
+
 def test_an_outlet_reporting_on_its_own_is_no_state_speaking(nlp):
     statements = _statements(nlp, "Reuters reported that Turkish warships had left port on Sunday.")
     assert [s.actor for s in statements] == [""] * len(statements)

@@ -271,6 +271,8 @@ NEWS_OUTLETS = frozenset({
     "wam", "qna", "kuna", "bernama", "antara", "pti", "ians", "al jazeera", "al arabiya", "bbc", "cnn", "axios",
     "politico", "the guardian",
     "the new york times", "the washington post", "the wall street journal", "the financial times", "financial times",
+    "global times", "people's daily", "china daily", "press tv", "tehran times", "the hindu", "haaretz",
+    "the jerusalem post", "times of israel", "al-ahram", "asharq al-awsat", "izvestia", "kommersant",
 })
 
 
