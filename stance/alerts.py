@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .records import format_score
+
 log = logging.getLogger(__name__)
 
 ALERT_KINDS = ("new", "confirmed", "withdrawn")
@@ -111,7 +113,8 @@ def alerts_markdown(alerts: pd.DataFrame, *, title: str = "Alerts") -> str:
                      f"{md_escape(r['target'])}, {arrow} from {md_escape(r['date'])} ({md_escape(r['status'])})")
         lines.append("")
         try:
-            lines.append(f"{float(r['before']):+.2f} → {float(r['after']):+.2f} (Δ {float(r['delta']):+.2f})")
+            before, after, delta = (format_score(float(r[k])) for k in ("before", "after", "delta"))
+            lines.append(f"{before} → {after} (Δ {delta})")
             lines.append("")
         except (TypeError, ValueError):
             pass

@@ -12,6 +12,7 @@ from stance import __version__
 from stance.ingest import (DEFAULT_MAX_CHARS, DEFAULT_MAX_DATE, DEFAULT_MIN_DATE, OVERSIZE, IngestError,
                            IngestLimits)
 from stance.recipe import DISTILLATION, HEADS, SHIPPED_RECIPE
+from stance.records import format_score
 from stance.watchlist import Watchlist, WatchlistError
 
 
@@ -269,7 +270,7 @@ def _print_summary(statements, shifts) -> None:
     print(f"Shifts: {len(shifts)}")
     for row in shifts.itertuples(index=False):
         emerging = getattr(row, "status", "") == "emerging"
-        print(f"  {row.actor} -> {row.target}: {row.direction} on {row.date} ({row.before:+.2f} -> {row.after:+.2f})"
+        print(f"  {row.actor} -> {row.target}: {row.direction} on {row.date} ({format_score(row.before)} -> {format_score(row.after)})"
               + (" [emerging]" if emerging else ""))
         if emerging and row.note:
             print(f"      {row.note.removeprefix('emerging: ')}")

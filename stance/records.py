@@ -20,6 +20,12 @@ UNSCORED = ""
 SHIFT_STATUSES = ("confirmed", "emerging")
 
 
+def format_score(value: float) -> str:
+    """A stance score or change as printed for analysts: signed, two decimals, never "-0.00"."""
+    text = f"{value:+.2f}"
+    return "+0.00" if text == "-0.00" else text
+
+
 @dataclass(frozen=True)
 class Article:
     id: str

@@ -76,7 +76,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from .records import Quote, Shift
+from .records import Quote, Shift, format_score
 from .timeline import MIN_WEIGHT, dedupe_statements
 
 log = logging.getLogger(__name__)
@@ -526,15 +526,15 @@ def _emerging_note(shift: Shift, n_before: int, n_after: int, config: ShiftConfi
     if need_after > 0:
         rests = f"the new side rests on {n_after} article{'s' if n_after > 1 else ''} ({shift.first_after})"
         more = f"{need_after} more article{'s' if need_after > 1 else ''}"
-        confirm = f"statements from {more} hold near {shift.after:+.2f}"
+        confirm = f"statements from {more} hold near {format_score(shift.after)}"
     elif need_before <= 0:
         rests = f"the new side rests on one day ({shift.first_after})"
-        confirm = f"statements on another day hold near {shift.after:+.2f}"
+        confirm = f"statements on another day hold near {format_score(shift.after)}"
     else:
         rests = f"the old side rests on {n_before} article{'s' if n_before > 1 else ''} (until {shift.last_before})"
-        confirm = f"the new line near {shift.after:+.2f} holds and earlier reports of the old line are found"
+        confirm = f"the new line near {format_score(shift.after)} holds and earlier reports of the old line are found"
     return (f"emerging: {rests}; confirmed when {confirm}, withdrawn if the next statements return to about "
-            f"{shift.before:+.2f}")
+            f"{format_score(shift.before)}")
 
 
 # An explicit reversal in the words themselves: the speaker says the old line is over. Matched
