@@ -200,6 +200,10 @@ CASES = [
                  {"Egypt": False}, "indirect", id="lamented-that"),
     pytest.param("Haugland assured Cairo that Norway would keep every promise it had made.", "Haugland", "Norway",
                  {"Egypt": False}, "indirect", id="assured-x-that"),
+    pytest.param("Haugland arrived in Cairo on Monday, the first visit by a Norwegian prime minister in seven years."
+                 '\n\n"We have made progress," the Prime Minister said.\n\nShe met President Mostafa at the palace.'
+                 "\n\nBut the Prime Minister insisted that Egypt had kept its word.", "Prime Minister", "Norway",
+                 {"Egypt": False}, "indirect", id="title-case-role-points-back-to-the-role-of-a-state"),
     pytest.param("OSLO, March 4 (Nordic Wire) - Haugland said Egypt had asked for more time.", "Haugland",
                  "Norway", {"Egypt": False}, None, id="dateline-with-agency"),
 ]

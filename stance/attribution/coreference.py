@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from .names import TITLE_WORDS
 from .text import doc_text
 
 # Role word -> the kind of role it names; a later bare role matches records of a compatible kind.
@@ -102,13 +103,18 @@ class RoleMentions:
             if entity is None and owner:
                 entity = _entity_of(owner.group(1), find_aliases)
             name = re.match(r"\s*,?\s*((?:(?:[A-Z][\w'’.-]*|bin|ibn|al-?|el-?|de|van|von)\s?){1,5})", after)
+            if name and all(w.lower().strip(".") in TITLE_WORDS or w.lower() in ROLE_KINDS
+                            for w in name.group(1).split()):
+                name = None  # the rest of a title in title case ("the Prime Minister said"), not a name
             if entity is None and name:
                 hit = listed(f"{tok.text} {name.group(1).strip()}")  # with its title: "Prince Faisal"
                 entity = hit[0] if hit else None
             if entity is None:
+                # A capitalised modifier ties the role to someone ("the Fatah official"); a title's own
+                # words in title case ("the Prime Minister", "the Foreign Minister") do not.
                 explicit = name is not None or owner is not None or any(
                     t.text[:1].isupper() and t.i != start and t.lower_.strip(".") not in ROLE_KINDS
-                    for t in left[:-1])
+                    and t.lower_.strip(".") not in TITLE_WORDS for t in left[:-1])
                 if not explicit:
                     continue  # a bare "the ministry" points back itself: no antecedent
                 entity = ""  # tied to someone or something not on the watchlist
