@@ -240,6 +240,17 @@ def test_wire_copy_names_the_official_not_the_outlet(nlp, text, speaker, actor, 
     assert not [s for s in by_outlet if picked[-1].text in s.text], [(s.speaker, s.text) for s in by_outlet]
 
 
+@pytest.mark.parametrize("first, actor", [
+    ("Haugland and Brekke said in a media release on Monday that the talks would resume.", "Norway"),
+    # two states' speakers: "they" speaks for neither alone
+    ("Haugland and Mori said in a joint release on Monday that the talks would resume.", ""),
+])
+def test_they_after_coordinated_speakers_is_their_shared_entity(nlp, first, actor):
+    text = first + '\n\n"A stable relationship with Cairo is what we seek," they concluded.'
+    last = _statements(nlp, text, date="2019-05-01")[-1]  # Brekke speaks for Norway until 2020
+    assert last.speaker == "they" and last.actor == actor, (last.speaker, last.actor)
+
+
 def test_it_after_an_outlet_is_the_outlet_not_a_state(nlp):
     text = ("According to the Global Times, China and Norway agreed to resume talks in six areas.\n\n"
             "'Cooperation is the only way forward for both sides,' the Global Times says.\n\n"

@@ -52,13 +52,15 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
         _cut_nested_designations(text, drafts)
     # Speakers are resolved in text order so that a pronoun sees every earlier speaker.
     resolved: dict[int, tuple[str, str]] = {}
+    co_speakers: dict[int, list[tuple[str, str]]] = {}
     for k, d in sorted(enumerate(drafts), key=lambda kd: kd[1].source_toks[0].i if kd[1].source_toks else -1):
         if d.base == "turn":
             resolved[k] = resolver.resolve_label(d.source_toks)
         else:
             resolved[k] = resolver.resolve(d.subj, _naming_tokens(d)) if d.subj is not None and d.source_toks else ("", "")
-    co_speakers = {k: resolver.co_speakers(d.subj, d.source_toks, resolved[k][1])
-                   for k, d in enumerate(drafts) if d.subj is not None and d.source_toks and d.base != "turn"}
+        if d.subj is not None and d.source_toks and d.base != "turn":
+            # in the same pass, so that a later "they" sees the group ("X and Y said ... they added")
+            co_speakers[k] = resolver.co_speakers(d.subj, d.source_toks, resolved[k][1])
     for k, d in enumerate(drafts):
         speaker, actor = resolved[k]
         act = d.kind != "designation" and _is_act(d)

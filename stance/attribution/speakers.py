@@ -342,6 +342,11 @@ class _SpeakerResolver:
                     if obj.dep_ == "pobj":
                         members += [obj, *obj.conjuncts]
         out = [self.resolve(m, _speaker_tokens(m)) for m in members if m.pos_ in ("PROPN", "NOUN")]
+        if out:
+            # Coordinated speakers are a group a later "they" points back to: their entity when they share one.
+            actors = {actor} | {a for _, a in out}
+            phrase = self.text[toks[0].idx: toks[-1].idx + len(toks[-1].text)]
+            self.groups.append((toks[0].idx, phrase, actors.pop() if len(actors) == 1 else ""))
         if not actor and not out and _is_joint(toks):
             phrase = self.text[toks[0].idx: toks[-1].idx + len(toks[-1].text)]
             out = [(phrase, entity) for entity in self._main_pair]
