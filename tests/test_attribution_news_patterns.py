@@ -204,6 +204,9 @@ CASES = [
                  '\n\n"We have made progress," the Prime Minister said.\n\nShe met President Mostafa at the palace.'
                  "\n\nBut the Prime Minister insisted that Egypt had kept its word.", "Prime Minister", "Norway",
                  {"Egypt": False}, "indirect", id="title-case-role-points-back-to-the-role-of-a-state"),
+    pytest.param('"We follow events in the region closely," Volkov said on Monday.\n\nAccording to him, Egypt is '
+                 "contributing positively to regional integration.", "him", "Russia", {"Egypt": False}, "indirect",
+                 id="according-to-him-points-back"),
     pytest.param("OSLO, March 4 (Nordic Wire) - Haugland said Egypt had asked for more time.", "Haugland",
                  "Norway", {"Egypt": False}, None, id="dateline-with-agency"),
 ]

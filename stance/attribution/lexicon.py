@@ -230,7 +230,9 @@ _ATTITUDE_FORMS: dict[str, str] = {
 _CLAUSE_ONLY_ATTITUDE = {"see", "know", "feel", "hear", "learn", "understand", "imagine", "assume", "like", "love", "hate"}
 
 
-PRONOUNS = {"he": "person", "she": "person", "they": "plural", "it": "thing"}
+# (object forms too: "according to him", "quoted them as saying")
+PRONOUNS = {"he": "person", "she": "person", "they": "plural", "it": "thing",
+            "him": "person", "her": "person", "them": "plural"}
 
 # Role nouns that make "<alias> <role>" an official voice of the entity.
 ROLE_NOUNS = {
