@@ -14,7 +14,7 @@ import argparse
 import logging
 from pathlib import Path
 
-from stance.training import average_models, interpolate_models
+from stance.soups import average_models, interpolate_models
 
 
 def main(argv=None) -> int:

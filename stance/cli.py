@@ -9,8 +9,14 @@ import sys
 from pathlib import Path
 
 from stance import __version__
-from stance.ingest import (DEFAULT_MAX_CHARS, DEFAULT_MAX_DATE, DEFAULT_MIN_DATE, OVERSIZE, IngestError,
-                           IngestLimits)
+from stance.ingest import (
+    DEFAULT_MAX_CHARS,
+    DEFAULT_MAX_DATE,
+    DEFAULT_MIN_DATE,
+    OVERSIZE,
+    IngestError,
+    IngestLimits,
+)
 from stance.recipe import DISTILLATION, HEADS, SHIPPED_RECIPE
 from stance.records import format_score
 from stance.watchlist import Watchlist, WatchlistError

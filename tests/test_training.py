@@ -9,9 +9,17 @@ from pathlib import Path
 import pytest
 from safetensors.torch import load_file
 
+import stance.soups as soups
 import stance.training as training
 from stance.classifier import StanceClassifier
-from stance.training import DataSpec, TrainConfig, normalize_label, read_examples, split_dev, train
+from stance.training import (
+    DataSpec,
+    TrainConfig,
+    normalize_label,
+    read_examples,
+    split_dev,
+    train,
+)
 
 # the model we ship, not $STANCE_MODEL: these tests are about the repository's own files
 SHIPPED_CONFIG = Path(__file__).resolve().parents[1] / "models" / "stance-minilm" / "config.json"
@@ -198,7 +206,7 @@ def test_config_accepts_bare_paths(tmp_path):
 def test_average_models_is_the_mean_of_its_members(tmp_path):
     a = train(_config(tmp_path, "a", seed=7, split_seed=1))
     b = train(_config(tmp_path, "b", seed=8, split_seed=1))
-    soup = training.average_models([a, b], tmp_path / "soup")
+    soup = soups.average_models([a, b], tmp_path / "soup")
     wa, wb, ws = (load_file(str(d / "model.safetensors")) for d in (a, b, soup))
     key = "classifier.weight"
     assert not (wa[key] == wb[key]).all()
@@ -217,7 +225,7 @@ def test_average_models_refuses_runs_of_other_recipes(tmp_path, other, message):
     a = train(_config(tmp_path, "a", seed=7, split_seed=1))
     b = train(_config(tmp_path, "b", **other))
     with pytest.raises(ValueError, match=message):
-        training.average_models([a, b], tmp_path / "soup")
+        soups.average_models([a, b], tmp_path / "soup")
 
 
 def _extra_file(tmp_path: Path, name: str, text: str) -> Path:
@@ -232,8 +240,8 @@ def test_average_models_with_other_training_data_keeps_each_members_config(tmp_p
     a = train(_config(tmp_path, "a", seed=7, split_seed=1))
     b = train(_config(tmp_path, "b", seed=7, split_seed=1, data=(base, extra)))  # training-only rows added
     with pytest.raises(ValueError, match=r"differ in \['data'\].*same_data=False"):
-        training.average_models([a, b], tmp_path / "soup")
-    soup = training.average_models([a, b], tmp_path / "soup", same_data=False)
+        soups.average_models([a, b], tmp_path / "soup")
+    soup = soups.average_models([a, b], tmp_path / "soup", same_data=False)
     members = json.loads((soup / "config.json").read_text())["soup"]["members"]
     assert [len(m["config"]["data"]) for m in members] == [1, 2]
     for m in members:  # each recorded config still names its run
@@ -258,7 +266,7 @@ def test_average_models_refuses_members_that_held_out_other_sentences(tmp_path):
     a = train(_config(tmp_path, "a", seed=7, split_seed=1))
     b = train(_config(tmp_path, "b", seed=7, split_seed=1, data=(base, held)))
     with pytest.raises(ValueError, match="held out other calibration sentences"):
-        training.average_models([a, b], tmp_path / "soup", same_data=False)
+        soups.average_models([a, b], tmp_path / "soup", same_data=False)
 
 
 def test_mark_target_trains_on_marked_text_and_the_model_marks_at_prediction(tmp_path, monkeypatch):
@@ -334,9 +342,10 @@ def test_files_without_holdout_train_but_never_change_the_calibration_split(tmp_
     ],
 )
 def test_target_positions_point_at_the_first_marker_of_the_text(target, text, expected_token):
+    from transformers import AutoTokenizer
+
     from stance.classifier import backbone_path, encode_pairs
     from stance.target_head import target_positions
-    from transformers import AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(str(backbone_path()))
     enc = encode_pairs(tokenizer, [target], [text], max_length=48, return_tensors="pt")
@@ -774,7 +783,7 @@ def test_a_recorded_config_whose_starting_model_is_gone_still_loads_by_its_hash(
 def test_interpolate_models_mixes_a_continued_run_with_its_starting_model(tmp_path):
     first = train(_config(tmp_path, "first", seed=7, split_seed=1))
     tuned = train(_config(tmp_path, "tuned", seed=8, split_seed=1, max_steps=2, lr=1e-3, init_from=first))
-    wise = training.interpolate_models(tuned, tmp_path / "wise", weight=0.25)
+    wise = soups.interpolate_models(tuned, tmp_path / "wise", weight=0.25)
     wf, wt, ww = (load_file(str(d / "model.safetensors")) for d in (first, tuned, wise))
     key = "classifier.weight"
     assert not wf[key].float().allclose(wt[key].float(), atol=1e-4)
@@ -782,6 +791,6 @@ def test_interpolate_models_mixes_a_continued_run_with_its_starting_model(tmp_pa
     meta = json.loads((wise / "config.json").read_text())
     assert meta["soup"]["weight_of_tuned"] == 0.25 and meta["temperature"] > 0
     with pytest.raises(ValueError, match="not continued from another model"):
-        training.interpolate_models(first, tmp_path / "wise2")
+        soups.interpolate_models(first, tmp_path / "wise2")
     with pytest.raises(ValueError, match="weight must be in"):
-        training.interpolate_models(tuned, tmp_path / "wise3", weight=1.0)
+        soups.interpolate_models(tuned, tmp_path / "wise3", weight=1.0)

@@ -7,8 +7,22 @@ import re
 from spacy.tokens import Doc, Token
 
 from ..watchlist import Watchlist
-from .coreference import DOCUMENT_NOUNS, ROLE_KINDS, STATE_NOUNS, RoleMentions, is_bare_role, role_kind
-from .lexicon import _FORMER, _INSTITUTION_NOUNS, MEDIA_WORDS, PRONOUNS, ROLE_NOUNS, is_news_outlet
+from .coreference import (
+    DOCUMENT_NOUNS,
+    ROLE_KINDS,
+    STATE_NOUNS,
+    RoleMentions,
+    is_bare_role,
+    role_kind,
+)
+from .lexicon import (
+    _FORMER,
+    _INSTITUTION_NOUNS,
+    MEDIA_WORDS,
+    PRONOUNS,
+    ROLE_NOUNS,
+    is_news_outlet,
+)
 from .names import TITLE_WORDS, handle_name, name_index, watchlist_roles
 from .syntax import _appositions, _in_spans, _phrase_tokens, _speaker_tokens
 from .text import _sents, doc_quotes, doc_text
