@@ -207,6 +207,15 @@ CASES = [
     pytest.param('"We follow events in the region closely," Volkov said on Monday.\n\nAccording to him, Egypt is '
                  "contributing positively to regional integration.", "him", "Russia", {"Egypt": False}, "indirect",
                  id="according-to-him-points-back"),
+    pytest.param("Norway issued a stark warning against the dangers of the Egyptian ground operation in the border "
+                 "region.", "Norway", "Norway", {"Egypt": False}, "act", id="issued-a-warning-is-the-act-of-warning"),
+    pytest.param("Norway lodged a protest with Egypt over the detention of its fishermen.", "Norway", "Norway",
+                 {"Egypt": False}, "act", id="lodged-a-protest"),
+    pytest.param("Haugland, in an interview, pointed to the continued presence of Egyptian troops in the area as an "
+                 "example of such practices.", "Haugland", "Norway", {"Egypt": False}, "indirect", id="pointed-to"),
+    pytest.param("On Friday in Oslo, Haugland told a gathering of business leaders that Egypt should work more closely "
+                 "with Norway on energy.", "Haugland", "Norway", {"Egypt": False}, "indirect",
+                 id="told-an-addressee-that-parsed-as-its-clause"),
     pytest.param("OSLO, March 4 (Nordic Wire) - Haugland said Egypt had asked for more time.", "Haugland",
                  "Norway", {"Egypt": False}, None, id="dateline-with-agency"),
 ]

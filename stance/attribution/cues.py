@@ -124,6 +124,14 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
                 base = "believe"
         if base is None and profile == "speech" and tok.pos_ == "VERB":
             base = _SPEECH_ONLY_FORMS.get(tok.lower_)  # "lamented that ...", "assured X that ..."
+            if tok.lower_ in _ISSUING_FORMS:
+                # "issued a stark warning against ...", "lodged a protest", "sent a message of support": the
+                # act its object names, with the whole object as content
+                noun = next((c for c in tok.children if c.dep_ == "dobj" and c.lower_ in _ACT_NOUNS), None)
+                base = _ACT_NOUNS[noun.lower_] if noun is not None else None
+            elif tok.lower_ in _POINT_FORMS and any(c.dep_ == "prep" and c.lower_ == "to" or c.dep_ == "prt"
+                                                    and c.lower_ == "out" for c in tok.children):
+                base = "point"  # "pointed to the continued presence of ...", "pointed out that ..."
         if base is None and profile == "speech" and tok.lower_ in _SPEAK_FORMS and any(
                 c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
             base = "speak"  # "spoke of 'more dynamic' relations" ("spoke to reporters about" is a circumstance)
@@ -275,6 +283,9 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         elif (base not in _CLAUSE_ONLY and base not in _CLAUSE_ONLY_ATTITUDE and base not in _NO_OBJECT_CONTENT
               and base not in _DESIGNATION_VERBS and not (profile == "broad" and base in _CLAUSE_ONLY_BROAD)):
             content = _right_content(verb, set())
+        elif base == "point":
+            content = [t for c in verb.children if c.dep_ == "prep" and c.lower_ == "to"
+                       for t in sorted(c.subtree, key=lambda t: t.i) if t.i != c.i]
         elif base == "speak":
             content = [t for c in verb.children if c.dep_ == "prep" and c.lower_ == "of"
                        for t in sorted(c.subtree, key=lambda t: t.i) if t.i != c.i]
@@ -315,6 +326,15 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
             # "told X to ..." carries content; "told reporters" alone does not.
             content = sorted({t.i: t for c in verb.children if c.dep_ == "xcomp" for t in c.subtree}.values(),
                              key=lambda t: t.i)
+            if not content:
+                # "told a gathering of business leaders that ...": the that-clause hung on the addressee
+                # (a relative clause has "that" as its subject, not as its mark)
+                that = next((t for c in verb.children if c.dep_ == "dobj" for t in c.subtree
+                             if t.dep_ in ("relcl", "acl") and any(m.dep_ == "mark" and m.lower_ == "that"
+                                                                  for m in t.children)),
+                            None)
+                if that is not None:
+                    content = sorted(that.subtree, key=lambda t: t.i)
         if profile == "broad" and not content and not ccomp and base in ("say", "write", "ask"):
             # PolNeAR counts "said so", "said the same thing", "asked X to ...", "asked for a photo".
             objs = [c for c in verb.children if c.i > verb.i and (
@@ -507,6 +527,14 @@ def _own_clause(d: _Draft) -> Token | None:
 
 
 _SPEAK_FORMS = {"spoke", "speaks", "speaking"}
+_POINT_FORMS = {"pointed", "points", "pointing"}
+_ISSUING_FORMS = {"issued", "issues", "issuing", "lodged", "lodges", "lodging", "sent", "sends", "sending",
+                  "delivered", "delivers", "delivering"}
+# Nouns of speech acts that an issuing verb carries, as the act verb they stand for.
+_ACT_NOUNS = {"warning": "warn", "warnings": "warn", "condemnation": "condemn", "protest": "protest",
+              "protests": "protest", "appeal": "appeal", "plea": "appeal", "rebuke": "rebuke", "threat": "threaten",
+              "ultimatum": "threaten", "message": "convey", "congratulations": "congratulate",
+              "condolences": "convey", "reprimand": "reprimand", "demand": "demand", "demands": "demand"}
 # Speech verbs the speech profile reads like "say" (the broad profile has them among its attitudes).
 _SPEECH_ONLY_FORMS = {f: b for b in ("lament", "remark", "assure", "reassure", "inform", "comment", "recount",
                                      "retort", "boast", "lecture") for f in _forms(b, ())} | {

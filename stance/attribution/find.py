@@ -119,7 +119,10 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
         if d.base == "tell" and not d.according:
             obj = next((c for c in d.verb.children if c.dep_ in ("dobj", "dative")), None)
             if obj is not None:
-                addressee = _char_span(sorted(obj.subtree, key=lambda t: t.i))
+                start = min(p[0] for p in pieces) if pieces else None
+                # the addressee stops where the content begins ("told a gathering ... that ..." parsed as one)
+                addressee = _char_span([t for t in sorted(obj.subtree, key=lambda t: t.i)
+                                        if start is None or t.idx < start] or [obj])
         referent = resolver.referents.get(d.source_toks[0].idx, "") if d.source_toks else ""
         att = Attribution(kind, src, cue, tuple(merged), speaker, actor, cue_text, ctx, d.designated, addressee,
                           speaker_name=referent if referent != speaker else "")
