@@ -99,26 +99,27 @@ def evaluate(*, n_side: int, noise: float, delta: float, seeds: int, config: Shi
     }
 
 
-def _sparse_cell(*, n_prior: int, noise: float, delta: float, seeds: int, outliers: float):
+def _sparse_cell(*, n_prior: int, noise: float, delta: float, seeds: int, outliers: float, seed_offset: int = 0):
     """Turns (1-3 statements after, by seed) and stable series of the same shape (level -0.4)."""
     turns, stable = [], []
-    for seed in range(seeds):
+    for seed in range(seed_offset, seed_offset + seeds):
         n_after = 1 + seed % 3
         df, true_date = make_sparse_series(n_before=n_prior, n_after=n_after, delta=delta, noise=noise, seed=seed,
-                                           target=f"turn-{seed}", outliers=outliers)
+                                           target=f"turn-{seed - seed_offset}", outliers=outliers)
         last_before = df["date"].iloc[n_prior - 1]
         turns.append((df, n_prior, n_after, last_before, true_date))
         flat, _ = make_sparse_series(n_before=n_prior, n_after=n_after, delta=0.0, level=-0.4, noise=noise,
-                                     seed=50_000 + seed, target=f"stable-{seed}", outliers=outliers)
+                                     seed=50_000 + seed, target=f"stable-{seed - seed_offset}", outliers=outliers)
         stable.append((flat, n_prior, n_after))
     return turns, stable
 
 
 def evaluate_sparse(*, n_prior: int, noise: float, delta: float, seeds: int, config: ShiftConfig,
-                    outliers: float = 0.0) -> dict[str, dict[str, float]]:
+                    outliers: float = 0.0, seed_offset: int = 0) -> dict[str, dict[str, float]]:
     """Per status: recall at the end (overall and by statements after the turn), mean delay in days,
     distinct false alarms per 100 stable series and per 100 turns, over runs after each new statement."""
-    turns, stable = _sparse_cell(n_prior=n_prior, noise=noise, delta=delta, seeds=seeds, outliers=outliers)
+    turns, stable = _sparse_cell(n_prior=n_prior, noise=noise, delta=delta, seeds=seeds, outliers=outliers,
+                                 seed_offset=seed_offset)
     want = "up" if delta > 0 else "down"
     found_at: dict[str, dict] = {s: {} for s in STATUSES}  # first run finding each turn
     final: dict[str, set[int]] = {s: set() for s in STATUSES}
@@ -164,7 +165,7 @@ def evaluate_sparse(*, n_prior: int, noise: float, delta: float, seeds: int, con
 def main_sparse(args, config: ShiftConfig) -> None:
     rules = {"today": dataclasses.replace(config, emerging=False), "emerging": config}
     print(f"sparse coverage: delta={args.delta} seeds={args.seeds} (a third each with 1, 2, 3 statements after the "
-          f"turn) outliers={args.outliers}; emerging_level={config.emerging_level} "
+          f"turn) seeds from {args.seed_offset} outliers={args.outliers}; emerging_level={config.emerging_level} "
           f"emerging_min_delta={config.emerging_min_delta} prior_df={config.prior_df}")
     print(f"{'noise':>5} {'prior':>5} {'rule':>8} {'status':>9} {'recall':>6} {'r(1)':>5} {'r(2)':>5} {'r(3)':>5} "
           f"{'delay_d':>7} {'false/100 stable':>16} {'false/100 turns':>15}")
@@ -173,7 +174,7 @@ def main_sparse(args, config: ShiftConfig) -> None:
         for n_prior in args.prior:
             for name, rule in rules.items():
                 r = evaluate_sparse(n_prior=n_prior, noise=noise, delta=args.delta, seeds=args.seeds, config=rule,
-                                    outliers=args.outliers)
+                                    outliers=args.outliers, seed_offset=args.seed_offset)
                 for status in STATUSES if rule.emerging else ("confirmed",):
                     m = r[status]
                     print(f"{noise:>5.2f} {n_prior:>5} {name:>8} {status:>9} {m['recall']:>6.2f} {m['recall_1']:>5.2f} "
@@ -204,6 +205,8 @@ def main() -> None:
     parser.add_argument("--emerging-min-delta", type=float, default=ShiftConfig().emerging_min_delta)
     parser.add_argument("--sparse", action="store_true",
                         help="early warning on sparse coverage: today's rule vs emerging shifts, per status")
+    parser.add_argument("--seed-offset", type=int, default=0,
+                        help="with --sparse: first seed (fresh seeds check a rule calibrated on 0..seeds-1)")
     parser.add_argument("--prior", type=int, nargs="+", default=[3, 6],
                         help="with --sparse: statements before the turn")
     parser.add_argument("--isolated", action="store_true",

@@ -333,3 +333,19 @@ def test_sparse_evaluation_reports_early_warning_per_status(load_script):
     assert new["emerging"]["recall_1"] >= 0.9 and new["emerging"]["delay"] == 0.0
     assert new["any"]["recall"] >= 0.9 > today["any"]["recall"]
     assert new["emerging"]["false_stable"] <= 10.0
+
+
+@pytest.mark.parametrize("seeds,offset", [(3, 0), (3, 5), (2, 40)])
+def test_sparse_evaluation_seed_offset_draws_fresh_series(load_script, seeds, offset):
+    # --seed-offset checks a rule on seeds it was not calibrated on: the cell holds the series of
+    # seeds offset..offset+seeds-1, named turn-0.., stable-0.. so that evaluate_sparse finds them.
+    cell = load_script("eval_shifts")._sparse_cell
+    shape = {"n_prior": 3, "noise": 0.25, "delta": 1.0, "outliers": 0.0}
+    turns, stable = cell(**shape, seeds=seeds, seed_offset=offset)
+    ref_turns, ref_stable = cell(**shape, seeds=offset + seeds)
+    assert [t[0]["target"].iloc[0] for t in turns] == [f"turn-{i}" for i in range(seeds)]
+    assert [s[0]["target"].iloc[0] for s in stable] == [f"stable-{i}" for i in range(seeds)]
+    for got, ref in zip(turns + stable, ref_turns[offset:] + ref_stable[offset:]):
+        assert got[0]["score"].tolist() == ref[0]["score"].tolist()
+        assert got[0]["date"].tolist() == ref[0]["date"].tolist()
+        assert got[1:3] == ref[1:3]
