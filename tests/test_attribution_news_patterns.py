@@ -209,6 +209,8 @@ CASES = [
                  id="according-to-him-points-back"),
     pytest.param("Norway issued a stark warning against the dangers of the Egyptian ground operation in the border "
                  "region.", "Norway", "Norway", {"Egypt": False}, "act", id="issued-a-warning-is-the-act-of-warning"),
+    pytest.param("Haugland delivered a message to the Egyptian president on Monday.", None, None, None, None,
+                 id="a-message-that-says-nothing-is-no-act"),
     pytest.param("Norway lodged a protest with Egypt over the detention of its fishermen.", "Norway", "Norway",
                  {"Egypt": False}, "act", id="lodged-a-protest"),
     pytest.param("Haugland, in an interview, pointed to the continued presence of Egyptian troops in the area as an "

@@ -406,3 +406,15 @@ def test_the_pipeline_passes_actors_to_a_speaker_aware_model_only():
     score_statements(statements, plain)
     assert aware.kwargs["speakers"] == ["Freedonia", ""]
     assert "speakers" not in plain.kwargs
+
+
+def test_int8_score_of_a_text_does_not_depend_on_what_is_scored_with_it(onnx_clf):
+    """Dynamic int8 quantization scales a call's activations together: batched, a row's score moved with its
+    neighbours. Scores must be the same alone, in a crowd and in another order."""
+    cases = _all_cases()
+    targets, texts = [c[0] for c in cases], [c[1] for c in cases]
+    crowd = onnx_clf.predict_proba(targets, texts)
+    alone = np.vstack([onnx_clf.predict_proba([t], [x]) for t, x in zip(targets, texts)])
+    reversed_order = onnx_clf.predict_proba(targets[::-1], texts[::-1])[::-1]
+    assert np.abs(crowd - alone).max() < 1e-6
+    assert np.abs(crowd - reversed_order).max() < 1e-6

@@ -127,7 +127,10 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
             if tok.lower_ in _ISSUING_FORMS:
                 # "issued a stark warning against ...", "lodged a protest", "sent a message of support": the
                 # act its object names, with the whole object as content
-                noun = next((c for c in tok.children if c.dep_ == "dobj" and c.lower_ in _ACT_NOUNS), None)
+                # ... when the noun says what it carries ("a stark warning", "a message of support"); "delivered a
+                # message" alone says nothing
+                noun = next((c for c in tok.children if c.dep_ == "dobj" and c.lower_ in _ACT_NOUNS
+                             and any(m.dep_ in ("amod", "prep", "acl", "compound") for m in c.children)), None)
                 base = _ACT_NOUNS[noun.lower_] if noun is not None else None
             elif tok.lower_ in _POINT_FORMS and any(c.dep_ == "prep" and c.lower_ == "to" or c.dep_ == "prt"
                                                     and c.lower_ == "out" for c in tok.children):
