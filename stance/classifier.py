@@ -42,6 +42,9 @@ ONNX_RECIPE = "q5"
 # CPU (activations stay in cache): scripts/bench_classifier.py, 2 threads, ONNX int8 texts/s
 # 470 at 8-16, 417 at 64, 354 at 128; torch fp32 197 at 16, 188 at 64.
 DEFAULT_BATCH_SIZE = 16
+# How scores are computed beyond the model's weights. It is part of every cache key, so changing it redoes
+# cached rows. "rows-1" (2026-12-06): the int8 graph scores one row per call.
+SCORING_VERSION = "rows-1"
 
 
 @dataclass(frozen=True)

@@ -65,8 +65,10 @@ def scorer_version(watchlist: Watchlist, *, model: str | Path | None = None, bac
     from stance.classifier import default_model_dir, model_version
 
     model_dir = Path(model) if model else default_model_dir()
-    version = pipeline_version(model_version(model_dir), watchlist, actors_only=actors_only)
-    return f"{version};backend={backend};device={device}"
+    runs_torch = backend == "torch" or device.split(":")[0] != "cpu"
+    version = pipeline_version(model_version(model_dir), watchlist, actors_only=actors_only,
+                               backend="torch" if runs_torch else "onnx")
+    return f"{version};device={device}"
 
 
 def run(paths: Sequence[str | Path], watchlist: Watchlist, out_dir: str | Path, **options) -> RunResult:

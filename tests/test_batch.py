@@ -388,3 +388,27 @@ def test_pipeline_scorer_rows_and_stage_timings_match_the_plain_pipeline(tmp_pat
     want = to_frame(score_articles(articles, watchlist, classifier), titles=titles).to_dict("records")
     assert [r for rs in rows for r in rs] == want and len(want) > 12
     assert set(timings) == {"parse", "extraction", "classifier"} and all(v > 0 for v in timings.values())
+
+
+def test_the_classifier_backend_and_scoring_are_part_of_every_cache_version(tmp_path, monkeypatch):
+    """int8 and fp32 scores differ a little, and so do two ways of running one graph: a cache must not
+    hand one run's rows to another."""
+    import stance.classifier
+    from stance.batch import BatchConfig
+    from stance.batch.scoring import _version_of, config_scorer_version, pipeline_version
+    from stance.monitor import scorer_version
+    from stance.watchlist import Watchlist
+
+    watchlist_path = tmp_path / "w.yaml"
+    watchlist_path.write_text("entities:\n  - name: Norland\n    aliases: [Norland]\n", encoding="utf-8")
+    watchlist = Watchlist.from_yaml(watchlist_path)
+    assert pipeline_version("m", watchlist, backend="onnx") != pipeline_version("m", watchlist, backend="torch")
+    assert scorer_version(watchlist, backend="onnx") != scorer_version(watchlist, backend="torch")
+    assert scorer_version(watchlist, backend="auto") == scorer_version(watchlist, backend="onnx")  # on a CPU
+    configs = [BatchConfig(inputs=(tmp_path,), out_dir=tmp_path / "o", watchlist=watchlist_path, backend=b)
+               for b in ("onnx", "torch")]
+    assert config_scorer_version(configs[0]) != config_scorer_version(configs[1])
+    before = pipeline_version("m", watchlist)
+    monkeypatch.setattr(stance.classifier, "SCORING_VERSION", "rows-test")
+    assert pipeline_version("m", watchlist) != before
+    _version_of.cache_clear()

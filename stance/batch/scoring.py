@@ -45,10 +45,15 @@ def watchlist_hash(watchlist: Watchlist) -> str:
     return hashlib.sha256(repr(watchlist).encode("utf-8")).hexdigest()[:12]
 
 
-def pipeline_version(model_version: str, watchlist: Watchlist, *, actors_only: bool = False) -> str:
+def pipeline_version(model_version: str, watchlist: Watchlist, *, actors_only: bool = False,
+                     backend: str = "onnx") -> str:
+    """What decides an article's rows. ``backend``: the classifier's backend as it runs ("onnx" int8 or
+    "torch" fp32, whose scores differ a little; one cache must not mix them)."""
     from stance.attribution import EXTRACTOR_VERSION
+    from stance.classifier import SCORING_VERSION
 
-    version = f"model={model_version};extractor={EXTRACTOR_VERSION};watchlist={watchlist_hash(watchlist)}"
+    version = (f"model={model_version};extractor={EXTRACTOR_VERSION};watchlist={watchlist_hash(watchlist)};"
+               f"scoring={SCORING_VERSION};backend={backend}")
     return version + (";actors-only" if actors_only else "")  # its rows differ: unattributed ones unscored
 
 
@@ -66,7 +71,8 @@ class PipelineScorer:
     version: str = field(init=False)
 
     def __post_init__(self) -> None:
-        self.version = pipeline_version(self.classifier.version, self.watchlist, actors_only=self.actors_only)
+        self.version = pipeline_version(self.classifier.version, self.watchlist, actors_only=self.actors_only,
+                                        backend=getattr(self.classifier, "backend", "onnx"))
 
     # Articles per spaCy + classifier round: bounds the transient memory of a round (a whole
     # 250-article shard at once peaked ~250 MB higher per process) while keeping ~250
@@ -117,14 +123,15 @@ def config_scorer_version(config: BatchConfig) -> str:
     model_dir = config.model or default_model_dir()
     check_model_dir(model_dir)
     return _version_of(model_dir.resolve(), config.watchlist.resolve(), config.watchlist.stat().st_mtime_ns,
-                       config.actors_only)
+                       config.actors_only, "torch" if config.torch_classifier else "onnx")
 
 
 @functools.lru_cache(maxsize=4)
-def _version_of(model_dir: Path, watchlist: Path, _stamp: int, actors_only: bool = False) -> str:
+def _version_of(model_dir: Path, watchlist: Path, _stamp: int, actors_only: bool = False, backend: str = "onnx") -> str:
     from stance.classifier import model_version
 
-    return pipeline_version(model_version(model_dir), Watchlist.from_yaml(watchlist), actors_only=actors_only)
+    return pipeline_version(model_version(model_dir), Watchlist.from_yaml(watchlist), actors_only=actors_only,
+                            backend=backend)
 
 
 # Set by the batch runner in worker processes it starts itself: spaCy's thinc imports torch
