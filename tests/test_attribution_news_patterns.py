@@ -218,6 +218,9 @@ CASES = [
     pytest.param("On Friday in Oslo, Haugland told a gathering of business leaders that Egypt should work more closely "
                  "with Norway on energy.", "Haugland", "Norway", {"Egypt": False}, "indirect",
                  id="told-an-addressee-that-parsed-as-its-clause"),
+    pytest.param('Egyptian Prime Minister Omar Shoukry, welcoming PM Haugland to the summit, said, "It is a great '
+                 'honour to host you here. It is a testament to the importance of your country."', "Shoukry", "Egypt",
+                 {"Norway": False}, "direct", id="aside-object-is-not-the-speaker"),
     pytest.param("OSLO, March 4 (Nordic Wire) - Haugland said Egypt had asked for more time.", "Haugland",
                  "Norway", {"Egypt": False}, None, id="dateline-with-agency"),
 ]

@@ -58,6 +58,7 @@ from .syntax import (
     _right_content,
     _speaker_tokens,
     _subject,
+    _subject_before_aside,
     _tagged_quote,
 )
 from .text import _sents, _trim, doc_quotes, doc_text
@@ -74,7 +75,7 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         quoted_as = _quoted_as_speaker(verb)
         subj = quoted_as or _subject(verb)
         if subj is not None and quoted_as is None:
-            subj = _participle_over_object(verb, subj) or subj
+            subj = _participle_over_object(verb, subj) or _subject_before_aside(verb, subj) or subj
         if subj is None and profile == "broad":
             subj = _participle_subject(verb)
         elif subj is None and _issued_or_taken(verb):

@@ -189,6 +189,24 @@ def _participle_over_object(verb: Token, subj: Token) -> Token | None:
     return next((c for c in host.children if c.dep_ == "nsubj"), None)
 
 
+def _subject_before_aside(verb: Token, subj: Token) -> Token | None:
+    """The speaker of "Shoukry, welcoming PM Haugland to the summit, said ...": the parser takes the aside's
+    object for the verb's subject; the speaker is the noun the participle hangs on, before the comma."""
+    doc = verb.doc
+    if verb.i == 0 or doc[verb.i - 1].text != "," or subj.i > verb.i:
+        return None
+    j = subj.left_edge.i - 1
+    while j > 0 and (doc[j].lower_ in _NAME_TITLES or doc[j].pos_ == "PROPN" and doc[j].dep_ == "punct"):
+        j -= 1  # a title the parser hung elsewhere ("PM")
+    if j < 1 or doc[j].tag_ != "VBG" or doc[j].dep_ not in ("acl", "advcl") or doc[j - 1].text != ",":
+        return None
+    head = doc[j].head
+    if head.pos_ in ("PROPN", "NOUN") and head.i < j - 1:
+        return head
+    # the participle hung on a verb (a parse across a paragraph break): the name right before the comma
+    return doc[j - 2] if j >= 2 and doc[j - 2].pos_ == "PROPN" else None
+
+
 # Verbs whose object is the subject of their infinitive: "led some to wonder", "forced X to admit".
 _OBJECT_CONTROL = {f for b in ("lead", "leave", "prompt", "force", "require", "cause", "spur", "compel", "drive")
                    for f in _forms(b, {"lead": ("led",), "leave": ("left",), "drive": ("drove", "driven")}.get(b, ()))}
