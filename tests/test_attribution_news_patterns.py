@@ -24,7 +24,7 @@ WATCHLIST = Watchlist.from_dict({"entities": [
     {"name": "Turkey", "aliases": ["Turkey", "Turkish", "Ankara"], "speakers": ["Mehmet Yıldırım"]},
     {"name": "Russia", "aliases": ["Russia", "Russian", "Moscow"], "speakers": ["Sergei Volkov"]},
     {"name": "South Korea", "aliases": ["South Korea", "South Korean", "Seoul"],
-     "speakers": ["Park Min-seo", "Kim Ha-neul"]},
+     "speakers": ["Park Min-seo", "Kim Ha-neul", "Lee Jae-in"]},
     {"name": "North Korea", "aliases": ["North Korea", "Pyongyang"], "speakers": ["Kim Jong-su"]},
     {"name": "Japan", "aliases": ["Japan", "Japanese", "Tokyo"], "speakers": ["Kenji Mori"]},
     {"name": "Saudi Arabia", "aliases": ["Saudi Arabia", "Saudi", "Riyadh"], "speakers": ["Mohammed bin Salman"]},
@@ -221,6 +221,9 @@ CASES = [
     pytest.param('Egyptian Prime Minister Omar Shoukry, welcoming PM Haugland to the summit, said, "It is a great '
                  'honour to host you here. It is a testament to the importance of your country."', "Shoukry", "Egypt",
                  {"Norway": False}, "direct", id="aside-object-is-not-the-speaker"),
+    pytest.param("SEOUL, July 8 (Nordic Wire) -- President Lee Jae-in called on Japan on Monday to withdraw its "
+                 "recent export curbs against South Korean firms.", "Lee", "South Korea", {"Japan": False}, None,
+                 id="hyphenated-name-ending-in-a-function-word"),
     pytest.param("OSLO, March 4 (Nordic Wire) - Haugland said Egypt had asked for more time.", "Haugland",
                  "Norway", {"Egypt": False}, None, id="dateline-with-agency"),
 ]

@@ -100,6 +100,14 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
                 and (profile == "speech" or subj.head.i == verb.i):
             return None  # "X was told"; in "X was forced out and said ..." the passive is not the cue's
         src = _speaker_tokens(subj)
+        if subj.i >= 2 and subj.pos_ != "PROPN" and subj.doc[subj.i - 1].text == "-" \
+                and not subj.doc[subj.i - 1].whitespace_ and not subj.doc[subj.i - 2].whitespace_ \
+                and subj.doc[subj.i - 2].pos_ == "PROPN":
+            # "President Moon Jae-in called ...": the parser took the name's last part ("in") for the subject
+            doc, j = subj.doc, subj.i - 2
+            while j > 0 and doc[j - 1].pos_ == "PROPN" and not doc[j - 1].is_punct:
+                j -= 1  # the whole name run, title included ("President Moon Jae")
+            src = list(doc[j: subj.i]) + [subj]  # the subject token itself: resolution compares by identity
         if profile == "broad":
             subj, src = _broad_source(verb, subj, src)
             relative = _relative_subject(verb)

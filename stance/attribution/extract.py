@@ -19,7 +19,7 @@ from .targets import article_mentions, link_targets
 from .text import Attribution
 
 # Bump whenever extraction output can change; downstream caches key on it.
-EXTRACTOR_VERSION = "attr-22"
+EXTRACTOR_VERSION = "attr-23"
 
 def _to_statement(article: Article, att: Attribution, *, names_the_state: bool = False) -> Statement:
     text = article.text
