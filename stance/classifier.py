@@ -263,6 +263,12 @@ def torch_logits(model, batch: dict[str, np.ndarray]) -> np.ndarray:
         return model(**inputs).logits.float().cpu().numpy()
 
 
+def runs_on_torch(backend: str, device: str) -> bool:
+    """True when the classifier runs through torch for sure: asked for, or on a device other than the CPU
+    (the int8 graph is CPU-only)."""
+    return backend == "torch" or device.split(":")[0] != "cpu"
+
+
 def check_device(device: str, backend: str) -> str:
     """The device's kind ("cpu", "cuda", ...); refuses a device the backend cannot use, before any model is loaded.
 

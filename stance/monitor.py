@@ -62,12 +62,11 @@ def scorer_version(watchlist: Watchlist, *, model: str | Path | None = None, bac
     """What decides an article's rows: model, extractor and watchlist versions, ``actors_only``, and
     the backend (int8 and fp32 scores differ a little; one run should not mix them)."""
     from stance.batch.scoring import pipeline_version
-    from stance.classifier import default_model_dir, model_version
+    from stance.classifier import default_model_dir, model_version, runs_on_torch
 
     model_dir = Path(model) if model else default_model_dir()
-    runs_torch = backend == "torch" or device.split(":")[0] != "cpu"
     version = pipeline_version(model_version(model_dir), watchlist, actors_only=actors_only,
-                               backend="torch" if runs_torch else "onnx")
+                               backend="torch" if runs_on_torch(backend, device) else "onnx")
     return f"{version};device={device}"
 
 

@@ -48,6 +48,12 @@ DOCUMENT_NOUNS = {"statement", "release", "document", "communique", "communiqué
 _DEFINITE = {"the", "this", "that", "its", "his", "her", "their"}
 
 
+def is_title_word(word: str) -> bool:
+    """A word of a title or role ("Prime", "Minister", "FM", "ministry"), not of a name."""
+    word = word.lower().strip(".")
+    return word in TITLE_WORDS or word in ROLE_KINDS
+
+
 @dataclass(frozen=True)
 class RoleRecord:
     pos: int
@@ -103,8 +109,7 @@ class RoleMentions:
             if entity is None and owner:
                 entity = _entity_of(owner.group(1), find_aliases)
             name = re.match(r"\s*,?\s*((?:(?:[A-Z][\w'’.-]*|bin|ibn|al-?|el-?|de|van|von)\s?){1,5})", after)
-            if name and all(w.lower().strip(".") in TITLE_WORDS or w.lower() in ROLE_KINDS
-                            for w in name.group(1).split()):
+            if name and all(is_title_word(w) for w in name.group(1).split()):
                 name = None  # the rest of a title in title case ("the Prime Minister said"), not a name
             if entity is None and name:
                 hit = listed(f"{tok.text} {name.group(1).strip()}")  # with its title: "Prince Faisal"
@@ -113,8 +118,7 @@ class RoleMentions:
                 # A capitalised modifier ties the role to someone ("the Fatah official"); a title's own
                 # words in title case ("the Prime Minister", "the Foreign Minister") do not.
                 explicit = name is not None or owner is not None or any(
-                    t.text[:1].isupper() and t.i != start and t.lower_.strip(".") not in ROLE_KINDS
-                    and t.lower_.strip(".") not in TITLE_WORDS for t in left[:-1])
+                    t.text[:1].isupper() and t.i != start and not is_title_word(t.text) for t in left[:-1])
                 if not explicit:
                     continue  # a bare "the ministry" points back itself: no antecedent
                 entity = ""  # tied to someone or something not on the watchlist

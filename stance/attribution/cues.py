@@ -35,6 +35,7 @@ from .lexicon import (
     _OPEN,
     ACT_VERBS,
     _forms,
+    _spelled_forms,
     is_news_outlet,
 )
 from .parsing import _AUX_FORMS
@@ -47,6 +48,7 @@ from .syntax import (
     _controller,
     _cue_base,
     _Draft,
+    _hyphenated_name_run,
     _in_spans,
     _is_circumstance,
     _misattached_subject,
@@ -99,15 +101,7 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         if subj.dep_ == "nsubjpass" and quoted_as is None and verb.dep_ != "relcl" \
                 and (profile == "speech" or subj.head.i == verb.i):
             return None  # "X was told"; in "X was forced out and said ..." the passive is not the cue's
-        src = _speaker_tokens(subj)
-        if subj.i >= 2 and subj.pos_ != "PROPN" and subj.doc[subj.i - 1].text == "-" \
-                and not subj.doc[subj.i - 1].whitespace_ and not subj.doc[subj.i - 2].whitespace_ \
-                and subj.doc[subj.i - 2].pos_ == "PROPN":
-            # "President Moon Jae-in called ...": the parser took the name's last part ("in") for the subject
-            doc, j = subj.doc, subj.i - 2
-            while j > 0 and doc[j - 1].pos_ == "PROPN" and not doc[j - 1].is_punct:
-                j -= 1  # the whole name run, title included ("President Moon Jae")
-            src = list(doc[j: subj.i]) + [subj]  # the subject token itself: resolution compares by identity
+        src = _hyphenated_name_run(subj) or _speaker_tokens(subj)
         if profile == "broad":
             subj, src = _broad_source(verb, subj, src)
             relative = _relative_subject(verb)
@@ -295,11 +289,8 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         elif (base not in _CLAUSE_ONLY and base not in _CLAUSE_ONLY_ATTITUDE and base not in _NO_OBJECT_CONTENT
               and base not in _DESIGNATION_VERBS and not (profile == "broad" and base in _CLAUSE_ONLY_BROAD)):
             content = _right_content(verb, set())
-        elif base == "point":
-            content = [t for c in verb.children if c.dep_ == "prep" and c.lower_ == "to"
-                       for t in sorted(c.subtree, key=lambda t: t.i) if t.i != c.i]
-        elif base == "speak":
-            content = [t for c in verb.children if c.dep_ == "prep" and c.lower_ == "of"
+        elif base in _PREP_CONTENT:  # "spoke of ...", "pointed to ...": what the preposition governs
+            content = [t for c in verb.children if c.dep_ == "prep" and c.lower_ == _PREP_CONTENT[base]
                        for t in sorted(c.subtree, key=lambda t: t.i) if t.i != c.i]
         elif base in _DESIGNATION_VERBS and base in ("call",):
             # "called for a ceasefire"
@@ -472,10 +463,8 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         # Only pieces that start at most `longest` characters before the cue can hold it (linear, not n^2).
         hi = bisect.bisect_right(starts, d.verb.idx)
         lo = bisect.bisect_left(starts, d.verb.idx - longest)
-        nested = any(
-            other is not d and p[0] <= d.verb.idx < p[1] and not (d.kind == "designation" and other.kind != "designation")
-            for p, other in spans[lo:hi]
-        )
+        holding = [(p, other) for p, other in spans[lo:hi] if other is not d and p[0] <= d.verb.idx < p[1]]
+        nested = any(not (d.kind == "designation" and other.kind != "designation") for _, other in holding)
         if profile == "broad" and d.base in _NESTED_BASES and d.verb.dep_ in ("advcl", "conj", "parataxis"):
             nested = False  # "X criticised ... as Y explained ...": PolNeAR annotates both reports
         if profile == "broad" and d.base in _NESTED_BASES and d.verb.tag_ in ("VBD", "VBZ", "VBP") \
@@ -483,27 +472,23 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
             nested = False  # "X said that Y told him ...", "a finish that he said defied expectations"
         if nested and d.base in ACT_VERBS and d.verb.dep_ == "ccomp" and d.subj is not None \
                 and d.subj.pos_ == "PROPN" and not d.quoted and all(
-                    other.subj is not None and other.subj.lower_ in _DOCUMENT_SOURCES
-                    for p, other in spans[lo:hi] if other is not d and p[0] <= d.verb.idx < p[1]):
+                    other.subj is not None and other.subj.lower_ in _DOCUMENT_SOURCES for _, other in holding):
             nested = False  # "a joint statement said Carney and Modi reaffirmed ...": the act of the people named
-        if nested and profile == "speech" and d.subj is not None and d.verb.tag_ in ("VBD", "VBZ", "VBP"):
-            holders = [other for p, other in spans[lo:hi] if other is not d and p[0] <= d.verb.idx < p[1]]
-            if holders and all(_relays(other, text) for other in holders):
-                # "X told reporters ..., Reuters reported", "X said ..., according to TASS": the official
-                # speaks; the outlet is only the channel, and its wrapper goes.
-                nested = False
-                relays.update(id(other) for other in holders)
+        if nested and profile == "speech" and d.subj is not None and d.verb.tag_ in ("VBD", "VBZ", "VBP") \
+                and all(_relays(other, text) for _, other in holding):
+            # "X told reporters ..., Reuters reported", "X said ..., according to TASS": the official
+            # speaks; the outlet is only the channel, and its wrapper goes.
+            nested = False
+            relays.update(id(other) for _, other in holding)
         clause = _own_clause(d) if nested and profile == "speech" and d.subj is not None else None
-        if clause is not None and all(p[0] < min(t.idx for t in clause.subtree) for p, other in spans[lo:hi]
-                                      if other is not d and p[0] <= d.verb.idx < p[1]):
+        start = min(t.idx for t in clause.subtree) if clause is not None else None
+        if clause is not None and all(p[0] < start for p, _ in holding):
             # "..., while Tokyo said ...", "the statements by X, in which he said ...": another speaker's
             # words beside or about the holder's, not part of them; the holder's content stops before them.
             nested = False
-            start = min(t.idx for t in clause.subtree)
-            for p, other in spans[lo:hi]:
-                if other is not d and p[0] <= d.verb.idx < p[1]:
-                    cut = _trim(text, p[0], start)
-                    other.pieces = [q for q in other.pieces if q != p] + ([cut] if cut[1] - cut[0] >= 3 else [])
+            for p, other in holding:
+                cut = _trim(text, p[0], start)
+                other.pieces = [q for q in other.pieces if q != p] + ([cut] if cut[1] - cut[0] >= 3 else [])
         if nested and not (profile == "broad" and _nested_report(d)):
             continue
         kept.append(d)
@@ -540,6 +525,7 @@ def _own_clause(d: _Draft) -> Token | None:
 
 _SPEAK_FORMS = {"spoke", "speaks", "speaking"}
 _POINT_FORMS = {"pointed", "points", "pointing"}
+_PREP_CONTENT = {"speak": "of", "point": "to"}  # the preposition whose object is what was said
 _ISSUING_FORMS = {"issued", "issues", "issuing", "lodged", "lodges", "lodging", "sent", "sends", "sending",
                   "delivered", "delivers", "delivering"}
 # Nouns of speech acts that an issuing verb carries, as the act verb they stand for.
@@ -549,8 +535,8 @@ _ACT_NOUNS = {"warning": "warn", "warnings": "warn", "condemnation": "condemn", 
               "condolences": "convey", "reprimand": "reprimand", "demand": "demand", "demands": "demand"}
 # Speech verbs the speech profile reads like "say" (the broad profile has them among its attitudes).
 _SPEECH_ONLY_FORMS = {f: b for b in ("lament", "remark", "assure", "reassure", "inform", "comment", "recount",
-                                     "retort", "boast", "lecture") for f in _forms(b, ())} | {
-    "clarify": "clarify", "clarified": "clarify", "clarifies": "clarify", "clarifying": "clarify"}
+                                     "retort", "boast", "lecture", "clarify")
+                      for f in _forms(b, ()) | _spelled_forms(b)}
 
 
 def _quote_opens_with(verb: Token, quotes, text: str) -> bool:
@@ -565,9 +551,7 @@ def _quote_opens_with(verb: Token, quotes, text: str) -> bool:
 
 def _relays(d: _Draft, text: str) -> bool:
     """A news outlet's report ("Reuters reported", "according to TASS"), which may relay an official's words."""
-    if not d.source_toks:
-        return False
-    return is_news_outlet(text[d.source_toks[0].idx: d.source_toks[-1].idx + len(d.source_toks[-1].text)])
+    return bool(d.source_toks) and is_news_outlet(text[slice(*_char_span(d.source_toks))])
 
 
 # Sources that report others' acts rather than act themselves ("the statement said X and Y reaffirmed ...").

@@ -9,10 +9,10 @@ from spacy.tokens import Doc, Token
 from ..watchlist import Watchlist
 from .coreference import (
     DOCUMENT_NOUNS,
-    ROLE_KINDS,
     STATE_NOUNS,
     RoleMentions,
     is_bare_role,
+    is_title_word,
     role_kind,
 )
 from .lexicon import (
@@ -281,7 +281,7 @@ class _SpeakerResolver:
         name_toks = _name_tokens([t for t in toks if t.i <= subj.i])
         if name_toks and name_toks[-1] is not subj:
             name_toks = []
-        if name_toks and all(t.lower_.strip(".") in TITLE_WORDS or t.lower_ in ROLE_KINDS for t in name_toks):
+        if name_toks and all(is_title_word(t.text) for t in name_toks):
             name_toks = []  # "The FM", "the PM": a role, not a name
         if not name_toks and len(toks) == 1 and subj.text[:1].isupper() and subj.tag_ not in ("NNS", "NNPS"):
             # The tagger misses some foreign surnames ("Sharaa/NOUN"); trust earlier mentions and the watchlist.

@@ -189,6 +189,19 @@ def _participle_over_object(verb: Token, subj: Token) -> Token | None:
     return next((c for c in host.children if c.dep_ == "nsubj"), None)
 
 
+def _hyphenated_name_run(subj: Token) -> list[Token] | None:
+    """"President Moon Jae-in called ...": the parser took the name's last part ("in") for the subject. The
+    whole name run, title included, ending with the subject token itself (resolution compares by identity)."""
+    doc = subj.doc
+    if subj.i < 2 or subj.pos_ == "PROPN" or doc[subj.i - 1].text != "-" or doc[subj.i - 1].whitespace_ \
+            or doc[subj.i - 2].whitespace_ or doc[subj.i - 2].pos_ != "PROPN":
+        return None
+    j = subj.i - 2
+    while j > 0 and doc[j - 1].pos_ == "PROPN" and not doc[j - 1].is_punct:
+        j -= 1
+    return list(doc[j: subj.i]) + [subj]
+
+
 def _subject_before_aside(verb: Token, subj: Token) -> Token | None:
     """The speaker of "Shoukry, welcoming PM Haugland to the summit, said ...": the parser takes the aside's
     object for the verb's subject; the speaker is the noun the participle hangs on, before the comma."""

@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from stance.classifier import DEFAULT_BATCH_SIZE
+from stance.classifier import DEFAULT_BATCH_SIZE, runs_on_torch
 from stance.ingest import IngestLimits
 
 
@@ -101,7 +101,7 @@ class BatchConfig:
     @property
     def torch_classifier(self) -> bool:
         """True when the classifier runs through torch for sure (asked for, or on a GPU): no ONNX graph to build."""
-        return self.backend == "torch" or not self.on_cpu
+        return runs_on_torch(self.backend, self.device)
 
     @property
     def cache_path(self) -> Path | None:
