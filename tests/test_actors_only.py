@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from two_states import WATCHLIST
 
 from stance.cli import main
 from stance.pipeline import score_statements, to_frame
@@ -93,13 +94,6 @@ def test_actors_only_is_part_of_every_cache_version(tmp_path):
     assert config_scorer_version(configs[0]) != config_scorer_version(configs[1])
 
 
-WATCHLIST = """entities:
-  - name: Norland
-    aliases: [Norland, Norlandic]
-    speakers: [Mara Velk]
-  - name: Ostavia
-    aliases: [Ostavia, Ostavian]
-"""
 TEXT = ('Norland\'s foreign minister Mara Velk said on Monday that Ostavia "has been a patient and reliable '
         'neighbour". A grain trader in the port, Ilya Dorn, said that Ostavia had been slow to pay its bills.')
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from two_states import WATCHLIST
 
 from stance.batch import BatchConfig, run_batch
 from stance.batch.testing import KeywordScorer
@@ -28,14 +29,6 @@ from stance.watchlist import Watchlist, WatchlistError
 # ---------------------------------------------------------------------------------------------
 # Test texts, written for these tests: two invented states and their envoys.
 
-WATCHLIST = """entities:
-  - name: Norland
-    aliases: [Norland, Norlandic]
-    speakers: [Mara Velk]
-  - name: Ostavia
-    aliases: [Ostavia, Ostavian]
-    speakers: [Teodor Brann]
-"""
 SAYS = ('Norland\'s foreign minister Mara Velk said on Monday that Ostavia "has been a patient and reliable '
         'neighbour" and that talks would go on.')
 QUIET = "Rain fell over the northern valleys on Monday and the harvest was late."
