@@ -69,6 +69,10 @@ def main() -> None:
     ap.add_argument("--distill-weight", type=float, default=DISTILLATION["distill_weight"],
                     help="with --teacher-logits: weight of the teacher's KL term against the labels' cross-entropy")
     ap.add_argument("--distill-temperature", type=float, default=DISTILLATION["distill_temperature"])
+    ap.add_argument("--anchor", action="store_true",
+                    help="with --init-from: distil toward the init model's logits on the rows it learnt from and "
+                         "toward the gold label on --train-only rows (learning without forgetting); the teacher file "
+                         "is written to OUTPUT/anchor_logits.jsonl; --distill-weight sets its weight")
     ap.add_argument("--transfer", type=Path, default=None,
                     help="the teacher's transfer set (transfer.jsonl from scripts/train_teacher.py): training-only rows")
     ap.add_argument("--train-only", type=Path, action="append",
@@ -99,6 +103,21 @@ def main() -> None:
         data.append(transfer_spec(args.transfer))
     if args.speaker_input:  # files without the field (NewsMTSC, transfer rows) keep the target alone
         data = [dataclasses.replace(d, speaker_field="actor") for d in data]
+    if args.anchor and (args.init_from is None or args.teacher_logits is not None):
+        ap.error("--anchor needs --init-from (the model to anchor to) and no --teacher-logits")
+    teacher_logits = args.teacher_logits
+    if args.anchor:
+        from stance.teacher import write_anchor_logits
+
+        plain = TrainConfig(data=tuple(data), mark_target=args.mark_target, seed=args.seed, split_seed=args.split_seed,
+                            dev_fraction=args.dev_fraction, unmarked_fraction=args.unmarked_fraction,
+                            max_length=args.max_length, output_dir=args.output, head=args.head,
+                            speaker_input=args.speaker_input)
+        teacher_logits = args.output / "anchor_logits.jsonl"
+        if not teacher_logits.is_file():  # a resumed run keeps the file its checkpoint was trained with
+            args.output.mkdir(parents=True, exist_ok=True)
+            write_anchor_logits(plain, args.init_from, teacher_logits,
+                                new_sources={str(path) for path in args.train_only or []})
     config = TrainConfig(data=tuple(data), output_dir=args.output, epochs=args.epochs, lr=args.lr,
                          batch_size=args.batch_size, max_length=args.max_length, seed=args.seed, split_seed=args.split_seed,
                          dev_fraction=args.dev_fraction, max_steps=args.max_steps, num_threads=args.threads,
@@ -108,7 +127,7 @@ def main() -> None:
                          adversarial_epsilon=args.adversarial_epsilon, ema_decay=args.ema_decay,
                          init_from=args.init_from, warmup_fraction=args.warmup_fraction,
                          speaker_input=args.speaker_input,
-                         **distillation_options(args.teacher_logits, weight=args.distill_weight,
+                         **distillation_options(teacher_logits, weight=args.distill_weight,
                                                 temperature=args.distill_temperature))
     out = train(config)
     meta = json.loads((out / "config.json").read_text())

@@ -214,6 +214,43 @@ def write_teacher_logits(teacher: Teacher, student: TrainConfig, path: str | Pat
     return Path(path)
 
 
+# Learning without forgetting (Li and Hoiem 2016): continued fine-tuning distils toward the model it starts
+# from on the rows that model learnt from, and toward the gold label on the new rows, so the new rows move
+# the model while the old ones keep its behaviour (and its calibration) where the new rows say nothing.
+ANCHOR_GOLD_MARGIN = 6.0  # logit of the gold class over the others: softmax at T=2 gives it 0.91
+
+
+def write_anchor_logits(student: TrainConfig, anchor_dir: str | Path, path: str | Path, *,
+                        new_sources: Collection[str], gold_margin: float = ANCHOR_GOLD_MARGIN) -> Path:
+    """A teacher file for ``student``: the anchor model's logits for rows of files not in ``new_sources``,
+    a peaked target on the gold label for rows of files in it (by ``Example.source``, the file's path)."""
+    from transformers import AutoTokenizer
+
+    from stance.classifier import load_torch_model
+    from stance.training import _predict_logits
+
+    rows = distinct_training_rows(student)
+    new_sources = {str(s) for s in new_sources}
+    old = [e for e in rows if e.source not in new_sources]
+    anchor_dir = Path(anchor_dir)
+    anchor_config = json.loads((anchor_dir / "config.json").read_text(encoding="utf-8"))
+    anchor_logits = _predict_logits(load_torch_model(anchor_dir), AutoTokenizer.from_pretrained(str(anchor_dir)), old,
+                                    max_length=student.max_length,
+                                    speaker_input=bool(anchor_config.get("speaker_input", False)))
+    table = {(e.target, e.text): row for e, row in zip(old, anchor_logits)}
+    for e in rows:
+        if e.source in new_sources:
+            peaked = np.zeros(len(LABEL2ID), dtype=np.float32)
+            peaked[e.label] = gold_margin
+            table.setdefault((e.target, e.text), peaked)
+    text = "".join(json.dumps({"target": t, "text": x, "logits": [round(float(v), 4) for v in row]}) + "\n"
+                   for (t, x), row in table.items())
+    atomic_write_text(Path(path), text)
+    logger.info("wrote anchor logits for %d pairs (%d from %s, the rest gold-peaked) to %s",
+                len(table), len(old), anchor_dir, path)
+    return Path(path)
+
+
 # Transfer set: the teacher's outputs on news sentences it never saw. On its own training rows the teacher
 # mostly repeats the gold labels (93.7% agreement), so there its soft labels teach the student little.
 # spaCy's labels for states, nationalities and organisations: the kind of target of the diplomatic dev set

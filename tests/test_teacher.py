@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import sys
@@ -12,7 +13,7 @@ import numpy as np
 import pytest
 
 import stance.teacher as teacher
-from stance.classifier import backbone_path
+from stance.classifier import backbone_path, mark_target
 from stance.teacher import (STATE_ENTITY_LABELS, Teacher, TeacherConfig, distinct_training_rows, mpnet_backbone_dir,
                             train_teacher, transfer_candidates, transfer_spec, write_teacher_logits,
                             write_transfer_set, write_transfer_texts)
@@ -315,3 +316,35 @@ def test_write_transfer_texts_script_needs_a_source(tmp_path, load_script, capsy
     assert "give at least one --text-folder or --persent" in capsys.readouterr().err
     assert script.main(["--output", str(tmp_path / "out"), "--persent", str(_persent(tmp_path))]) == 0
     assert capsys.readouterr().out == f"2 texts in {tmp_path / 'out'}\n"
+
+
+def test_anchor_logits_are_the_anchor_models_on_old_rows_and_gold_peaked_on_new_rows(tmp_path):
+    """Learning without forgetting: the file a continued fine-tuning distils from. Old rows must carry the
+    anchor's own logits (the shipped model's, recomputed here through StanceClassifier), new rows a peak on
+    their gold label, and a run must accept the file."""
+    from stance.classifier import LABEL2ID, StanceClassifier, default_model_dir
+
+    new = tmp_path / "new.jsonl"
+    new.write_text("".join(json.dumps({"target": t, "text": x, "label": y}) + "\n" for t, x, y in
+                           [("Ostavia", "Ostavia's envoy said talks would resume next month.", "neutral"),
+                            ("Ostavia", "The minister called Ostavia a trusted friend.", "favor")]))
+    config = _student(tmp_path)
+    config = dataclasses.replace(config, data=(*config.data, DataSpec(new, holdout=False)))
+    path = teacher.write_anchor_logits(config, default_model_dir(), tmp_path / "anchor.jsonl", new_sources={str(new)})
+    table = read_teacher_logits(path)
+    rows = distinct_training_rows(config)
+    originals = [json.loads(line)["text"] for line in (tmp_path / "train.jsonl").read_text().splitlines()]
+    assert set(table) == {(e.target, e.text) for e in rows}
+    clf = StanceClassifier.from_pretrained(backend="torch")
+    for e in rows:
+        got = np.array(table[(e.target, e.text)])
+        if e.source == str(new):
+            expected = np.zeros(3)
+            expected[e.label] = teacher.ANCHOR_GOLD_MARGIN
+            np.testing.assert_allclose(got, expected)
+        else:  # the row's text is marked already; the classifier marks the plain text the same way
+            plain = next(x for x in originals if mark_target(x, e.target) == e.text)
+            np.testing.assert_allclose(got, clf.logits([e.target], [plain])[0], atol=2e-3)
+    assert {e.label for e in rows if e.source == str(new)} == {LABEL2ID["neutral"], LABEL2ID["favor"]}
+    student = dataclasses.replace(config, teacher_logits=path, distill_weight=0.5)
+    assert (train(student) / "config.json").is_file()
