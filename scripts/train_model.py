@@ -69,6 +69,9 @@ def main() -> None:
     ap.add_argument("--distill-weight", type=float, default=DISTILLATION["distill_weight"],
                     help="with --teacher-logits: weight of the teacher's KL term against the labels' cross-entropy")
     ap.add_argument("--distill-temperature", type=float, default=DISTILLATION["distill_temperature"])
+    ap.add_argument("--no-init-heldout", action="store_true",
+                    help="with --init-from: hold out a new split of this run's data (as before 2026-12-06) instead "
+                         "of the sentences the init model held out, some of which it was trained on")
     ap.add_argument("--anchor", action="store_true",
                     help="with --init-from: distil toward the init model's logits on the rows it learnt from and "
                          "toward the gold label on --train-only rows (learning without forgetting); the teacher file "
@@ -112,7 +115,8 @@ def main() -> None:
         plain = TrainConfig(data=tuple(data), mark_target=args.mark_target, seed=args.seed, split_seed=args.split_seed,
                             dev_fraction=args.dev_fraction, unmarked_fraction=args.unmarked_fraction,
                             max_length=args.max_length, output_dir=args.output, head=args.head,
-                            speaker_input=args.speaker_input)
+                            speaker_input=args.speaker_input, init_from=args.init_from,
+                            init_heldout=not args.no_init_heldout)
         teacher_logits = args.output / "anchor_logits.jsonl"
         if not teacher_logits.is_file():  # a resumed run keeps the file its checkpoint was trained with
             args.output.mkdir(parents=True, exist_ok=True)
@@ -127,6 +131,7 @@ def main() -> None:
                          adversarial_epsilon=args.adversarial_epsilon, ema_decay=args.ema_decay,
                          init_from=args.init_from, warmup_fraction=args.warmup_fraction,
                          speaker_input=args.speaker_input,
+                         init_heldout=args.init_from is not None and not args.no_init_heldout,
                          **distillation_options(teacher_logits, weight=args.distill_weight,
                                                 temperature=args.distill_temperature))
     out = train(config)

@@ -122,7 +122,7 @@ class DataSpec:
 # Options added after models were shipped: at their default (off), they stay out of the fingerprint,
 # so a rerun of an older recipe still finds its finished model.
 _ADDED_LATER = ("adversarial_epsilon", "ema_decay", "teacher_logits", "teacher_logits_sha256", "distill_weight",
-                "distill_temperature", "init_from", "init_from_version", "speaker_input")
+                "distill_temperature", "init_from", "init_from_version", "speaker_input", "init_heldout")
 
 
 @dataclass(frozen=True)
@@ -178,6 +178,9 @@ class TrainConfig:
     # speaker-aware input: the first segment names who speaks (classifier.speaker_segment) for rows whose file
     # gives a speaker (DataSpec.speaker_field); the saved model then expects ``speakers=`` at prediction
     speaker_input: bool = False
+    # continued fine-tuning: hold out the sentences init_from held out (init_model_heldout_texts) instead of a new
+    # split of this config's data, which would hold out sentences init_from was trained on (and calibrate on them)
+    init_heldout: bool = False
     progress: bool = True
     keep_checkpoint: bool = False
 
@@ -226,6 +229,8 @@ class TrainConfig:
             (self.distill_temperature > 0, "distill_temperature must be > 0"),
             ((self.distill_weight > 0) == (self.teacher_logits is not None),
              "distillation needs both teacher_logits (a file) and distill_weight > 0"),
+            (not self.init_heldout or self.init_from is not None,
+             "init_heldout holds out the sentences init_from held out: set init_from"),
             (self.head != "target" or self.mark_target,
              'head="target" reads the output at the target marker: set mark_target=True'),
         ]
@@ -513,6 +518,39 @@ def _predict_logits(model, tokenizer, examples: Sequence[Example], *, max_length
                           [e.text for e in examples], max_length=max_length, batch_size=batch_size)
 
 
+def init_model_heldout_texts(model_dir: Path) -> set[str]:
+    """The sentences a trained model held out for calibration, rebuilt from its saved config: the split of its
+    held-out-able files by its seed. A file no longer at its saved path (``.../data/diplomatic/train_a.jsonl``)
+    is read from the same place under this repository's ``data/``.
+    The rebuilt split must have as many rows as the model's calibration says, or this raises."""
+    meta = json.loads((Path(model_dir) / CONFIG_FILE).read_text(encoding="utf-8"))
+    saved = meta.get("config")
+    if not saved or "calibration" not in meta:
+        raise ValueError(f"{model_dir}/{CONFIG_FILE} records no training config and calibration; it cannot say "
+                         "which sentences it held out (train with init_heldout=False)")
+    repo_data = Path(__file__).resolve().parents[1] / "data"
+    examples: list[Example] = []
+    for raw in saved["data"]:
+        spec = DataSpec(**raw)
+        if not spec.holdout:
+            continue
+        if not spec.path.is_file():
+            parts = spec.path.parts
+            inside = Path(*parts[len(parts) - parts[::-1].index("data"):]) if "data" in parts else None
+            if inside is None or not (repo_data / inside).is_file():
+                raise FileNotFoundError(f"{model_dir} held out rows of {spec.path}, which is gone and has no "
+                                        f"counterpart under {repo_data}; restore it to rebuild the split")
+            spec = dataclasses.replace(spec, path=repo_data / inside)
+        examples.extend(read_examples(spec))
+    seed = saved.get("split_seed")
+    _, held = split_dev(examples, fraction=saved["dev_fraction"], seed=saved["seed"] if seed is None else seed)
+    expected = meta["calibration"]["examples"]
+    if len(held) != expected:
+        raise ValueError(f"rebuilt {len(held)} held-out rows for {model_dir}, but it was calibrated on {expected}: "
+                         "its data files changed since it was trained")
+    return {e.text for e in held}
+
+
 def _split_seed(config: TrainConfig) -> int:
     return config.seed if config.split_seed is None else config.split_seed
 
@@ -527,9 +565,14 @@ def _load_split(config: TrainConfig) -> tuple[list[Example], list[Example], dict
                                   **({"contrast_repeat": spec.contrast_repeat} if spec.contrast_repeat > 1 else {})}
         examples.extend(rows)
     specs = {str(s.path): s for s in config.data}
-    train_rows, dev_rows = split_dev([e for e in examples if specs[e.source].holdout],
-                                     fraction=config.dev_fraction, seed=_split_seed(config))
-    train_rows += [e for e in examples if not specs[e.source].holdout]
+    if config.init_heldout:
+        held = init_model_heldout_texts(config.init_from)
+        train_rows = [e for e in examples if e.text not in held]
+        dev_rows = [e for e in examples if e.text in held and specs[e.source].holdout]
+    else:
+        train_rows, dev_rows = split_dev([e for e in examples if specs[e.source].holdout],
+                                         fraction=config.dev_fraction, seed=_split_seed(config))
+        train_rows += [e for e in examples if not specs[e.source].holdout]
     contrastive = contrastive_texts(train_rows)
     copies = [specs[e.source].repeat * (specs[e.source].contrast_repeat if e.text in contrastive else 1) for e in train_rows]
     if config.mark_target:  # after the split, which holds out whole sentences
