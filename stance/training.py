@@ -544,11 +544,18 @@ def init_model_heldout_texts(model_dir: Path) -> set[str]:
         examples.extend(read_examples(spec))
     seed = saved.get("split_seed")
     _, held = split_dev(examples, fraction=saved["dev_fraction"], seed=saved["seed"] if seed is None else seed)
+    texts = {e.text for e in held}
+    # models saved since 2026-12-06 record which sentences; the shipped model only how many rows
+    digest = (meta.get("data_counts") or {}).get("heldout_sentences_sha256")
     expected = meta["calibration"]["examples"]
-    if len(held) != expected:
-        raise ValueError(f"rebuilt {len(held)} held-out rows for {model_dir}, but it was calibrated on {expected}: "
-                         "its data files changed since it was trained")
-    return {e.text for e in held}
+    if (digest is not None and digest != _sentences_digest(texts)) or len(held) != expected:
+        raise ValueError(f"rebuilt {len(held)} held-out rows for {model_dir} (calibrated on {expected}), not the "
+                         "sentences it held out: its data files changed since it was trained")
+    return texts
+
+
+def _sentences_digest(texts: set[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(texts)).encode("utf-8")).hexdigest()
 
 
 def _split_seed(config: TrainConfig) -> int:
@@ -573,6 +580,8 @@ def _load_split(config: TrainConfig) -> tuple[list[Example], list[Example], dict
         train_rows, dev_rows = split_dev([e for e in examples if specs[e.source].holdout],
                                          fraction=config.dev_fraction, seed=_split_seed(config))
         train_rows += [e for e in examples if not specs[e.source].holdout]
+    # lets a later continued fine-tuning check that it rebuilt this split exactly (init_model_heldout_texts)
+    counts["heldout_sentences_sha256"] = _sentences_digest({e.text for e in dev_rows})
     contrastive = contrastive_texts(train_rows)
     copies = [specs[e.source].repeat * (specs[e.source].contrast_repeat if e.text in contrastive else 1) for e in train_rows]
     if config.mark_target:  # after the split, which holds out whole sentences

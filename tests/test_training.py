@@ -12,6 +12,7 @@ from safetensors.torch import load_file
 import stance.soups as soups
 import stance.training as training
 from stance.classifier import StanceClassifier
+from stance.evaluation.stance_eval import shared_data_dir
 from stance.training import (
     DataSpec,
     TrainConfig,
@@ -794,3 +795,39 @@ def test_interpolate_models_mixes_a_continued_run_with_its_starting_model(tmp_pa
         soups.interpolate_models(first, tmp_path / "wise2")
     with pytest.raises(ValueError, match="weight must be in"):
         soups.interpolate_models(tuned, tmp_path / "wise3", weight=1.0)
+
+
+def test_init_heldout_holds_out_exactly_the_sentences_the_starting_model_held_out(tmp_path):
+    """A continued run whose data differ (here: one more held-out-able file) would draw another split, holding out
+    sentences the starting model trained on. With init_heldout it holds out the starting model's sentences."""
+    first = train(_config(tmp_path, "first", max_steps=1))
+    first_dev = {e.text for e in training._load_split(_config(tmp_path, "again"))[1]}
+    extra = tmp_path / "extra.jsonl"
+    extra.write_text("".join(json.dumps({"text": f"The minister thanked the delegation of city {i}.",
+                                         "target": "the delegation", "label": "favor"}) + "\n" for i in range(12)))
+    data = (DataSpec(tmp_path / "train.jsonl"), DataSpec(extra))
+    naive = _config(tmp_path, "naive", data=data, init_from=first)
+    anchored = _config(tmp_path, "anchored", data=data, init_from=first, init_heldout=True)
+    assert {e.text for e in training._load_split(naive)[1]} != first_dev  # the leak this option closes
+    train_rows, dev_rows, _ = training._load_split(anchored)
+    assert {e.text for e in dev_rows} == first_dev
+    assert not {e.text for e in train_rows} & first_dev
+    assert training.init_model_heldout_texts(first) == first_dev
+    assert anchored.fingerprint() != naive.fingerprint()
+
+
+def test_init_heldout_needs_init_from_and_refuses_a_split_it_cannot_rebuild(tmp_path):
+    with pytest.raises(ValueError, match="init_heldout .* set init_from"):
+        _config(tmp_path, "x", init_heldout=True)
+    first = train(_config(tmp_path, "first", max_steps=1))
+    with open(tmp_path / "train.jsonl", "a", encoding="utf-8") as handle:  # the data changed since it trained
+        handle.write(json.dumps({"text": "A late row about the envoy.", "target": "the envoy", "label": "neutral"}) + "\n")
+    with pytest.raises(ValueError, match="data files changed"):
+        training.init_model_heldout_texts(first)
+
+
+@pytest.mark.skipif(not (shared_data_dir() / "newsmtsc" / "train.jsonl").is_file(), reason="needs ../shared/data")
+def test_the_shipped_models_heldout_split_is_rebuilt_from_its_config():
+    """The shipped soup's calibration rows, rebuilt from its saved config (its diplomatic files now under data/)."""
+    held = training.init_model_heldout_texts(SHIPPED_CONFIG.parent)
+    assert 900 < len(held) < 1000  # 1,065 rows (the function checks the count); fewer sentences
