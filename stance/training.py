@@ -716,7 +716,8 @@ def _calibrate_and_save(model, tokenizer, dev_rows: Sequence[Example], *, config
         "weights_dtype": "float16",
         "max_length": config.max_length,
         "temperature": round(temperature, 4),
-        "calibration": {"split": f"{config.dev_fraction:.0%} of training sentences held out (seeded)",
+        "calibration": {"split": (f"the sentences {config.init_from} held out" if config.init_heldout else
+                                  f"{config.dev_fraction:.0%} of training sentences held out (seeded)"),
                         "examples": len(dev_rows), "ece_before": round(ece_before, 4),
                         "ece_after": round(ece_after, 4), **{f"heldout_{k}": v for k, v in dev_scores.items()}},
         **extra,
