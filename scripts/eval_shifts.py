@@ -26,6 +26,8 @@ detection over the whole corpus after each new-side statement arrives. For today
               first new-side date]), overall and with 1 / 2 / 3 statements after the turn
   delay       mean days from the first new-side statement to the first run that finds the turn
   false/100   distinct wrong shifts over the runs, per 100 stable series (and per 100 turns)
+  lost/100    turns found (either status) by one run and by none the next, per 100 turns: a
+              monitoring run would report them withdrawn although the new side held
 
 Usage: python scripts/eval_shifts.py [--seeds 100] [--method pelt] [--delta 0.8] [--isolated]
        python scripts/eval_shifts.py --sparse [--seeds 150] [--delta 1.0] [--outliers 0.1]
@@ -34,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import math
 import time
 
 import numpy as np
@@ -125,6 +128,7 @@ def evaluate_sparse(*, n_prior: int, noise: float, delta: float, seeds: int, con
     final: dict[str, set[int]] = {s: set() for s in STATUSES}
     false_stable: dict[str, set] = {s: set() for s in STATUSES}
     false_turn: dict[str, set] = {s: set() for s in STATUSES}
+    hit_runs: dict[int, set[int]] = {}  # per turn, the runs (k) that found it, either status
     for k in (1, 2, 3):
         frames = [df.iloc[:n + min(k, m)] for df, n, m, _, _ in turns] + [df.iloc[:n + min(k, m)]
                                                                           for df, n, m in stable]
@@ -137,6 +141,8 @@ def evaluate_sparse(*, n_prior: int, noise: float, delta: float, seeds: int, con
             seen = df["date"].iloc[n + k - 1]
             for shift in found.get(f"turn-{i}", []):
                 hit = shift.direction == want and last_before < shift.date <= true_date
+                if hit:
+                    hit_runs.setdefault(i, set()).add(k)
                 for status in (shift.status, "any"):
                     if hit:
                         found_at[status].setdefault(i, seen)
@@ -159,6 +165,11 @@ def evaluate_sparse(*, n_prior: int, noise: float, delta: float, seeds: int, con
             "false_stable": 100.0 * len(false_stable[status]) / seeds,
             "false_turn": 100.0 * len(false_turn[status]) / seeds,
         }
+    # A true turn found after k new-side statements and lost after k + 1 (a monitoring run would call
+    # it withdrawn although nothing contradicted it), per 100 turns.
+    lost = sum(any(k in runs and k + 1 not in runs and k + 1 <= turns[i][2] for k in (1, 2))
+               for i, runs in hit_runs.items())
+    out["any"]["lost_turn"] = 100.0 * lost / seeds
     return out
 
 
@@ -168,7 +179,7 @@ def main_sparse(args, config: ShiftConfig) -> None:
           f"turn) seeds from {args.seed_offset} outliers={args.outliers}; emerging_level={config.emerging_level} "
           f"emerging_min_delta={config.emerging_min_delta} prior_df={config.prior_df}")
     print(f"{'noise':>5} {'prior':>5} {'rule':>8} {'status':>9} {'recall':>6} {'r(1)':>5} {'r(2)':>5} {'r(3)':>5} "
-          f"{'delay_d':>7} {'false/100 stable':>16} {'false/100 turns':>15}")
+          f"{'delay_d':>7} {'false/100 stable':>16} {'false/100 turns':>15} {'lost/100 turns':>14}")
     t0 = time.perf_counter()
     for noise in args.noise:
         for n_prior in args.prior:
@@ -177,9 +188,10 @@ def main_sparse(args, config: ShiftConfig) -> None:
                                     outliers=args.outliers, seed_offset=args.seed_offset)
                 for status in STATUSES if rule.emerging else ("confirmed",):
                     m = r[status]
+                    lost = r["any"]["lost_turn"] if status == ("any" if rule.emerging else "confirmed") else math.nan
                     print(f"{noise:>5.2f} {n_prior:>5} {name:>8} {status:>9} {m['recall']:>6.2f} {m['recall_1']:>5.2f} "
                           f"{m['recall_2']:>5.2f} {m['recall_3']:>5.2f} {m['delay']:>7.0f} {m['false_stable']:>16.1f} "
-                          f"{m['false_turn']:>15.1f}")
+                          f"{m['false_turn']:>15.1f} {lost:>14.1f}")
     print(f"goals (|delta| >= 1): any recall >= 0.90; emerging false/100 stable <= 2 at realistic noise; "
           f"confirmed as today ({time.perf_counter() - t0:.0f} s)")
 

@@ -37,12 +37,17 @@ a short, irregular series of scores x_i with weights w_i = confidence (normalise
    (its neighbours merge) until all pass.
 
 3. Emerging shifts (``status="emerging"``). On sparse coverage the first statement of a new
-   line can stand alone for months, and step 2's support rule keeps it silent. So the
-   newest statements of a pair, when they rest on fewer than ``min_support`` articles (or on
-   one day), are tested against the prior before them (the statements since the last
-   confirmed shift, at least ``emerging_min_prior`` of them; settled: its spread enters the test).
-   Step 3 also speaks where the old side rests on fewer than ``min_support`` articles (a
-   single designation years before a first meeting), the change being tested the same way.
+   line can stand alone for months, and step 2's support rule keeps it silent. So a tail of
+   a pair's statements since its last confirmed shift, starting on a day boundary, is
+   tested against the prior before it (the statements since that shift, at least
+   ``emerging_min_prior`` of them; settled: its spread enters the test), if step 2 cannot
+   speak on it: its new side rests on fewer than ``min_support`` articles or on one day, or
+   its old side does (a single designation years before a first meeting). A tail whose new
+   side has grown past that without passing step 2 (a second report half way back, which the
+   segmentation does not split off; a confirmed rule set stricter than the change) is tested
+   too if its first day passed step 3 on its own: a turn stays emerging while evidence
+   accumulates on its new side, until step 2 confirms it, and a run of statements that no
+   single report announced is left to step 2. The earliest tail that passes is reported.
    - |delta| >= ``emerging_min_delta`` (twice ``min_delta``: a large change, not drift);
    - every new-side statement lies beyond the prior's mean in the direction of the change
      (one agreeing and one reverting statement are no new line), with mean confidence at
@@ -55,10 +60,11 @@ a short, irregular series of scores x_i with weights w_i = confidence (normalise
      reversal ("no longer consider", "a new page") on the new side is evidence of a turn in
      itself and is tested at ``emerging_marked_level`` (0.95) instead.
    Calibrated on synthetic sparse series (``scripts/eval_shifts.py --sparse``). An emerging
-   shift is dated at its first new-side statement and carries a ``note`` saying what would
-   confirm it; a later run either confirms it (a second article on the new side passes
-   step 2) or drops it (the next statements return to the prior), which a monitoring run
-   reports as withdrawn.
+   shift is dated at its first new-side statement and carries a ``note`` saying what it rests
+   on and what would confirm it; a later run confirms it (the new side passes step 2), keeps
+   it emerging under the same date while new-side articles fall short of step 2 (the note
+   counts them), or drops it (the next statements return to the prior), which a monitoring
+   run reports as withdrawn.
 
 ``Shift.date`` is ``first_after``: the date of the first statement of the new regime, the
 earliest day the new stance is on record. The change itself happened after ``last_before``
@@ -520,19 +526,23 @@ def _make_shift(series: pd.DataFrame, x: np.ndarray, w: np.ndarray, lo: int, b: 
         after_quotes=_pick_quotes(after, ma, mb, config.quotes_per_side), status=status, note=note)
 
 
-def _emerging_note(shift: Shift, n_before: int, n_after: int, config: ShiftConfig) -> str:
+def _emerging_note(shift: Shift, n_before: int, n_after: int, one_day: bool, config: ShiftConfig) -> str:
     """What the emerging shift rests on, and what would confirm or withdraw it."""
     need_after, need_before = config.min_support - n_after, config.min_support - n_before
     if need_after > 0:
         rests = f"the new side rests on {n_after} article{'s' if n_after > 1 else ''} ({shift.first_after})"
         more = f"{need_after} more article{'s' if need_after > 1 else ''}"
         confirm = f"statements from {more} hold near {format_score(shift.after)}"
-    elif need_before <= 0:
+    elif need_before > 0:
+        rests = f"the old side rests on {n_before} article{'s' if n_before > 1 else ''} (until {shift.last_before})"
+        confirm = f"the new line near {format_score(shift.after)} holds and earlier reports of the old line are found"
+    elif one_day:
         rests = f"the new side rests on one day ({shift.first_after})"
         confirm = f"statements on another day hold near {format_score(shift.after)}"
     else:
-        rests = f"the old side rests on {n_before} article{'s' if n_before > 1 else ''} (until {shift.last_before})"
-        confirm = f"the new line near {format_score(shift.after)} holds and earlier reports of the old line are found"
+        rests = (f"the new side rests on {n_after} articles (from {shift.first_after}), which do not pass the "
+                 f"confirmed test yet")
+        confirm = f"further statements hold near {format_score(shift.after)}"
     return (f"emerging: {rests}; confirmed when {confirm}, withdrawn if the next statements return to about "
             f"{format_score(shift.before)}")
 
@@ -556,50 +566,63 @@ def _is_marked(side: pd.DataFrame) -> bool:
     return any(EXPLICIT_REVERSAL.search(str(t or "")) for t in texts)
 
 
+def _emerging_test(series: pd.DataFrame, x: np.ndarray, w: np.ndarray, articles: np.ndarray, lo: int, b: int,
+                   end: int, *, config: ShiftConfig, prior: NoisePrior) -> tuple[float, float] | None:
+    """Step 3's tests of the statements ``b:end`` against the prior ``lo:b``: (delta, half-width), or None."""
+    xb, wb, xa, wa = x[lo:b], w[lo:b], x[b:end], w[b:end]
+    if len(xb) < config.emerging_min_prior:
+        return None
+    mb = _weighted_mean(xb, wb)
+    delta = _weighted_mean(xa, wa) - mb
+    if abs(delta) < config.emerging_min_delta or not np.all((xa - mb) * np.sign(delta) > 0):
+        return None
+    after = series.iloc[b:end]
+    if float(after["confidence"].mean()) < config.emerging_min_confidence:
+        return None
+    df = len(xb) + len(xa) - 2
+    pooled = math.sqrt((_wss(xb, wb) + _wss(xa, wa)) / max(df, 1))
+    level = config.emerging_marked_level if _is_marked(after) else config.emerging_level
+    if prior.df > 0:
+        s = max(prior.moderate(pooled, df=df), config.min_sigma)
+        crit = _t_quantile(0.5 + level / 2.0, df + prior.df)
+    else:
+        s = max(robust_sigma(x[lo:end], floor=config.min_sigma), pooled)
+        crit = NormalDist().inv_cdf(0.5 + level / 2.0)
+    # Statements of one article share a reporter, a sentence and usually a score: each side
+    # counts no more observations than it has articles (one article after: a prediction interval).
+    n_before = min(_n_eff(wb), len(set(articles[lo:b])))
+    n_after = min(_n_eff(wa), len(set(articles[b:end])))
+    half = crit * s * math.sqrt(1.0 / n_before + 1.0 / n_after)
+    return (delta, half) if abs(delta) >= half else None
+
+
 def _emerging_shift(series: pd.DataFrame, x: np.ndarray, w: np.ndarray, allowed: np.ndarray, articles: np.ndarray,
                     *, lo: int, config: ShiftConfig, prior: NoisePrior) -> Shift | None:
     """The earliest tail of ``series`` (past ``lo``, the last confirmed break) that passes step 3.
 
-    Candidate tails start on a day boundary where one side rests on fewer than ``min_support``
-    articles (or the new side on one day), so that step 2's support rule cannot speak.
+    Candidate tails start on a day boundary. A tail where one side rests on fewer than
+    ``min_support`` articles (or the new side on one day) is one step 2 cannot speak on. A tail
+    whose new side has grown past that is a candidate only if its first day alone passes step 3
+    (so it was emerging when that day was the newest): evidence accumulating on the new side
+    keeps the shift emerging, while a run of statements that no thin tail announced stays step 2's.
     """
     n = len(x)
     day_starts = [int(i) for i in np.flatnonzero(allowed) if i > lo]
-    for b in day_starts:  # earliest first: the shift is dated at its first new-side statement
+    for j, b in enumerate(day_starts):  # earliest first: the shift is dated at its first new-side statement
         thin_after = b == day_starts[-1] or len(set(articles[b:])) < config.min_support
         thin_before = len(set(articles[lo:b])) < config.min_support
-        if not (thin_after or thin_before):
+        if not (thin_after or thin_before) and _emerging_test(series, x, w, articles, lo, b, day_starts[j + 1],
+                                                              config=config, prior=prior) is None:
             continue
-        xb, wb, xa, wa = x[lo:b], w[lo:b], x[b:], w[b:]
-        if len(xb) < config.emerging_min_prior:
+        test = _emerging_test(series, x, w, articles, lo, b, n, config=config, prior=prior)
+        if test is None:
             continue
-        mb = _weighted_mean(xb, wb)
-        delta = _weighted_mean(xa, wa) - mb
-        if abs(delta) < config.emerging_min_delta or not np.all((xa - mb) * np.sign(delta) > 0):
-            continue
-        after = series.iloc[b:]
-        if float(after["confidence"].mean()) < config.emerging_min_confidence:
-            continue
-        df = len(xb) + len(xa) - 2
-        pooled = math.sqrt((_wss(xb, wb) + _wss(xa, wa)) / max(df, 1))
-        level = config.emerging_marked_level if _is_marked(after) else config.emerging_level
-        if prior.df > 0:
-            s = max(prior.moderate(pooled, df=df), config.min_sigma)
-            crit = _t_quantile(0.5 + level / 2.0, df + prior.df)
-        else:
-            s = max(robust_sigma(x[lo:], floor=config.min_sigma), pooled)
-            crit = NormalDist().inv_cdf(0.5 + level / 2.0)
-        # Statements of one article share a reporter, a sentence and usually a score: each side
-        # counts no more observations than it has articles (one article after: a prediction interval).
-        n_before = min(_n_eff(wb), len(set(articles[lo:b])))
-        n_after = min(_n_eff(wa), len(set(articles[b:])))
-        half = crit * s * math.sqrt(1.0 / n_before + 1.0 / n_after)
-        if abs(delta) < half:
-            continue
+        delta, half = test
         shift = _make_shift(series, x, w, lo, b, n, delta=delta, low=delta - half, high=delta + half,
                             config=config, status="emerging", note="")
+        one_day = not allowed[b + 1:].any()
         return dataclasses.replace(shift, note=_emerging_note(shift, len(set(articles[lo:b])),
-                                                              len(set(articles[b:])), config))
+                                                              len(set(articles[b:])), one_day, config))
     return None
 
 
