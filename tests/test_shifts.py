@@ -355,6 +355,19 @@ def test_a_run_that_no_single_report_announced_is_left_to_the_confirmed_test(con
         assert "emerging" not in [s.status for s in detect_shifts(_series(NOISY_PRIOR + tail[:k]), config=config)]
 
 
+def test_emerging_shift_rests_on_the_clearest_split_not_the_earliest():
+    # A report that leaned the new way (itself an early warning when it was the newest), one half way
+    # back, then a clear turn: both tails pass step 3, and the clear turn explains the change better.
+    old = [(0, "a1", -1.0, "direct", ""), (0, "a1", -0.93, "direct", ""), (45, "a2", -0.68, "direct", ""),
+           (90, "a3", -0.47, "direct", "")]
+    leaning = [(820, "a4", 0.2, "direct", ""), (880, "a5", -0.4, "direct", "")]
+    day = dt.date(2020, 1, 1)
+    assert [(s.status, s.date) for s in detect_shifts(_series(old + leaning[:1]), config=FAST)] == [
+        ("emerging", day + dt.timedelta(days=820))]
+    (s,) = detect_shifts(_series(old + leaning + [(1245, "n1", 0.89, "direct", "")]), config=FAST)
+    assert (s.status, s.date, s.n_after) == ("emerging", day + dt.timedelta(days=1245), 1)
+
+
 @pytest.mark.parametrize("second,alerts", [
     ((960, "n2", 0.0, "direct", ""), []),  # the new side grew: nothing to say
     ((960, "n2", -0.6, "direct", ""), [("withdrawn", "emerging")]),  # back to the old line
