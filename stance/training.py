@@ -520,38 +520,53 @@ def _predict_logits(model, tokenizer, examples: Sequence[Example], *, max_length
 
 def init_model_heldout_texts(model_dir: Path) -> set[str]:
     """The sentences a trained model held out for calibration, rebuilt from its saved config: the split of its
-    held-out-able files by its seed. A file no longer at its saved path (``.../data/diplomatic/train_a.jsonl``)
-    is read from the same place under this repository's ``data/``.
-    The rebuilt split must have as many rows as the model's calibration says, or this raises."""
+    held-out-able files by its seed or, for a continued fine-tuning that held out its starting model's
+    sentences, those of them in its own files (the starting model's record is kept in ``init_model``).
+    A file no longer at its saved path (``.../data/diplomatic/train_a.jsonl``) is read from the same place
+    under this repository's ``data/``. The rebuilt rows must match the model's record, or this raises."""
     meta = json.loads((Path(model_dir) / CONFIG_FILE).read_text(encoding="utf-8"))
+    return _heldout_texts(meta, where=str(model_dir))
+
+
+def _heldout_texts(meta: dict, *, where: str) -> set[str]:
     saved = meta.get("config")
     if not saved or "calibration" not in meta:
-        raise ValueError(f"{model_dir}/{CONFIG_FILE} records no training config and calibration; it cannot say "
+        raise ValueError(f"{where}: the model records no training config and calibration; it cannot say "
                          "which sentences it held out (train with init_heldout=False)")
-    repo_data = Path(__file__).resolve().parents[1] / "data"
     examples: list[Example] = []
     for raw in saved["data"]:
-        spec = DataSpec(**raw)
-        if not spec.holdout:
-            continue
-        if not spec.path.is_file():
-            parts = spec.path.parts
-            inside = Path(*parts[len(parts) - parts[::-1].index("data"):]) if "data" in parts else None
-            if inside is None or not (repo_data / inside).is_file():
-                raise FileNotFoundError(f"{model_dir} held out rows of {spec.path}, which is gone and has no "
-                                        f"counterpart under {repo_data}; restore it to rebuild the split")
-            spec = dataclasses.replace(spec, path=repo_data / inside)
-        examples.extend(read_examples(spec))
-    seed = saved.get("split_seed")
-    _, held = split_dev(examples, fraction=saved["dev_fraction"], seed=saved["seed"] if seed is None else seed)
+        if raw.get("holdout", True):
+            examples.extend(read_examples(_spec_here(DataSpec(**raw), where=where)))
+    if saved.get("init_heldout"):
+        if "init_model" not in meta:
+            raise ValueError(f"{where}: the model held out its starting model's sentences but keeps no record "
+                             "of that model (init_model); its split cannot be rebuilt")
+        init_texts = _heldout_texts(meta["init_model"], where=f"{where} (its starting model)")
+        held = [e for e in examples if e.text in init_texts]
+    else:
+        seed = saved.get("split_seed")
+        _, held = split_dev(examples, fraction=saved["dev_fraction"], seed=saved["seed"] if seed is None else seed)
     texts = {e.text for e in held}
-    # models saved since 2026-12-06 record which sentences; the shipped model only how many rows
+    # models saved since 2026-12-06 record which sentences; earlier ones only how many rows
     digest = (meta.get("data_counts") or {}).get("heldout_sentences_sha256")
     expected = meta["calibration"]["examples"]
     if (digest is not None and digest != _sentences_digest(texts)) or len(held) != expected:
-        raise ValueError(f"rebuilt {len(held)} held-out rows for {model_dir} (calibrated on {expected}), not the "
+        raise ValueError(f"{where}: rebuilt {len(held)} held-out rows (calibrated on {expected}), not the "
                          "sentences it held out: its data files changed since it was trained")
     return texts
+
+
+def _spec_here(spec: DataSpec, *, where: str) -> DataSpec:
+    """``spec`` reading its file where it is now: a saved path that is gone is looked up under ``data/``."""
+    if spec.path.is_file():
+        return spec
+    repo_data = Path(__file__).resolve().parents[1] / "data"
+    parts = spec.path.parts
+    inside = Path(*parts[len(parts) - parts[::-1].index("data"):]) if "data" in parts else None
+    if inside is None or not (repo_data / inside).is_file():
+        raise FileNotFoundError(f"{where} held out rows of {spec.path}, which is gone and has no counterpart "
+                                f"under {repo_data}; restore it to rebuild the split")
+    return dataclasses.replace(spec, path=repo_data / inside)
 
 
 def _sentences_digest(texts: set[str]) -> str:
@@ -966,10 +981,11 @@ def _train(config: TrainConfig, *, out: Path, fingerprint: str) -> Path:
 
     train_meta = {"steps": step, "seconds": round(elapsed, 1),
                   "final_loss_mean50": float(np.mean(state["losses"][-50:]))}
-    _calibrate_and_save(model, tokenizer, dev_rows, config=config, out=out, fingerprint=fingerprint,
-                        extra={"data_counts": {**counts, "train_examples_after_repeat": len(train_rows),
-                                               "heldout_dev": len(dev_rows)},
-                               "train": train_meta})
+    extra = {"data_counts": {**counts, "train_examples_after_repeat": len(train_rows), "heldout_dev": len(dev_rows)},
+             "train": train_meta}
+    if config.init_from is not None:  # the starting model's own record: where this one came from, and its split
+        extra["init_model"] = json.loads((config.init_from / CONFIG_FILE).read_text(encoding="utf-8"))
+    _calibrate_and_save(model, tokenizer, dev_rows, config=config, out=out, fingerprint=fingerprint, extra=extra)
     if not config.keep_checkpoint:
         shutil.rmtree(ckpt, ignore_errors=True)
     return out

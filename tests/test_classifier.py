@@ -357,30 +357,30 @@ def test_speaker_segment(target, speaker, expected):
 
 
 @pytest.fixture(scope="module")
-def speaker_clf(tmp_path_factory) -> StanceClassifier:
-    """The shipped weights under a config that says the model reads speakers (its output is not meaningful,
-    only whether the speaker reaches the model)."""
+def plain_clf(tmp_path_factory) -> StanceClassifier:
+    """The shipped weights under a config that says the model does not read speakers (its output is not
+    meaningful, only whether the speaker reaches the model). The shipped model reads them."""
     import shutil
 
     from stance.classifier import default_model_dir
 
-    folder = tmp_path_factory.mktemp("speaker-model") / "m"
+    folder = tmp_path_factory.mktemp("plain-model") / "m"
     shutil.copytree(default_model_dir(), folder)
     config = json.loads((folder / "config.json").read_text())
-    (folder / "config.json").write_text(json.dumps({**config, "speaker_input": True}))
+    (folder / "config.json").write_text(json.dumps({**config, "speaker_input": False}))
     return StanceClassifier.from_pretrained(folder, backend="torch")
 
 
-def test_speakers_reach_only_a_speaker_aware_model(torch_clf, speaker_clf):
+def test_speakers_reach_only_a_speaker_aware_model(torch_clf, plain_clf):
     targets, texts = ["Turkey", "Turkey"], ["Ankara was praised for its help.", "Ankara was praised for its help."]
     speakers = ["Egypt", ""]
-    assert not torch_clf.speaker_input and speaker_clf.speaker_input
-    np.testing.assert_array_equal(torch_clf.logits(targets, texts, speakers=speakers), torch_clf.logits(targets, texts))
-    with_speakers = speaker_clf.logits(targets, texts, speakers=speakers)
+    assert torch_clf.speaker_input and not plain_clf.speaker_input
+    np.testing.assert_array_equal(plain_clf.logits(targets, texts, speakers=speakers), plain_clf.logits(targets, texts))
+    with_speakers = torch_clf.logits(targets, texts, speakers=speakers)
     assert not np.allclose(with_speakers[0], with_speakers[1], atol=1e-4)  # only the first names a speaker
-    np.testing.assert_allclose(with_speakers[1], speaker_clf.logits(targets[:1], texts[:1])[0], atol=1e-5)
+    np.testing.assert_allclose(with_speakers[1], torch_clf.logits(targets[:1], texts[:1])[0], atol=1e-5)
     with pytest.raises(ValueError, match="speakers and targets differ"):
-        speaker_clf.logits(targets, texts, speakers=["Egypt"])
+        torch_clf.logits(targets, texts, speakers=["Egypt"])
 
 
 def test_the_pipeline_passes_actors_to_a_speaker_aware_model_only():

@@ -172,10 +172,15 @@ def test_corpus_grown_in_two_steps_matches_one_run_and_alerts_are_the_difference
 
     s1, s2 = _key(step1.shifts), _key(step2.shifts)
     assert any(k[4] == "emerging" for k in s1), "the first step should hold an emerging shift"
-    confirmed = {k for k in s2 if k[4] == "confirmed" and k[:4] + ("emerging",) in s1}
+    # an emerging shift is confirmed by a confirmed one of the same pair and direction, dated on or after it
+    # (more evidence can move the segmentation's date later, never earlier)
+    emerged = {k for k in s1 if k[4] == "emerging"}
+    pairs = {e: next((k for k in sorted(s2) if k[4] == "confirmed" and k[:3] == e[:3] and k[3] >= e[3]), None)
+             for e in emerged}
+    confirmed = {k for k in pairs.values() if k is not None}
     want = ({("confirmed",) + k for k in confirmed}
             | {("new",) + k for k in s2 - s1 - confirmed}
-            | {("withdrawn",) + k for k in s1 - s2 if k[:4] not in {c[:4] for c in confirmed}})
+            | {("withdrawn",) + k for k in s1 - s2 if pairs.get(k) is None})
     alerts = pd.read_csv(out / "alerts.csv", keep_default_na=False)
     got = set(zip(alerts["alert"], alerts["actor"], alerts["target"], alerts["direction"], alerts["date"],
                   alerts["status"]))

@@ -24,6 +24,14 @@ from stance.training import (
 
 # the model we ship, not $STANCE_MODEL: these tests are about the repository's own files
 SHIPPED_CONFIG = Path(__file__).resolve().parents[1] / "models" / "stance-minilm" / "config.json"
+
+
+def base_record(meta: dict) -> dict:
+    """The record of the run a shipped model started from (continued fine-tunings keep it in ``init_model``):
+    the recipe that `stance train` and scripts/train_model.py reproduce by default."""
+    while "init_model" in meta:
+        meta = meta["init_model"]
+    return meta
 SUBJECTS = ["the council", "the envoy", "the treaty", "the regime", "the mission"]
 TEMPLATES = [
     ("{t} was praised warmly by the minister.", "favor"),
@@ -603,7 +611,7 @@ def test_train_script_defaults_are_the_shipped_recipe(load_script):
     """A bare `scripts/train_model.py --output DIR` must train as the shipped model's members were trained
     (their teacher and transfer files aside)."""
     script = load_script("train_model")
-    shipped = json.loads(SHIPPED_CONFIG.read_text())["config"]
+    shipped = base_record(json.loads(SHIPPED_CONFIG.read_text()))["config"]
     recipe = dict(script.SHIPPED_RECIPE)
     assert recipe.pop("contrast_repeat") == shipped["data"][0]["contrast_repeat"]
     multitarget_files = [d["path"] for d in shipped["data"] if "/data/multitarget/" in d["path"]]
@@ -614,11 +622,16 @@ def test_train_script_defaults_are_the_shipped_recipe(load_script):
 def test_the_shipped_models_fingerprint_matches_its_recorded_config():
     """A rerun of a recorded config must be recognised as that run, so options added to TrainConfig after
     the shipped model (each member of its soup) was trained must leave its fingerprint as recorded."""
-    meta = json.loads(SHIPPED_CONFIG.read_text())
-    # the shipped model is a soup: each member's recorded config must still give that member's fingerprint
-    runs = [(m["config"], m["fingerprint"]) for m in meta["soup"]["members"]] if "soup" in meta else \
-        [(meta["config"], meta["fingerprint"])]
+    runs, meta = [], json.loads(SHIPPED_CONFIG.read_text())
+    while True:  # the shipped model and each model it started from; a soup's members are each a run
+        runs += [(m["config"], m["fingerprint"]) for m in meta["soup"]["members"]] if "soup" in meta else \
+            [(meta["config"], meta["fingerprint"])]
+        if "init_model" not in meta:
+            break
+        meta = meta["init_model"]
     for config, fingerprint in runs:
+        if config.get("init_from"):  # the folder now holds the model trained from it; its version is recorded
+            config = {**config, "init_from": "/nonexistent/starting-model"}
         assert TrainConfig(**config).fingerprint() == fingerprint
         for option in ({"adversarial_epsilon": 1.0}, {"ema_decay": 0.99}):  # on, they are a different recipe
             assert TrainConfig(**{**config, **option}).fingerprint() != fingerprint
@@ -717,7 +730,7 @@ def test_a_saved_config_keeps_its_teacher_hash_after_the_teacher_file_is_gone(tm
 def test_train_config_defaults_are_the_shipped_recipe(tmp_path):
     """The Python API trains what `stance train` and scripts/train_model.py train by default."""
     config = TrainConfig(data=(_write_jsonl(tmp_path / "train.jsonl"),), output_dir=tmp_path / "o")
-    shipped = json.loads(SHIPPED_CONFIG.read_text())["config"]
+    shipped = base_record(json.loads(SHIPPED_CONFIG.read_text()))["config"]
     for key in ("epochs", "lr", "batch_size", "seed", "split_seed", "mark_target", "head", "rdrop_alpha",
                 "max_length", "dev_fraction", "warmup_fraction", "weight_decay", "freeze_embeddings", "layer_lr_decay",
                 "unmarked_fraction", "name_swap_fraction"):
@@ -829,5 +842,8 @@ def test_init_heldout_needs_init_from_and_refuses_a_split_it_cannot_rebuild(tmp_
 @pytest.mark.skipif(not (shared_data_dir() / "newsmtsc" / "train.jsonl").is_file(), reason="needs ../shared/data")
 def test_the_shipped_models_heldout_split_is_rebuilt_from_its_config():
     """The shipped soup's calibration rows, rebuilt from its saved config (its diplomatic files now under data/)."""
-    held = training.init_model_heldout_texts(SHIPPED_CONFIG.parent)
-    assert 900 < len(held) < 1000  # 1,065 rows (the function checks the count); fewer sentences
+    held = training.init_model_heldout_texts(SHIPPED_CONFIG.parent)  # raises unless the rows match the record
+    meta = json.loads(SHIPPED_CONFIG.read_text())
+    if "init_model" in meta:  # a continued fine-tuning holds out the starting model's sentences in its own files
+        assert held < training._heldout_texts(meta["init_model"], where="starting model")
+    assert held
