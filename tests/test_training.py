@@ -11,6 +11,7 @@ from safetensors.torch import load_file
 
 import stance.soups as soups
 import stance.training as training
+import stance.training.loop as training_loop
 from stance.classifier import StanceClassifier
 from stance.evaluation.stance_eval import shared_data_dir
 from stance.training import (
@@ -140,19 +141,19 @@ def test_same_seed_same_weights_other_seed_differs(tmp_path):
 @pytest.mark.parametrize("options", [{}, {"ema_decay": 0.8, "adversarial_epsilon": 1.0}])
 def test_interrupted_run_resumes_to_the_same_weights(tmp_path, monkeypatch, options):
     full = load_file(str(train(_config(tmp_path, "full", max_steps=3, **options)) / "model.safetensors"))
-    real_save = training._save_checkpoint
+    real_save = training_loop._save_checkpoint
 
     def save_then_crash(ckpt, *, model, optimizer, state, **kw):
         real_save(ckpt, model=model, optimizer=optimizer, state=state, **kw)
         if state["step"] == 2:
             raise KeyboardInterrupt
 
-    monkeypatch.setattr(training, "_save_checkpoint", save_then_crash)
+    monkeypatch.setattr(training_loop, "_save_checkpoint", save_then_crash)
     with pytest.raises(KeyboardInterrupt):
         train(_config(tmp_path, "resumed", max_steps=3, **options))
     state = json.loads((tmp_path / "resumed" / "checkpoint" / "state.json").read_text())
     assert state["step"] == 2
-    monkeypatch.setattr(training, "_save_checkpoint", real_save)
+    monkeypatch.setattr(training_loop, "_save_checkpoint", real_save)
     resumed = load_file(str(train(_config(tmp_path, "resumed", max_steps=3, **options)) / "model.safetensors"))
     assert json.loads((tmp_path / "resumed" / "config.json").read_text())["train"]["steps"] == 3
     for key in ("classifier.weight", "bert.encoder.layer.5.output.dense.weight"):
@@ -160,17 +161,17 @@ def test_interrupted_run_resumes_to_the_same_weights(tmp_path, monkeypatch, opti
 
 
 def test_resume_refuses_changed_data(tmp_path, monkeypatch):
-    real_save = training._save_checkpoint
+    real_save = training_loop._save_checkpoint
 
     def save_then_crash(ckpt, *, model, optimizer, state, **kw):
         real_save(ckpt, model=model, optimizer=optimizer, state=state, **kw)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(training, "_save_checkpoint", save_then_crash)
+    monkeypatch.setattr(training_loop, "_save_checkpoint", save_then_crash)
     config = _config(tmp_path, "grown")
     with pytest.raises(KeyboardInterrupt):
         train(config)
-    monkeypatch.setattr(training, "_save_checkpoint", real_save)
+    monkeypatch.setattr(training_loop, "_save_checkpoint", real_save)
     extra = [json.dumps({"text": f"Extra sentence number {i} about the envoy.", "target": "the envoy", "label": "neutral"})
              for i in range(10)]
     with open(config.data[0].path, "a", encoding="utf-8") as handle:
