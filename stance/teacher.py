@@ -231,6 +231,10 @@ def write_anchor_logits(student: TrainConfig, anchor_dir: str | Path, path: str 
 
     rows = distinct_training_rows(student)
     new_sources = {str(s) for s in new_sources}
+    unknown = new_sources - {str(spec.path) for spec in student.data}
+    if unknown:  # a path spelled otherwise than in the config would silently get the anchor's logits
+        raise ValueError(f"new_sources {sorted(unknown)} are not among the training files "
+                         f"{[str(spec.path) for spec in student.data]}; name them as the config does")
     old = [e for e in rows if e.source not in new_sources]
     anchor_dir = Path(anchor_dir)
     anchor_config = json.loads((anchor_dir / "config.json").read_text(encoding="utf-8"))

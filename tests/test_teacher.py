@@ -348,3 +348,9 @@ def test_anchor_logits_are_the_anchor_models_on_old_rows_and_gold_peaked_on_new_
     assert {e.label for e in rows if e.source == str(new)} == {LABEL2ID["neutral"], LABEL2ID["favor"]}
     student = dataclasses.replace(config, teacher_logits=path, distill_weight=0.5)
     assert (train(student) / "config.json").is_file()
+
+
+def test_anchor_logits_refuse_new_files_the_config_does_not_train_on(tmp_path):
+    with pytest.raises(ValueError, match="not among the training files"):
+        teacher.write_anchor_logits(_student(tmp_path), tmp_path / "unused-model", tmp_path / "a.jsonl",
+                                    new_sources={str(tmp_path / "elsewhere.jsonl")})

@@ -848,3 +848,27 @@ def test_the_shipped_models_heldout_split_is_rebuilt_from_its_config():
     if "init_model" in meta:  # a continued fine-tuning holds out the starting model's sentences in its own files
         assert held < training._heldout_texts(meta["init_model"], where="starting model")
     assert held
+
+
+def test_train_script_anchor_writes_its_teacher_file_and_distils_from_the_init_model(tmp_path, load_script, monkeypatch):
+    import sys
+
+    first = train(_config(tmp_path, "first", max_steps=1, head="target", mark_target=True))
+    extra = _extra_file(tmp_path, "extra.jsonl", "Oslo welcomed the deal.")
+    out = tmp_path / "anchored"
+    monkeypatch.setattr(sys, "argv", [
+        "train_model.py", "--output", str(out), "--no-newsmtsc", "--no-diplomatic", "--data", str(tmp_path / "train.jsonl"),
+        "--train-only", str(extra), "--init-from", str(first), "--anchor", "--distill-weight", "0.7",
+        "--max-steps", "1", "--threads", "1", "--batch-size", "4", "--max-length", "32", "--rdrop-alpha", "0"])
+    load_script("train_model").main()
+    recorded = json.loads((out / "config.json").read_text())["config"]
+    assert (recorded["teacher_logits"], recorded["distill_weight"]) == (str(out / "anchor_logits.jsonl"), 0.7)
+    assert recorded["init_heldout"] is True
+    table = training.read_teacher_logits(out / "anchor_logits.jsonl")
+    peaked = [k for k, v in table.items() if sorted(v) == [0.0, 0.0, 6.0]]
+    assert [k[0] for k in peaked] == ["Oslo"]  # the --train-only row only; the others carry the init model's
+    def words(text: str) -> str:
+        return " ".join(text.replace("<<", " ").replace(">>", " ").split())
+
+    held = {words(t) for t in training.init_model_heldout_texts(first)}
+    assert held and not {words(text) for _, text in table} & held  # nothing the init model held out is trained on
