@@ -195,6 +195,8 @@ def _stages(timings: dict[str, float]) -> str:
 
 
 def main() -> None:
+    # each figure as soon as it is measured: a long run redirected to a file and stopped keeps what it printed
+    sys.stdout.reconfigure(line_buffering=True)
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     corpus = p.add_mutually_exclusive_group()
