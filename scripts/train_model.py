@@ -108,20 +108,6 @@ def main() -> None:
         data = [dataclasses.replace(d, speaker_field="actor") for d in data]
     if args.anchor and (args.init_from is None or args.teacher_logits is not None):
         ap.error("--anchor needs --init-from (the model to anchor to) and no --teacher-logits")
-    teacher_logits = args.teacher_logits
-    if args.anchor:
-        from stance.teacher import write_anchor_logits
-
-        plain = TrainConfig(data=tuple(data), mark_target=args.mark_target, seed=args.seed, split_seed=args.split_seed,
-                            dev_fraction=args.dev_fraction, unmarked_fraction=args.unmarked_fraction,
-                            max_length=args.max_length, output_dir=args.output, head=args.head,
-                            speaker_input=args.speaker_input, init_from=args.init_from,
-                            init_heldout=not args.no_init_heldout)
-        teacher_logits = args.output / "anchor_logits.jsonl"
-        if not teacher_logits.is_file():  # a resumed run keeps the file its checkpoint was trained with
-            args.output.mkdir(parents=True, exist_ok=True)
-            write_anchor_logits(plain, args.init_from, teacher_logits,
-                                new_sources={str(path) for path in args.train_only or []})
     config = TrainConfig(data=tuple(data), output_dir=args.output, epochs=args.epochs, lr=args.lr,
                          batch_size=args.batch_size, max_length=args.max_length, seed=args.seed, split_seed=args.split_seed,
                          dev_fraction=args.dev_fraction, max_steps=args.max_steps, num_threads=args.threads,
@@ -132,8 +118,18 @@ def main() -> None:
                          init_from=args.init_from, warmup_fraction=args.warmup_fraction,
                          speaker_input=args.speaker_input,
                          init_heldout=args.init_from is not None and not args.no_init_heldout,
-                         **distillation_options(teacher_logits, weight=args.distill_weight,
+                         **distillation_options(args.teacher_logits, weight=args.distill_weight,
                                                 temperature=args.distill_temperature))
+    if args.anchor:  # the teacher file is written for this run's rows, then the run distils from it
+        from stance.teacher import write_anchor_logits
+
+        anchor = args.output / "anchor_logits.jsonl"
+        if not anchor.is_file():  # a resumed run keeps the file its checkpoint was trained with
+            args.output.mkdir(parents=True, exist_ok=True)
+            write_anchor_logits(config, args.init_from, anchor,
+                                new_sources={str(path) for path in args.train_only or []})
+        config = dataclasses.replace(config, **distillation_options(anchor, weight=args.distill_weight,
+                                                                    temperature=args.distill_temperature))
     out = train(config)
     meta = json.loads((out / "config.json").read_text())
     print(json.dumps({k: meta[k] for k in ("temperature", "calibration", "data_counts", "train")}, indent=2))

@@ -206,12 +206,16 @@ def write_teacher_logits(teacher: Teacher, student: TrainConfig, path: str | Pat
     """Write the teacher file for ``student``: one JSONL line per distinct training pair."""
     rows = distinct_training_rows(student)
     keys = list(dict.fromkeys((e.target, e.text) for e in rows))
-    logits = teacher.logits([k[0] for k in keys], [k[1] for k in keys])
-    text = "".join(json.dumps({"target": t, "text": x, "logits": [round(float(v), 4) for v in row]}) + "\n"
-                   for (t, x), row in zip(keys, logits))
-    atomic_write_text(Path(path), text)
+    _write_logits_file(path, dict(zip(keys, teacher.logits([k[0] for k in keys], [k[1] for k in keys]))))
     logger.info("wrote teacher logits for %d pairs to %s", len(keys), path)
     return Path(path)
+
+
+def _write_logits_file(path: str | Path, table: dict[tuple[str, str], Sequence[float]]) -> None:
+    """The teacher file ``training.read_teacher_logits`` reads: one JSONL line per (target, text) pair."""
+    atomic_write_text(Path(path), "".join(
+        json.dumps({"target": t, "text": x, "logits": [round(float(v), 4) for v in row]}) + "\n"
+        for (t, x), row in table.items()))
 
 
 # Learning without forgetting (Li and Hoiem 2016): continued fine-tuning distils toward the model it starts
@@ -247,9 +251,7 @@ def write_anchor_logits(student: TrainConfig, anchor_dir: str | Path, path: str 
             peaked = np.zeros(len(LABEL2ID), dtype=np.float32)
             peaked[e.label] = gold_margin
             table.setdefault((e.target, e.text), peaked)
-    text = "".join(json.dumps({"target": t, "text": x, "logits": [round(float(v), 4) for v in row]}) + "\n"
-                   for (t, x), row in table.items())
-    atomic_write_text(Path(path), text)
+    _write_logits_file(path, table)
     logger.info("wrote anchor logits for %d pairs (%d from %s, the rest gold-peaked) to %s",
                 len(table), len(old), anchor_dir, path)
     return Path(path)
