@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from shipped_model import base_record
 
 from stance.cli import main
 from stance.pipeline import STATEMENT_COLUMNS
@@ -113,10 +114,7 @@ def test_train_defaults_are_the_shipped_models_recipe(tmp_path, capsys):
     out = tmp_path / "m"
     assert main(["train", str(_tiny_training_file(tmp_path)), "--out", str(out), "--max-steps", "1"]) == 0
     trained = json.loads((out / "config.json").read_text())["config"]
-    meta = json.loads((Path(__file__).resolve().parents[1] / "models" / "stance-minilm" / "config.json").read_text())
-    while "init_model" in meta:  # a continued fine-tuning: the defaults are the recipe of the run it started from
-        meta = meta["init_model"]
-    shipped = meta["config"]
+    shipped = base_record()["config"]  # a continued fine-tuning: the recipe of the run it started from
     assert {k: trained[k] for k in RECIPE_KEYS} == {k: shipped[k] for k in RECIPE_KEYS}
     # labelled files only: a teacher's transfer rows (holdout false) are never repeated
     labelled = [d for d in shipped["data"] if d["holdout"]]

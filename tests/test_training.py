@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from safetensors.torch import load_file
+from shipped_model import SHIPPED_CONFIG, base_record, lineage
 
 import stance.soups as soups
 import stance.training as training
@@ -23,16 +24,6 @@ from stance.training import (
     train,
 )
 
-# the model we ship, not $STANCE_MODEL: these tests are about the repository's own files
-SHIPPED_CONFIG = Path(__file__).resolve().parents[1] / "models" / "stance-minilm" / "config.json"
-
-
-def base_record(meta: dict) -> dict:
-    """The record of the run a shipped model started from (continued fine-tunings keep it in ``init_model``):
-    the recipe that `stance train` and scripts/train_model.py reproduce by default."""
-    while "init_model" in meta:
-        meta = meta["init_model"]
-    return meta
 SUBJECTS = ["the council", "the envoy", "the treaty", "the regime", "the mission"]
 TEMPLATES = [
     ("{t} was praised warmly by the minister.", "favor"),
@@ -612,7 +603,7 @@ def test_train_script_defaults_are_the_shipped_recipe(load_script):
     """A bare `scripts/train_model.py --output DIR` must train as the shipped model's members were trained
     (their teacher and transfer files aside)."""
     script = load_script("train_model")
-    shipped = base_record(json.loads(SHIPPED_CONFIG.read_text()))["config"]
+    shipped = base_record()["config"]
     recipe = dict(script.SHIPPED_RECIPE)
     assert recipe.pop("contrast_repeat") == shipped["data"][0]["contrast_repeat"]
     multitarget_files = [d["path"] for d in shipped["data"] if "/data/multitarget/" in d["path"]]
@@ -623,13 +614,10 @@ def test_train_script_defaults_are_the_shipped_recipe(load_script):
 def test_the_shipped_models_fingerprint_matches_its_recorded_config():
     """A rerun of a recorded config must be recognised as that run, so options added to TrainConfig after
     the shipped model (each member of its soup) was trained must leave its fingerprint as recorded."""
-    runs, meta = [], json.loads(SHIPPED_CONFIG.read_text())
-    while True:  # the shipped model and each model it started from; a soup's members are each a run
+    runs = []
+    for meta in lineage():  # the shipped model and each model it started from; a soup's members are each a run
         runs += [(m["config"], m["fingerprint"]) for m in meta["soup"]["members"]] if "soup" in meta else \
             [(meta["config"], meta["fingerprint"])]
-        if "init_model" not in meta:
-            break
-        meta = meta["init_model"]
     for config, fingerprint in runs:
         if config.get("init_from"):  # the folder now holds the model trained from it; its version is recorded
             config = {**config, "init_from": "/nonexistent/starting-model"}
@@ -731,7 +719,7 @@ def test_a_saved_config_keeps_its_teacher_hash_after_the_teacher_file_is_gone(tm
 def test_train_config_defaults_are_the_shipped_recipe(tmp_path):
     """The Python API trains what `stance train` and scripts/train_model.py train by default."""
     config = TrainConfig(data=(_write_jsonl(tmp_path / "train.jsonl"),), output_dir=tmp_path / "o")
-    shipped = base_record(json.loads(SHIPPED_CONFIG.read_text()))["config"]
+    shipped = base_record()["config"]
     for key in ("epochs", "lr", "batch_size", "seed", "split_seed", "mark_target", "head", "rdrop_alpha",
                 "max_length", "dev_fraction", "warmup_fraction", "weight_decay", "freeze_embeddings", "layer_lr_decay",
                 "unmarked_fraction", "name_swap_fraction"):
