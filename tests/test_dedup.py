@@ -102,3 +102,34 @@ def test_signature_is_deterministic_across_instances():
 def test_index_rejects_bad_threshold(threshold):
     with pytest.raises(ValueError, match="threshold"):
         DedupIndex(None, threshold=threshold)
+
+
+def _work_to_add(index: DedupIndex, ordinal: int, text: str) -> int:
+    """SQLite virtual-machine steps (in units of 100) spent indexing one article."""
+    steps = [0]
+
+    def count():
+        steps[0] += 1
+        return 0
+
+    index._db.set_progress_handler(count, 100)
+    try:
+        index.add(ordinal, f"a{ordinal}", text)
+    finally:
+        index._db.set_progress_handler(None, 100)
+    return steps[0]
+
+
+def test_a_story_syndicated_many_times_costs_the_same_to_add_at_every_copy():
+    # A wire story reprinted hundreds of times: each new copy is a duplicate of the first, and
+    # finding that must not read every earlier copy (that made a 100k-article run quadratic).
+    index = DedupIndex(None)
+    copies = [f"Copy {i}. " + BASE for i in range(400)]
+    costs = {}
+    for ordinal, text in enumerate(copies):
+        if ordinal in (20, 399):
+            costs[ordinal] = _work_to_add(index, ordinal, text)
+        else:
+            index.add(ordinal, f"a{ordinal}", text)
+    assert costs[399] <= 2 * costs[20] + 5, costs
+    assert [dup for dup in index.duplicates()][-1][1] == "a0"
