@@ -26,7 +26,7 @@ STATEMENT_COLUMNS = [
     "article_id", "date", "source", "speaker", "actor", "target", "kind", "cue", "text",
     "start", "end", "stance", "score", "confidence",
 ]
-EXTRA_COLUMNS = ["url", "title", "mention", "inferred", "context", "speaker_name", "voice"]
+EXTRA_COLUMNS = ["url", "title", "mention", "inferred", "context", "speaker_name", "voice", "background"]
 
 
 def classifier_inputs(statement: Statement) -> list[tuple[str, str]]:
@@ -96,7 +96,7 @@ def to_frame(scored: Iterable[ScoredStatement], *, titles: dict[str, str] | None
             "text": s.text, "start": s.start, "end": s.end, "stance": item.stance, "score": round(item.score, 4),
             "confidence": round(item.confidence, 4), "url": s.url, "title": titles.get(s.article_id, ""),
             "mention": item.target.mention, "inferred": item.target.inferred, "context": s.context,
-            "speaker_name": s.speaker_name, "voice": s.voice,
+            "speaker_name": s.speaker_name, "voice": s.voice, "background": s.background,
         })
     return pd.DataFrame(rows, columns=STATEMENT_COLUMNS + EXTRA_COLUMNS)
 

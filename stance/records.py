@@ -68,6 +68,10 @@ class Statement:
     # document), "joint" (both sides, a joint statement), "state media" (a state's media reporting:
     # no actor unless they quote an official), or "" (nobody on the watchlist).
     voice: str = ""
+    # Why the statement reports earlier events rather than news of the article's date ("" when it
+    # does not): "past perfect cue (had said)", ... (stance.attribution.background). Such recaps
+    # stay in statements.csv and the reports but not in shift detection or the charts.
+    background: str = ""
 
     def __post_init__(self) -> None:
         if self.voice not in VOICES:

@@ -219,7 +219,7 @@ def write_reports(df: pd.DataFrame, shifts: Sequence[Shift], out_dir: str | Path
         statements = mine.assign(_ord=[d.toordinal() if d else 0 for d in mine["date"]])
         statements = statements.sort_values(["_ord", "target", "source"], kind="stable")
         statement_rows = _records(statements[["date", "target", "source", "speaker", "kind", "stance", "score",
-                                              "text", "url"]], ["date"])
+                                              "text", "url", "background"]], ["date"])
         for row in statement_rows:
             row["url"] = safe_url(row["url"])
         ctx = {

@@ -91,10 +91,10 @@ def normalise_statements(df: pd.DataFrame) -> pd.DataFrame:
     out["score"] = pd.to_numeric(out["score"], errors="coerce").clip(-1.0, 1.0)
     out["confidence"] = pd.to_numeric(out["confidence"], errors="coerce").fillna(0.0).clip(0.0, 1.0)
     for col in ("article_id", "source", "speaker", "actor", "target", "kind", "text", "stance",
-                "url", "title", "mention", "context", "cue"):
+                "url", "title", "mention", "context", "cue", "background"):
         if col in out.columns:
             out[col] = out[col].fillna("").astype(str)
-        elif col in ("url", "title", "mention", "context", "cue"):
+        elif col in ("url", "title", "mention", "context", "cue", "background"):
             out[col] = ""
     if "inferred" in out.columns:
         out["inferred"] = out["inferred"].map(
@@ -126,19 +126,24 @@ def normalise_text(text: str) -> str:
     return " ".join(text.split())
 
 
-def dedupe_statements(df: pd.DataFrame, *, window_days: int = 3) -> pd.DataFrame:
-    """One row per distinct statement, per (actor, target).
+def dedupe_statements(df: pd.DataFrame, *, window_days: int = 3, recaps: bool = False) -> pd.DataFrame:
+    """One row per distinct statement, per (actor, target): the series that shifts and charts read.
 
     Reports of the same quote (same actor, target and normalised text) whose dates fall within
     ``window_days`` of the first report are one statement. The row kept is the earliest report
     (ties: highest confidence); ``score`` becomes the confidence-weighted mean over reports,
     ``confidence`` their maximum. Added columns: ``n_reports``, ``n_outlets``, ``sources``
     (tuple of outlet names) and ``statement_id``. Rows with empty actor are kept (they are
-    dropped by ``aggregate``); rows without text or date are never merged.
+    dropped by ``aggregate``); rows without text or date are never merged. Recaps of earlier
+    events (a non-empty ``background``, see ``stance.attribution.background``) are left out, since
+    the article's date is not theirs, unless ``recaps=True``.
     """
     if window_days < 0:
         raise ValueError(f"window_days must be >= 0, got {window_days}")
     data = normalise_statements(df)
+    if not recaps and data["background"].ne("").any():
+        log.debug("leaving out %d recaps of earlier events", int(data["background"].ne("").sum()))
+        data = data[data["background"] == ""].reset_index(drop=True)
     if data.empty:
         out = data.copy()
         for col, empty in (("n_reports", 0), ("n_outlets", 0), ("sources", ()), ("statement_id", "")):

@@ -39,6 +39,8 @@ def built(tmp_path_factory):
     df.loc[first_iran, "speaker"] = "Minister <b>bold</b>"
     df.loc[df.index[df["actor"] == "Iran"][2], "url"] = "javascript:alert(1)"
     df.loc[df.index[df["actor"] == "Iran"][3], "url"] = EVIL_ATTR_URL
+    df["background"] = ""
+    df.loc[df.index[df["actor"] == "Iran"][4], "background"] = f"cue dated earlier (in {XSS} | 1999)"
     shifts = detect_shifts(df, config=ShiftConfig(n_boot=300))
     out = tmp_path_factory.mktemp("report")
     return df, shifts, out, write_reports(df, shifts, out, title="Test report")
@@ -99,6 +101,14 @@ def test_markdown_neutralises_html_and_keeps_tables_intact(built):
             continue
         widths = {ln.replace("\\|", "").count("|") for ln in lines}
         assert len(widths) == 1, f"a table row has a stray pipe: {lines}"
+
+
+def test_recaps_are_listed_with_their_reason(built):
+    _, _, out, result = built
+    raw = result["actors"]["Iran"]["html"].read_text(encoding="utf-8")
+    md = result["actors"]["Iran"]["md"].read_text(encoding="utf-8")
+    assert "(recap: cue dated earlier (in &lt;script&gt;alert(1)&lt;/script&gt; | 1999))" in raw
+    assert "(recap: cue dated earlier (in &lt;script&gt;alert(1)&lt;/script&gt; \\| 1999))" in md
 
 
 @pytest.mark.parametrize("names,expected", [

@@ -22,7 +22,7 @@ The package's files follow the steps: ``parsing`` (spaCy pipeline), ``lexicon`` 
 ``text`` (quote and sentence spans), ``syntax`` and ``cues`` (speech cues with source and content
 in the parse; ``broad`` for PolNeAR's wider profile), ``speakers`` (names, roles, pronouns and
 nominal coreference -> actor), ``find`` (attributions with resolved speakers), ``targets``
-(which entities a statement is about) and ``extract`` (Article -> Statement).
+(which entities a statement is about), ``background`` (recaps of earlier events) and ``extract`` (Article -> Statement).
 """
 from .extract import EXTRACTOR_VERSION, extract_statements, iter_statements
 from .find import PROFILES, find_attributions

@@ -12,6 +12,7 @@ from ..records import Article, Statement
 from ..watchlist import Watchlist
 
 logger = logging.getLogger(__name__)
+from .background import background_reasons
 from .find import find_attributions
 from .parsing import _default_nlp, _pos_from_tags, prepare_nlp
 from .speakers import speaker_voice
@@ -19,9 +20,10 @@ from .targets import article_mentions, link_targets
 from .text import Attribution
 
 # Bump whenever extraction output can change; downstream caches key on it.
-EXTRACTOR_VERSION = "attr-23"
+EXTRACTOR_VERSION = "attr-24"
 
-def _to_statement(article: Article, att: Attribution, *, names_the_state: bool = False) -> Statement:
+def _to_statement(article: Article, att: Attribution, *, names_the_state: bool = False,
+                  background: str = "") -> Statement:
     text = article.text
     start, end = att.content[0][0], att.content[-1][1]
     content = " ".join(text[a:b].strip() for a, b in att.content)
@@ -41,6 +43,7 @@ def _to_statement(article: Article, att: Attribution, *, names_the_state: bool =
         context=ctx,
         speaker_name=att.speaker_name,
         voice=speaker_voice(att.speaker, att.actor, names_the_state=names_the_state),
+        background=background,
     )
 
 
@@ -63,8 +66,10 @@ def extract_statements(
     if not doc.has_annotation("POS"):
         _pos_from_tags(doc)
     atts = find_attributions(doc, watchlist, article.date)
-    statements = [_to_statement(article, a, names_the_state=_is_alias_of(a.speaker, a.actor, watchlist, article.date))
-                  for a in atts]
+    recaps = background_reasons(doc, atts, article.date)
+    statements = [_to_statement(article, a, names_the_state=_is_alias_of(a.speaker, a.actor, watchlist, article.date),
+                                background=why)
+                  for a, why in zip(atts, recaps)]
     mentions = article_mentions(article, watchlist) if atts else []
     linked = [
         link_targets(st, article, watchlist, doc=doc, attribution=att, mentions=mentions)
