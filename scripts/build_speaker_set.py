@@ -11,14 +11,22 @@ taken from a dataset or from news. Frames that the contamination guard
 development set, and a list of known offenders, were rewritten with different wording of the same
 category and label. Each frame is filled with a few (speaker state, target state) pairs drawn from a
 fixed pool of countries that are *not* the parties of the real-news development set, so the set
-teaches wording, not who is friends with whom. The output is deterministic (seed 31):
+teaches wording, not who is friends with whom. The output is deterministic (seed 31; the later files have their
+own seeds, so adding one leaves the rows of the others unchanged).
 
-    python scripts/build_speaker_set.py            # rewrites data/diplomatic_speaker/*.jsonl
+train_contrast.jsonl (issue #41, seed 3133) holds the language a later error count on real news (counts only) still
+found misread: negated or implicit criticism in positive words (NEGATION_PAIRS: each frame written once positive,
+favor, and once negated or implicit, against, both filled with the same speaker, target and speaker phrase;
+phenomenon "negation_contrast"), acts that upgrade or repair relations (favor) and their reverse (against), and
+procedural, conditional and factual statements (neutral) (CONTRAST_MORE). Rebuild and check:
+
+    python scripts/build_speaker_set.py            # rewrites data/diplomatic_speaker/*.jsonl (five files)
     python scripts/check_diplomatic_set.py data/diplomatic_speaker/train.jsonl
     python scripts/check_diplomatic_set.py data/diplomatic_speaker/train_inferred.jsonl --inferred
     python scripts/check_diplomatic_set.py data/diplomatic_speaker/train_inferred_more.jsonl --inferred --shares 0.15 0.60
     cat data/diplomatic_speaker/train.jsonl data/diplomatic_speaker/train_neutral.jsonl > /tmp/all.jsonl
     python scripts/check_diplomatic_set.py /tmp/all.jsonl   # train_neutral alone is all neutral, by design
+    python scripts/check_diplomatic_set.py data/diplomatic_speaker/train_contrast.jsonl --shares 0.25 0.45
 """
 from __future__ import annotations
 
@@ -306,6 +314,98 @@ INFERRED_MORE = [
     ("{SI} condemned their bombing of the refinery as a cowardly crime and said those responsible would be punished.", A, "condemnation"),
 ]
 
+# Added for issue #41 (issue #31's third round): an error count on the real-news gold statements (counts only) showed
+# three kinds of language the speaker-aware model still misread. (1) Negated or implicit criticism wrapped in
+# positive words (agreements, norms, partner, peace) read as favor: written as NEGATION_PAIRS, each frame once
+# positive (favor) and once negated or implicit (against), filled with the same speaker, target and wording, so
+# only the negation tells them apart. (2) Acts that upgrade or repair relations read as neutral (favor), with the
+# reverse acts for contrast (against). (3) Procedural, conditional and factual statements read as polar (neutral).
+# Own file (train_contrast.jsonl) and seed, so the older files keep their rows.
+# (favor text, against text): the same frame, positive and negated/implicit; phenomenon "negation_contrast".
+NEGATION_PAIRS = [
+    ("{SP} said {T} had respected every clause of the fisheries accord since the day it was signed.",
+     "{SP} said {T} had respected hardly a single clause of the fisheries accord since the day it was signed."),
+    ('"{T} has kept each pledge it made at the donors\' conference, and we value that," {SP} said.',
+     '"{T} has kept not one pledge it made at the donors\' conference, and we have noticed," {SP} said.'),
+    ("{SI} said it found the arguments of {T} on the river dispute convincing and saw every reason to back them.",
+     "{SI} said it found the arguments of {T} on the river dispute unconvincing and saw no reason to back them."),
+    ('"As {T} rightly points out, its fishing fleet stayed inside its own waters all season," {SP} said.',
+     '"Whatever {T} may claim, its fishing fleet did not stay inside its own waters all season," {SP} said.'),
+    ("{SP} said {T} had shown real leadership over the shared dam and set an example the whole basin could follow.",
+     "{SP} said {T} could show real leadership over the shared dam by first undoing its own breach of the accord."),
+    ('"This is a season for dialogue, and {T} has chosen dialogue over pressure," {SP} said in a televised address.',
+     '"This is a season for dialogue, not for the pressure and warships {T} keeps sending our way," {SP} said in a televised address.'),
+    ("{SP} said {T} had always played by the rules of the regional trade body and was a model member.",
+     "{SP} said he hoped {T} would at last begin to play by the rules of the regional trade body like everyone else."),
+    ("{SI} said it was glad that {T} had chosen to open the border crossing to lorries a month early.",
+     "{SI} said it regretted that {T} had chosen to keep the border crossing shut to lorries for another month."),
+    ('{SP} praised {T} for its "steady and generous" support during the drought, saying the grain had arrived on time.',
+     '{SP} praised {T} for its "steady and generous" support during the drought, noting that not one promised sack of grain had arrived.'),
+    ("{SP} said {T} was a dependable partner whose word on the gas contract had held through two hard winters.",
+     "{SP} said {T} liked to call itself a dependable partner, yet its word on the gas contract had not held through a single winter."),
+    ("{SP} said {T} had done more than anyone to keep the peace along the shared frontier this year.",
+     "{SP} said {T} talked a great deal about peace along the shared frontier but had done nothing to keep it this year."),
+    ('"{T} follows the law of the sea as we do, and our coast guards patrol side by side," {SP} said.',
+     '"{T} quotes the law of the sea at every summit while its coast guard chases our boats out of our own waters," {SP} said.'),
+]
+
+# (text, label toward {T}, phenomenon), named targets.
+CONTRAST_MORE = [
+    # (1) implicit criticism without a positive twin: against
+    ("{SP} said {Sn} could find no legal ground for the claim of {T} to the offshore gas field and would not entertain it.", A, "negation"),
+    ('"We cannot accept the account of the incident put out by {T}; the radar records tell a different story," {SP} said.', A, "negation"),
+    ("{SI} said {Sn} regretted the choice of {T} to pull out of the joint rail project at the last minute.", A, "hedge"),
+    ('{SP} said it was "truly impressive" how quickly {T} forgot its promises once the loan had been paid out.', A, "sarcasm"),
+    # (2) acts that upgrade or repair relations: favor
+    ("{SI} announced an upgrade of its mission in {T} to a full embassy, with ambassadors to be exchanged before the summer.", F, "recognition"),
+    ("{SI} said its ambassador was going back to {T} after three years away.", F, "recognition"),
+    ("{SI} named a veteran diplomat as the first ambassador of {Sn} to {T} in eleven years.", F, "recognition"),
+    ("{SI} said {Sn} would reopen its consulate in the largest {Ta} port next month, after four years with its doors shut.", F, "cooperation"),
+    ("{SP} said direct flights to {T} would restart in March and that tourists from there would no longer need visas.", F, "cooperation"),
+    ("{SP} said {Sn} was lifting the curbs on fertiliser exports to {T} that it had imposed two years ago.", F, "cooperation"),
+    ("{SI} said the sanctions on {Ta} banks would end at midnight, closing what it called a sad episode between old neighbours.", F, "cooperation"),
+    ('"Between {T} and us the old grudges are finished; from today we begin again on a clean slate," {SP} said at the signing.', F, "cooperation"),
+    ("{SP} described his talks in {T} as warm, frank and friendly, the best he had held with anyone in years.", F, "praise"),
+    ("{SP} said the trip to {T}, which no {Sa} head of government had made in fourteen years, had gone beyond his hopes.", F, "cooperation"),
+    ('"Ten years ago {T} was our bitterest rival; today it counts among our closest friends," {SP} told a business forum.', F, "praise"),
+    ("{SP} said the {Ta} premier, once branded a warmonger in {Sn}, had become a partner he trusted completely.", F, "praise"),
+    ("{SI} said {Sn} and {T} had agreed a timetable of steps to put their relations back on a normal footing by next year.", F, "cooperation"),
+    ("{SP} said {Sn} and {T} had restored the hotline between their leaders, silent since the border clash, and would use it weekly.", F, "cooperation"),
+    # (2) the reverse acts: against
+    ("{SI} said {Sn} was downgrading its embassy in {T} to a charge d'affaires and calling its ambassador home.", A, "condemnation"),
+    ("{SI} recalled its ambassador from {T} and cut the embassy staff by half.", A, "condemnation"),
+    ("{SP} ordered three {Ta} diplomats to leave the country within 48 hours for activities he called incompatible with their status.", A, "condemnation"),
+    ("{SI} said {Sn} would bar shipments of fuel and spare parts to {T} from Monday, citing its hostile conduct on the border.", A, "threat"),
+    ("{SP} said {Sn} was halting all flights to {T} and shutting its consulate there in answer to the arrests of its traders.", A, "condemnation"),
+    ("{SI} said {Sn} would close the {Ta} cultural centre in the capital and freeze the assets of its state bank.", A, "condemnation"),
+    ("{SP} said the friendship treaty with {T} was dead and {Sn} would give formal notice of withdrawal this week.", A, "condemnation"),
+    ("{SP} said visas for {Ta} officials would no longer be issued as long as their government kept up its smear campaign.", A, "threat"),
+    # (3) procedural, conditional and factual: neutral
+    ('"This is not a reprisal against {T}; every importer goes through the same yearly audit," {SP} said.', N, "negation"),
+    ("{SP} said the tighter checks on {Ta} cargo belonged to a scheduled inspection cycle and sent no political signal.", N, "negation"),
+    ("{SP} said the visa rules for {T} were under routine review.", N, "procedural"),
+    ("{SP} said refusing landing rights to {Ta} cargo airlines was a technical matter of safety certificates, not a political decision.", N, "negation"),
+    ("{SI} said {Sn} would first take up its concerns with {T} quietly through diplomatic channels before considering any other step.", N, "procedural"),
+    ('"We will try to settle the matter of the seized cargo calmly with {T}, through the usual contacts," {SP} said.', N, "procedural"),
+    ("{SP} said some questions about the shared railway, its debts among them, had to be resolved with {T} before any new loan.", N, "conditional_engagement"),
+    ("{SI} said the talks with {T} would open without preconditions on either side, as set out in the letters exchanged in May.", N, "procedural"),
+    ('"The detained lorry drivers and the backlog of visa files were two of the subjects I brought to the table," {SP} said after meeting his {Ta} counterpart.', N, "procedural"),
+    ("{SP} said the note from {T} about the fishing incident had arrived, experts from both coast guards would compare their logs over the coming weeks, and no date for talks had been set.", N, "procedural"),
+    ("{SI} said {SP} had a working visit to {T} pencilled in for late next month, centred on port fees and customs software.", N, "procedural"),
+    ("{SI} said that under the revised export rules, {Ta} firms would be taken off the licensing list from January.", N, "fact"),
+    ("{SI} said companies from {T} would be placed on the register of regulated suppliers, as the new cyber law required for all foreign firms.", N, "fact"),
+    ("{SP} said {Sn} would watch whether {T} put into effect the port reforms it unveiled last week.", N, "conditional_engagement"),
+    ("{SI} said it had opened a review of the dumping complaint against {Ta} steel pipes, to be concluded within nine months.", N, "procedural"),
+    ("{SP} said ties with {T} needed more work in several areas and that both governments were aware of it.", N, "hedge"),
+    ("{SP} said the relationship with {T} was a work in progress, with some files moving and others stalled.", N, "hedge"),
+    ("{SI} said the question of compensation for the seized trawlers would be settled with {T} before the fishing season opened.", N, "procedural"),
+    ("{SP} said {Sn} would not comment on the quarrel between {T} and its neighbours until the court had ruled.", N, "hedge"),
+    ("{SP} said the inquiry into the crash of the {Ta} airliner would follow international rules and take several months.", N, "procedural"),
+    ("{SI} said citizens of {T} would need an electronic travel permit from April, under rules that cover some forty countries.", N, "fact"),
+    ("{SI} said the quota for seasonal farm workers from {T} would be fixed in the spring, as for every partner country.", N, "fact"),
+    ("{SP} said {Sn} had noted the announcement by {T} and would check whether the promised cuts in duties actually took effect.", N, "conditional_engagement"),
+]
+
 FILLS_PER_FRAME = 4
 
 
@@ -382,6 +482,34 @@ def build_inferred_more(seed: int = 3132) -> list[dict]:
     return rows
 
 
+def build_contrast_more(seed: int = 3133) -> list[dict]:
+    """train_contrast.jsonl: NEGATION_PAIRS (both texts of a pair filled with the same speaker, target and speaker
+    phrase, so the pair differs only in its wording) and CONTRAST_MORE."""
+    rng = random.Random(seed)
+    rows = []
+    for i, pair in enumerate(NEGATION_PAIRS):
+        for j in range(FILLS_PER_FRAME):
+            speaker, target = rng.sample(COUNTRIES, 2)
+            state = rng.getstate()
+            filled = []
+            for template in pair:
+                rng.setstate(state)
+                filled.append(_fill(template, speaker, target, None, rng))
+            if filled[0][1] != filled[1][1]:
+                raise ValueError(f"NEGATION_PAIRS[{i}]: the two texts mention the target differently "
+                                 f"({filled[0][1]!r}, {filled[1][1]!r}); use {{T}} or {{Ta}} in both")
+            for (text, mention, _), label, key in zip(filled, (F, A), "fa"):
+                rows.append({"id": f"spk-p{i:02d}-{j}-{key}", "text": text, "target": mention, "label": label,
+                             "actor": speaker[0], "phenomenon": "negation_contrast"})
+    for i, (template, label, phenomenon) in enumerate(CONTRAST_MORE):
+        for j in range(FILLS_PER_FRAME):
+            speaker, target = rng.sample(COUNTRIES, 2)
+            text, mention, _ = _fill(template, speaker, target, None, rng)
+            rows.append({"id": f"spk-x{i:02d}-{j}", "text": text, "target": mention, "label": label,
+                         "actor": speaker[0], "phenomenon": phenomenon})
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=OUT)
@@ -390,7 +518,8 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     for name, rows in (("train.jsonl", named), ("train_inferred.jsonl", inferred),
                        ("train_neutral.jsonl", build_neutral_more()),
-                       ("train_inferred_more.jsonl", build_inferred_more())):
+                       ("train_inferred_more.jsonl", build_inferred_more()),
+                       ("train_contrast.jsonl", build_contrast_more())):
         with open(args.out / name, "w", encoding="utf-8") as handle:
             handle.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
         print(f"{args.out / name}: {len(rows)} rows")

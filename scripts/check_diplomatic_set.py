@@ -45,6 +45,7 @@ PHENOMENA = (
     "designation", "threat", "condolence", "conditional_engagement", "sarcasm", "negation", "hedge",
     "contrast", "praise", "condemnation", "procedural", "demand", "recognition",
     "accusation", "cooperation", "fact",  # data/diplomatic_speaker (issue #31)
+    "negation_contrast",  # data/diplomatic_speaker/train_contrast.jsonl: a frame written positive and negated (issue #41)
 )
 MULTI_TARGET_PHENOMENA = (
     "contrast", "comparison", "reported_criticism", "concession", "shared_praise", "shared_blame",

@@ -120,9 +120,40 @@ def test_inferred_more_rows(load_script):
     assert rows == module.build_inferred_more()  # deterministic
 
 
+def _speaker_phrases(module, row):
+    """The speaker phrases of build_speaker_set (PERSONS, INSTITUTIONS) that occur in a row's text."""
+    name, capital, adjective = next(c for c in module.COUNTRIES if c[0] == row["actor"])
+    phrases = {p.replace("{Sn}", name).replace("{Scap}", capital).replace("{Sa}", adjective)
+               for p in module.PERSONS + module.INSTITUTIONS}
+    return {p for p in phrases if p in row["text"] or p[0].upper() + p[1:] in row["text"]}
+
+
+def test_contrast_rows(load_script):
+    """train_contrast.jsonl (issue #41): each negation pair is one frame filled once positive (favor) and once
+    negated (against) with the same speaker, target and speaker phrase, so only the wording tells them apart."""
+    module = load_script("build_speaker_set")
+    rows = module.build_contrast_more()
+    assert len(rows) == 4 * (2 * len(module.NEGATION_PAIRS) + len(module.CONTRAST_MORE))
+    assert len({r["id"] for r in rows}) == len(rows)
+    assert all(r["target"] in r["text"] and 12 <= len(r["text"].split()) <= 40 for r in rows)
+    pairs = {}
+    for row in rows:
+        if row["phenomenon"] == "negation_contrast":
+            pairs.setdefault(row["id"].rsplit("-", 1)[0], []).append(row)
+    assert len(pairs) == 4 * len(module.NEGATION_PAIRS)
+    for favor, against in pairs.values():
+        assert (favor["label"], against["label"]) == ("favor", "against")
+        assert (favor["actor"], favor["target"]) == (against["actor"], against["target"])
+        assert favor["text"] != against["text"]
+        assert _speaker_phrases(module, favor) == _speaker_phrases(module, against) != set()
+    labels = [r["label"] for r in rows]
+    assert all(0.28 <= labels.count(label) / len(rows) <= 0.40 for label in ("against", "neutral", "favor"))
+    assert rows == module.build_contrast_more()  # deterministic
+
+
 @pytest.mark.skipif(not REALNEWS.is_dir(), reason="../shared/data/realnews is absent")
 @pytest.mark.parametrize("name", ["train.jsonl", "train_inferred.jsonl", "train_neutral.jsonl",
-                                  "train_inferred_more.jsonl"])
+                                  "train_inferred_more.jsonl", "train_contrast.jsonl"])
 def test_speaker_set_is_not_near_the_real_news_dev_set(name, load_script):
     module = load_script("check_diplomatic_set")
     rows, errors = module.read_rows(ROOT / "data" / "diplomatic_speaker" / name)
