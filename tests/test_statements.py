@@ -210,6 +210,18 @@ def test_surname_tagged_as_org_resolves_through_title(nlp):
         pytest.param('"First paragraph of a quote.\n\n"Second paragraph," she said.',
                      ['First paragraph of a quote.\n\n"Second paragraph,'], id="continued-paragraph"),
         pytest.param("No quotes here at all.", [], id="none"),
+        # British and Australian style: single marks, told apart from apostrophes.
+        pytest.param("'Our talks were frank,' the envoy said of Oslo's offer.", ["Our talks were frank,"],
+                     id="single-straight"),
+        pytest.param("\u2018We will not yield,\u2019 she said.", ["We will not yield,"], id="single-curly"),
+        pytest.param("He called the visit 'useful'. The ministers' dinner ran late.", ["useful"],
+                     id="single-then-possessive"),
+        pytest.param("'We saw the farmers' union and the mayor,' she said.",
+                     ["We saw the farmers' union and the mayor,"], id="single-around-a-plural-possessive"),
+        pytest.param("'First paragraph of a quote.\n\n'Second paragraph,' she said.",
+                     ["First paragraph of a quote.\n\n'Second paragraph,"], id="single-continued-paragraph"),
+        pytest.param("In the '90s the sides didn't talk; Chile's envoy left.", [], id="apostrophes-only"),
+        pytest.param('He said "no" to the plan\'s \'second phase\'.', ["no"], id="single-inside-a-double-paragraph"),
     ],
 )
 def test_quote_spans(text, expected):
@@ -296,3 +308,16 @@ def test_designation_labels_carry_no_stray_quote_marks(sentence, label):
     article = Article("d", dt.date(2024, 12, 1), "s", "t", sentence)
     (designation,) = [s for s in extract_statements(article, watchlist) if s.kind == "designation"]
     assert designation.text == label == sentence[designation.start:designation.end]
+
+
+def test_single_quoted_speech_is_a_direct_statement(nlp):
+    # A British-style article: single marks, apostrophes in words, a quote running into the next paragraph.
+    text = ("Iran's foreign minister met his Russian counterpart on Monday.\n\n"
+            "'Moscow's help has been steady and generous,' Abbas Araghchi said.\n\n"
+            "'We will not forget the support of our friends in the Kremlin.'")
+    article = Article(id="t", date=dt.date(2024, 12, 1), source="t", title="", text=text)
+    statements = [s for s in extract_statements(article, WATCHLIST, nlp=nlp) if s.actor == "Iran"]
+    assert [s.kind for s in statements] == ["direct"]
+    assert statements[0].text.startswith("Moscow's help has been steady and generous")
+    assert "We will not forget" in statements[0].text
+    assert "Russia" in [t.entity for t in statements[0].targets]

@@ -84,7 +84,7 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
                 continue
             # Only whitespace and quote marks may separate the quote from the attribution's sentence.
             sent_end = max(end, _sentence_bounds(doc, end - 1, end)[1], _sents(doc).of(d.verb).end_char)
-            if q[0] >= sent_end and not re.sub(r"[\s\"“”]", "", text[sent_end:q[0]]):
+            if q[0] >= sent_end and not re.sub(r"[\s\"“”'‘]", "", text[sent_end:q[0]]):
                 merged.append(q)
                 end = q[1]
                 used_quotes.add(q)

@@ -69,6 +69,45 @@ def _sents(doc: Doc) -> _Sents:
 
 
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z])")
+_DOUBLE_MARKS = re.compile('["\u201c\u201d\u201e\u00ab\u00bb]')
+_SINGLE_OPEN = re.compile(r"(?:^|(?<=[\s(\[\u2014-]))['\u2018](?=[^\W\d_])")
+_SINGLE_CLOSE = re.compile(r"(?<=\S)['\u2019](?=$|[\s,.;:!?)\u2014-])")
+
+
+def _single_quotes_as_double(text: str) -> str:
+    """``text`` with single quotation marks turned into double ones (same length), in paragraphs that
+    use no double marks: British and Australian outlets quote with 'single' marks.
+
+    A mark opens a quote when it follows a space (or starts the paragraph) and precedes a letter, and
+    closes one when it follows a non-space and precedes a space, punctuation or the paragraph's end, so
+    apostrophes inside words ("Beijing's", "don't") are never marks. A plural possessive ("the
+    ministers' meeting") looks like a closing mark; it is passed over when a lower-case word follows
+    and another closing mark comes later in the paragraph. An opening mark that finds no closing
+    one is kept only at a paragraph's start (a quote running on into the next paragraph)."""
+    if "'" not in text and "\u2018" not in text:
+        return text
+    chars = list(text)
+    for para in re.finditer(r"[^\n]+", text):
+        p_start, p_end = para.span()
+        if _DOUBLE_MARKS.search(text, p_start, p_end):
+            continue
+        closers = [m.start() for m in _SINGLE_CLOSE.finditer(text, p_start, p_end)]
+        pos = p_start
+        for opener in _SINGLE_OPEN.finditer(text, p_start, p_end):
+            i = opener.start()
+            if i < pos:
+                continue
+            later = [j for j in closers if j > i + 1]
+            close = next((j for k, j in enumerate(later)
+                          if not (text[j - 1] == "s" and text[j + 1:j + 3].strip()[:1].islower()
+                                  and k + 1 < len(later))), None)
+            if close is None:
+                if i == p_start:
+                    chars[i] = '"'
+                break
+            chars[i] = chars[close] = '"'
+            pos = close + 1
+    return "".join(chars)
 
 
 def _closes(text: str, i: int, p_start: int, p_end: int) -> bool:
@@ -90,7 +129,7 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     first sentence.
     """
     # Some archives write double quotes as two apostrophes (''like this''); same length keeps offsets.
-    text = text.replace("''", '" ')
+    text = _single_quotes_as_double(text.replace("''", '" '))
     spans: list[tuple[int, int]] = []
     paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
     open_at: int | None = None
