@@ -213,6 +213,12 @@ CASES = [
                  id="a-message-that-says-nothing-is-no-act"),
     pytest.param("Norway lodged a protest with Egypt over the detention of its fishermen.", "Norway", "Norway",
                  {"Egypt": False}, "act", id="lodged-a-protest"),
+    pytest.param("Haugland also renewed Norwegian allegations that Egypt was shielding the smugglers.", "Haugland",
+                 "Norway", {"Egypt": False}, "indirect", id="renewed-allegations-that"),
+    pytest.param("Haugland levelled charges of bad faith against Egypt over the fishing quotas.", "Haugland", "Norway",
+                 {"Egypt": False}, "act", id="levelled-charges-against"),
+    pytest.param("Haugland made two visits to Egypt in the spring.", None, None, None, None,
+                 id="made-visits-is-no-claim"),
     pytest.param("Haugland, in an interview, pointed to the continued presence of Egyptian troops in the area as an "
                  "example of such practices.", "Haugland", "Norway", {"Egypt": False}, "indirect", id="pointed-to"),
     pytest.param("On Friday in Oslo, Haugland told a gathering of business leaders that Egypt should work more closely "

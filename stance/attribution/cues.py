@@ -135,6 +135,13 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
                 noun = next((c for c in tok.children if c.dep_ == "dobj" and c.lower_ in _ACT_NOUNS
                              and any(m.dep_ in ("amod", "prep", "acl", "compound") for m in c.children)), None)
                 base = _ACT_NOUNS[noun.lower_] if noun is not None else None
+            elif tok.lower_ in _RENEWING_FORMS:
+                # "renewed allegations that ...", "repeated Russian claims that ...", "levelled charges of ...":
+                # a claim the subject makes again, when the noun says what it claims
+                noun = next((c for c in tok.children if c.dep_ == "dobj" and c.lower_ in _CLAIM_NOUNS
+                             and any(m.dep_ in ("acl", "ccomp") or m.dep_ == "prep" and m.lower_ in ("of", "against")
+                                     for m in c.children)), None)
+                base = _CLAIM_NOUNS[noun.lower_] if noun is not None else None
             elif tok.lower_ in _POINT_FORMS and any(c.dep_ == "prep" and c.lower_ == "to" or c.dep_ == "prt"
                                                     and c.lower_ == "out" for c in tok.children):
                 base = "point"  # "pointed to the continued presence of ...", "pointed out that ..."
@@ -533,6 +540,14 @@ _ACT_NOUNS = {"warning": "warn", "warnings": "warn", "condemnation": "condemn", 
               "protests": "protest", "appeal": "appeal", "plea": "appeal", "rebuke": "rebuke", "threat": "threaten",
               "ultimatum": "threaten", "message": "convey", "congratulations": "congratulate",
               "condolences": "convey", "reprimand": "reprimand", "demand": "demand", "demands": "demand"}
+# Verbs that make a claim again, or make it at all, when their object is a claim noun with its content.
+_RENEWING_FORMS = {f for b in ("repeat", "renew", "restate", "make", "level", "echo", "air")
+                   for f in _forms(b, ("made", "making") if b == "make" else ()) | _spelled_forms(b)} | {
+                   "levelled", "levelling"}
+_CLAIM_NOUNS = {"claim": "claim", "claims": "claim", "allegation": "claim", "allegations": "claim",
+                "assertion": "claim", "assertions": "claim", "accusation": "accuse", "accusations": "accuse",
+                "charge": "accuse", "charges": "accuse", "warning": "warn", "warnings": "warn",
+                "threat": "threaten", "threats": "threaten", "demand": "demand", "demands": "demand"}
 # Speech verbs the speech profile reads like "say" (the broad profile has them among its attitudes).
 _SPEECH_ONLY_FORMS = {f: b for b in ("lament", "remark", "assure", "reassure", "inform", "comment", "recount",
                                      "retort", "boast", "lecture", "clarify")
