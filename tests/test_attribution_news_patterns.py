@@ -213,6 +213,13 @@ CASES = [
                  id="a-message-that-says-nothing-is-no-act"),
     pytest.param("Norway lodged a protest with Egypt over the detention of its fishermen.", "Norway", "Norway",
                  {"Egypt": False}, "act", id="lodged-a-protest"),
+    pytest.param("Egypt closed the strait on Monday.\n\nThe Norwegian foreign ministry called the move reckless.\n\n"
+                 "\"It breaks every rule of good faith toward Egypt,\" a foreign ministry official said.",
+                 "a foreign ministry official", "Norway", {"Egypt": False}, "direct",
+                 id="a-member-of-a-body-named-before"),
+    pytest.param("Egypt closed the strait on Monday.\n\n\"It breaks every rule of good faith toward Egypt,\" a "
+                 "foreign ministry official said.", "a foreign ministry official", "", {}, None,
+                 id="a-member-of-a-body-never-named-stays-unattributed"),
     pytest.param("Haugland also renewed Norwegian allegations that Egypt was shielding the smugglers.", "Haugland",
                  "Norway", {"Egypt": False}, "indirect", id="renewed-allegations-that"),
     pytest.param("Haugland levelled charges of bad faith against Egypt over the fishing quotas.", "Haugland", "Norway",

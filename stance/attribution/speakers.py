@@ -9,6 +9,7 @@ from spacy.tokens import Doc, Token
 from ..watchlist import Watchlist
 from .coreference import (
     DOCUMENT_NOUNS,
+    ROLE_KINDS,
     STATE_NOUNS,
     RoleMentions,
     is_bare_role,
@@ -108,6 +109,11 @@ _SURNAME_PARTICLE = re.compile(r"^(al-|el-|bin |ibn )", re.IGNORECASE)
 def _surname(name: str) -> str:
     last = name.split()[-1] if name.split() else name
     return _SURNAME_PARTICLE.sub("", last)
+
+
+# "a ministry official", "an embassy spokesman": a member speaks for the body the article named before.
+_MEMBER_NOUNS = {"official", "spokesman", "spokeswoman", "spokesperson", "source", "diplomat", "representative"}
+_BODY_KINDS = {"ministry", "embassy", "presidency", "office", "government"}
 
 
 class _SpeakerResolver:
@@ -398,6 +404,9 @@ class _SpeakerResolver:
             issuer = self._issuer(subj)
             if issuer:
                 return issuer
+        member = self._member_of_named_body(phrase, subj, pos)
+        if member is not None:
+            return member
         if not is_bare_role(phrase, self._find) or any(t.lower_ in _FORMER for t in phrase):
             return ""
         kind = role_kind(phrase)
@@ -409,6 +418,18 @@ class _SpeakerResolver:
         if subj.lower_ in DOCUMENT_NOUNS or words & STATE_NOUNS:
             return self._last_actor(pos)
         return ""
+
+    def _member_of_named_body(self, phrase: list[Token], subj: Token, pos: int) -> str | None:
+        """'a foreign ministry official', 'an embassy spokesperson': someone of a body the article named
+        before with its state ("The Norwegian foreign ministry ... a foreign ministry official said"); None
+        when the phrase is not of that shape."""
+        if (len(phrase) < 3 or phrase[0].lower_ not in ("a", "an", "one") or subj.lower_ not in _MEMBER_NOUNS
+                or any(t.lower_ in _FORMER for t in phrase) or self._find(" ".join(t.text for t in phrase))):
+            return None
+        body = [t for t in phrase[1:-1] if ROLE_KINDS.get(t.lower_) in _BODY_KINDS]
+        if not body:
+            return None
+        return self.roles.antecedent(ROLE_KINDS[body[-1].lower_], pos) or ""
 
     def _issuer(self, document: Token) -> str:
         """The one entity named in 'issued/released/published by ...' or 'from ...' after a document noun."""
