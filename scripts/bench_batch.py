@@ -246,32 +246,26 @@ def main() -> None:
     runs = [(kind, n) for n in ns.sizes]
     if kind == "real-shaped" and not ns.no_synthetic:
         runs.append(("synthetic", min(ns.sizes)))
-    results = []
-    for run_kind, n in runs:
-        corpus = make_corpus(work, run_kind, n)
-        out = work / f"out-{run_kind}-{n}"
-        res, peak = batch(corpus, out, out / "cache.sqlite")
-        results.append((run_kind, n, res, peak, corpus, out))
-
-    baselines = {}
-    for run_kind in dict.fromkeys(r[0] for r in results):
-        _, n0, _, _, corpus0, _ = next(r for r in results if r[0] == run_kind)
-        baselines[run_kind] = run_child(["--what", "baseline", "--corpus", str(corpus0),
-                                         "--n", str(min(ns.baseline_size, n0))])
-    _, n0, _, _, corpus0, out0 = results[0]
-    warm, warm_peak = batch(corpus0, work / f"out-{kind}-{n0}-warm", out0 / "cache.sqlite")
-    if ns.actors_only:
-        out = work / f"out-{kind}-{n0}-actors-only"
-        actors, actors_peak = batch(corpus0, out, out / "cache.sqlite", "--actors-only")
-
     print("\n(wall-clock ratios move with the machine's load; CPU-per-article ratios much less)")
-    for run_kind, (base, base_peak) in baselines.items():
+    # Baselines first, so that each run's figures print the moment it ends: a long run that is
+    # stopped keeps what it measured.
+    baselines = {}
+    for run_kind in dict.fromkeys(r[0] for r in runs):
+        n0 = min(n for k, n in runs if k == run_kind)
+        corpus0 = make_corpus(work, run_kind, n0)
+        base, base_peak = baselines[run_kind] = run_child(["--what", "baseline", "--corpus", str(corpus0),
+                                                           "--n", str(min(ns.baseline_size, n0))])
         base_rate, base_cpu = base["read"] / base["elapsed_s"], base["cpu_s"] / base["read"]
         print(f"baseline ({run_kind}) pipeline.score_articles, 1 process, {base['read']} articles: "
               f"{base_rate:.1f} articles/s, {base['statements'] / base['elapsed_s']:.1f} statements/s, "
               f"{base['statements'] / base['read']:.1f} rows per article, {1000 * base_cpu:.0f} ms CPU per article "
               f"(model loading included), peak RSS {base_peak / 2**20:.0f} MiB")
-    for run_kind, n, res, peak, _, _ in results:
+    first = None
+    for run_kind, n in runs:
+        corpus = make_corpus(work, run_kind, n)
+        out = work / f"out-{run_kind}-{n}"
+        res, peak = batch(corpus, out, out / "cache.sqlite")
+        first = first or (n, corpus, out, res)
         base = baselines[run_kind][0]
         base_rate, base_cpu = base["read"] / base["elapsed_s"], base["cpu_s"] / base["read"]
         rate = res["read"] / res["elapsed_s"]
@@ -286,17 +280,21 @@ def main() -> None:
               f"cores that is at most {ns.workers / per_article:.1f} articles/s "
               f"(this machine's load average now: {os.getloadavg()[0]:.1f})")
         print("  time by stage (seconds summed over workers): " + _stages(res["timings"]))
+
+    n0, corpus0, out0, res0 = first
     base_rate = baselines[kind][0]["read"] / baselines[kind][0]["elapsed_s"]
+    warm, warm_peak = batch(corpus0, work / f"out-{kind}-{n0}-warm", out0 / "cache.sqlite")
     warm_rate = warm["read"] / warm["elapsed_s"]
     print(f"\nwarm-cache rerun of {kind} N={n0}: {warm['scored']} scored, {warm['cached']} from cache, "
           f"{warm_rate:.1f} articles/s ({warm_rate / base_rate:.1f}x baseline), peak RSS {warm_peak / 2**20:.0f} MiB "
-          f"({warm['peaks']} MiB)")
+          f"({warm['peaks']} MiB); time by stage: " + _stages(warm["timings"]))
     if ns.actors_only:
-        res = results[0][2]
-        rate, actors_rate = res["read"] / res["elapsed_s"], actors["read"] / actors["elapsed_s"]
+        out = work / f"out-{kind}-{n0}-actors-only"
+        actors, actors_peak = batch(corpus0, out, out / "cache.sqlite", "--actors-only")
+        rate, actors_rate = res0["read"] / res0["elapsed_s"], actors["read"] / actors["elapsed_s"]
         print(f"\nactors_only {kind} N={n0}: {actors_rate:.1f} articles/s against {rate:.1f} scoring every row "
-              f"({actors_rate / rate:.2f}x), CPU {actors['cpu_s']:.0f} s against {res['cpu_s']:.0f} s "
-              f"({res['cpu_s'] / actors['cpu_s']:.2f}x less), peak RSS {actors_peak / 2**20:.0f} MiB; "
+              f"({actors_rate / rate:.2f}x), CPU {actors['cpu_s']:.0f} s against {res0['cpu_s']:.0f} s "
+              f"({res0['cpu_s'] / actors['cpu_s']:.2f}x less), peak RSS {actors_peak / 2**20:.0f} MiB; "
               "time by stage: " + _stages(actors["timings"]))
 
     if ns.cpu_articles > 0:
