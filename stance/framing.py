@@ -93,7 +93,8 @@ def statement_terms(row: dict, *, include_mentions: bool = True) -> list[tuple[s
 
 def _term_rows(df: pd.DataFrame, *, include_mentions: bool) -> pd.DataFrame:
     data = normalise_statements(df)
-    data = data[(data["actor"] != "") & (data["target"] != "") & data["date"].notna()]
+    # Recaps of earlier events carry the article's date, not the date the label was used.
+    data = data[(data["actor"] != "") & (data["target"] != "") & data["date"].notna() & (data["background"] == "")]
     rows = []
     for row in data.to_dict("records"):
         for term, origin in statement_terms(row, include_mentions=include_mentions):

@@ -114,3 +114,14 @@ def test_label_replacement(spec, expected):
 def test_designation_label(text, label):
     terms = framing_terms(_rows([(0, "designation", text, "")]), include_mentions=False)
     assert list(terms["term"]) == [label]
+
+
+def test_a_recap_of_an_old_label_is_no_change_of_label():
+    # Weeks after the label changed, an article recalls the old one ("had called them terrorist groups").
+    df = _rows([(0, "designation", "terrorist groups", ""), (1, "designation", "terrorist groups", ""),
+                (14, "designation", "legal occupants", ""), (15, "designation", "legal occupants", ""),
+                (28, "designation", "terrorist groups", ""), (29, "designation", "terrorist groups", "")])
+    df["background"] = [""] * 4 + ["past perfect cue (had called)"] * 2
+    changes = label_changes(df, period="week")
+    assert set(zip(changes["from_label"], changes["to_label"])) == {("terrorist groups", "legal occupants")}
+    assert framing_terms(df).set_index("term").loc["terrorist groups", "last_date"] == D + dt.timedelta(days=1)
