@@ -220,6 +220,14 @@ CASES = [
     pytest.param("Egypt closed the strait on Monday.\n\n\"It breaks every rule of good faith toward Egypt,\" a "
                  "foreign ministry official said.", "a foreign ministry official", "", {}, None,
                  id="a-member-of-a-body-never-named-stays-unattributed"),
+    pytest.param("Norwegian officials reacted angrily on Tuesday.\n\nA local paper reported that an unnamed Egyptian "
+                 "diplomat had handed it a document listing complaints.\n\nHaugland said Norway would answer every point."
+                 "\n\nThe document says Norway has unfairly "
+                 "closed its ports to Egyptian ships.", "The document", "Egypt", {"Norway": False}, "indirect",
+                 id="the-document-speaks-for-whoever-brought-it-in"),
+    pytest.param("Norwegian officials reacted angrily on Tuesday.\n\nA local paper said it had obtained a document "
+                 "listing complaints.\n\nThe document says Norway has unfairly closed its ports to Egyptian ships.",
+                 "The document", "", {}, None, id="a-document-from-nobody-on-the-watchlist-stays-unattributed"),
     pytest.param("Haugland also renewed Norwegian allegations that Egypt was shielding the smugglers.", "Haugland",
                  "Norway", {"Egypt": False}, "indirect", id="renewed-allegations-that"),
     pytest.param("Haugland levelled charges of bad faith against Egypt over the fishing quotas.", "Haugland", "Norway",

@@ -401,7 +401,7 @@ class _SpeakerResolver:
         phrase = [t for t in toks if t.i <= subj.i]
         if subj.lower_ in DOCUMENT_NOUNS:
             # "A statement issued by the office of the Canadian Prime Minister said ...": whoever issued it.
-            issuer = self._issuer(subj)
+            issuer = self._issuer(subj) or self._document_holder(subj)
             if issuer:
                 return issuer
         member = self._member_of_named_body(phrase, subj, pos)
@@ -430,6 +430,29 @@ class _SpeakerResolver:
         if not body:
             return None
         return self.roles.antecedent(ROLE_KINDS[body[-1].lower_], pos) or ""
+
+    def _document_holder(self, document: Token) -> str:
+        """'An anonymous Chinese official had provided it with a document ... The document says ...': the
+        one entity in the subject of the verb that last brought in the same document noun before."""
+        if not document.i or document.doc[document.i - 1].lower_ not in ("the", "this", "that"):
+            return ""
+        for tok in reversed(document.doc[:document.i - 1]):
+            if tok.lower_ != document.lower_:
+                continue
+            verb = tok.head
+            while verb.dep_ == "prep" and verb.head is not verb:
+                verb = verb.head  # "provided it with a document"
+            subj = next((c for c in verb.children if c.dep_ == "nsubj"), None) if verb.pos_ == "VERB" else None
+            if subj is None:
+                return ""  # the nearest earlier mention decides; it names no holder
+            span = self.text[subj.left_edge.idx: subj.right_edge.idx + len(subj.right_edge.text)]
+            if self._FORMER_OR_MEDIA.intersection(span.lower().split()):
+                return ""
+            found = {m.entity for m in self._find(span)}
+            return found.pop() if len(found) == 1 else ""
+        return ""
+
+    _FORMER_OR_MEDIA = frozenset(_FORMER | MEDIA_WORDS)
 
     def _issuer(self, document: Token) -> str:
         """The one entity named in 'issued/released/published by ...' or 'from ...' after a document noun."""
