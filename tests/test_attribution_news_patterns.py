@@ -228,6 +228,9 @@ CASES = [
     pytest.param("Norwegian officials reacted angrily on Tuesday.\n\nA local paper said it had obtained a document "
                  "listing complaints.\n\nThe document says Norway has unfairly closed its ports to Egyptian ships.",
                  "The document", "", {}, None, id="a-document-from-nobody-on-the-watchlist-stays-unattributed"),
+    pytest.param("The Norwegian foreign ministry said on Monday it had sent Cairo a list of demands.\n\nThe list says "
+                 "Egypt must reopen its ports to Norwegian ships.", "The list", "Norway", {"Egypt": False}, "indirect",
+                 id="a-list-of-demands-speaks-like-a-document"),
     pytest.param("Haugland also renewed Norwegian allegations that Egypt was shielding the smugglers.", "Haugland",
                  "Norway", {"Egypt": False}, "indirect", id="renewed-allegations-that"),
     pytest.param("Haugland levelled charges of bad faith against Egypt over the fishing quotas.", "Haugland", "Norway",

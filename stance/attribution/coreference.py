@@ -44,7 +44,8 @@ COMPATIBLE = {
 }
 STATE_NOUNS = {"kingdom", "emirate", "country", "republic", "nation", "sultanate", "state"}
 DOCUMENT_NOUNS = {"statement", "release", "document", "communique", "communiqué", "declaration", "readout",
-                  "strategy", "letter", "note", "announcement", "post", "tweet"}
+                  "strategy", "letter", "note", "announcement", "post", "tweet", "list", "dossier", "memo",
+                  "memorandum"}
 _DEFINITE = {"the", "this", "that", "its", "his", "her", "their"}
 
 
