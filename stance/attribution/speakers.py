@@ -114,6 +114,8 @@ def _surname(name: str) -> str:
 # "a ministry official", "an embassy spokesman": a member speaks for the body the article named before.
 _MEMBER_NOUNS = {"official", "spokesman", "spokeswoman", "spokesperson", "source", "diplomat", "representative"}
 _BODY_KINDS = {"ministry", "embassy", "presidency", "office", "government"}
+# A document brought in by a former official or by the media speaks for no state.
+_FORMER_OR_MEDIA = frozenset(_FORMER | MEDIA_WORDS)
 
 
 class _SpeakerResolver:
@@ -446,13 +448,11 @@ class _SpeakerResolver:
             if subj is None:
                 return ""  # the nearest earlier mention decides; it names no holder
             span = self.text[subj.left_edge.idx: subj.right_edge.idx + len(subj.right_edge.text)]
-            if self._FORMER_OR_MEDIA.intersection(span.lower().split()):
+            if _FORMER_OR_MEDIA.intersection(span.lower().split()):
                 return ""
             found = {m.entity for m in self._find(span)}
             return found.pop() if len(found) == 1 else ""
         return ""
-
-    _FORMER_OR_MEDIA = frozenset(_FORMER | MEDIA_WORDS)
 
     def _issuer(self, document: Token) -> str:
         """The one entity named in 'issued/released/published by ...' or 'from ...' after a document noun."""
