@@ -1,7 +1,8 @@
 """Stance shifts per (actor, target): change points an analyst can defend.
 
 For each pair, the deduplicated statements (``timeline.dedupe_statements``) in date order form
-a short, irregular series of scores x_i with weights w_i = confidence (normalised to mean 1).
+a short, irregular series of scores x_i with weights w_i = confidence (normalised to mean 1), halved
+(``inferred_weight``) where the target was inferred rather than named.
 
 1. Segmentation. Minimise the sum of weighted L1 segment costs, sum w |x - segment median|
    (``cost="l1"``, the default: a misread statement is an outlier, not noise), or of L2
@@ -129,6 +130,10 @@ class ShiftConfig:
     emerging_marked_level: float = 0.95  # ... when it holds a designation or an explicit reversal
     emerging_min_prior: int = 3  # statements in the prior (the old side) before an emerging shift
     emerging_min_confidence: float = 0.5  # mean classifier confidence of the new side
+    # Weight of a statement whose target was inferred (the counterpart of words that name nobody, "these
+    # groups"), relative to one that names its target: the target is the extractor's guess, and on real
+    # news such statements are read right less often (0.71 against 0.82). 1 treats them alike.
+    inferred_weight: float = 0.5
 
     def __post_init__(self) -> None:
         if self.min_support < 1:
@@ -161,6 +166,9 @@ class ShiftConfig:
         if self.emerging_min_prior < 2:
             raise ValueError(f"ShiftConfig.emerging_min_prior must be >= 2 (a prior needs a spread), "
                              f"got {self.emerging_min_prior}")
+        if not 0 < self.inferred_weight <= 1:
+            raise ValueError(f"ShiftConfig.inferred_weight must be in (0, 1] (1: inferred targets count fully), "
+                             f"got {self.inferred_weight}")
         if not 0 <= self.emerging_min_confidence <= 1:
             raise ValueError(f"ShiftConfig.emerging_min_confidence must be in [0, 1], "
                              f"got {self.emerging_min_confidence}")
@@ -463,10 +471,13 @@ def _pick_quotes(side: pd.DataFrame, mean: float, other: float, k: int) -> tuple
     return tuple(quotes)
 
 
-def _series_arrays(series: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Scores, normalised confidence weights, and where a break may fall (never inside one day)."""
+def _series_arrays(series: pd.DataFrame, config: ShiftConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Scores, normalised weights (confidence, less for an inferred target), and where a break may fall
+    (never inside one day)."""
     x = series["score"].to_numpy(float)
     w = np.maximum(series["confidence"].to_numpy(float), MIN_WEIGHT)
+    if "inferred" in series.columns:
+        w = w * np.where(series["inferred"].to_numpy(bool), config.inferred_weight, 1.0)
     ordinals = np.array([d.toordinal() for d in series["date"]])
     allowed = np.r_[False, ordinals[1:] != ordinals[:-1]]  # allowed[i]: a break may fall before i
     return x, w / w.mean(), allowed
@@ -475,7 +486,7 @@ def _series_arrays(series: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.nda
 def _pair_candidates(series: pd.DataFrame, config: ShiftConfig, prior: NoisePrior) -> list[int]:
     if len(series) < 2 * config.min_support:
         return []
-    x, w, allowed = _series_arrays(series)
+    x, w, allowed = _series_arrays(series, config)
     return _candidate_breaks(x, w, allowed, config, prior)
 
 
@@ -489,7 +500,7 @@ def detect_pair_shifts(series: pd.DataFrame, *, config: ShiftConfig, rng: np.ran
     n = len(series)
     if n < 2:
         return []
-    x, w, allowed = _series_arrays(series)
+    x, w, allowed = _series_arrays(series, config)
     articles = series["article_id"].astype(str).to_numpy()
     bkps = _candidate_breaks(x, w, allowed, config, prior) if n >= 2 * config.min_support else []
     tests: list[_Test] = []

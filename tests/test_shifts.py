@@ -420,3 +420,25 @@ def test_sparse_evaluation_seed_offset_draws_fresh_series(load_script, seeds, of
         assert got[0]["score"].tolist() == ref[0]["score"].tolist()
         assert got[0]["date"].tolist() == ref[0]["date"].tolist()
         assert got[1:3] == ref[1:3]
+
+
+@pytest.mark.parametrize("inferred_weight, expected_after", [
+    (1.0, (3 * 0.8 + 3 * 0.0) / 6),
+    (0.5, (3 * 0.8 + 0.5 * 3 * 0.0) / (3 + 0.5 * 3)),
+])
+def test_statements_with_an_inferred_target_weigh_less(inferred_weight, expected_after):
+    # After the turn, named statements read +0.8 and, alternating with them, statements whose target
+    # the extractor only inferred read 0.0: the new level is the weighted mean of the two.
+    before = [(d, f"b{d}", -0.8, "direct", "") for d in range(0, 15, 3)]
+    after = [(20 + 2 * k, f"a{k}", 0.8 if k % 2 == 0 else 0.0, "direct", "") for k in range(6)]
+    df = _series(before + after)
+    df["inferred"] = [False] * len(before) + [k % 2 == 1 for k in range(6)]
+    (shift,) = detect_shifts(df, config=dataclasses.replace(FAST, inferred_weight=inferred_weight))
+    assert shift.direction == "up" and shift.date == dt.date(2020, 1, 21)
+    assert shift.after == pytest.approx(expected_after, abs=1e-9)
+    assert shift.before == pytest.approx(-0.8)
+
+
+def test_inferred_weight_must_be_a_share():
+    with pytest.raises(ValueError, match="inferred_weight"):
+        ShiftConfig(inferred_weight=0.0)
