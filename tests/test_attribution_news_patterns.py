@@ -231,6 +231,12 @@ CASES = [
     pytest.param("The Norwegian foreign ministry said on Monday it had sent Cairo a list of demands.\n\nThe list says "
                  "Egypt must reopen its ports to Norwegian ships.", "The list", "Norway", {"Egypt": False}, "indirect",
                  id="a-list-of-demands-speaks-like-a-document"),
+    pytest.param("In March, Haugland went as far as to question the need for close fishing ties with Egypt.",
+                 "Haugland", "Norway", {"Egypt": False}, "act", id="went-as-far-as-to-question"),
+    pytest.param("Haugland was quick to condemn Egypt for the raid on the trawlers.", "Haugland", "Norway",
+                 {"Egypt": False}, "act", id="was-quick-to-condemn"),
+    pytest.param("Haugland went to Cairo to sign a fisheries deal with Egypt.", None, None, None, None,
+                 id="went-somewhere-to-sign-is-no-speech"),
     pytest.param("Haugland also renewed Norwegian allegations that Egypt was shielding the smugglers.", "Haugland",
                  "Norway", {"Egypt": False}, "indirect", id="renewed-allegations-that"),
     pytest.param("Haugland levelled charges of bad faith against Egypt over the fishing quotas.", "Haugland", "Norway",

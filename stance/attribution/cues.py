@@ -86,7 +86,7 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         elif profile == "broad":
             subj = _controller(verb) or _reporting_participle_holder(verb) or subj
         if subj is None:
-            subj = _misattached_subject(verb)
+            subj = _introduced_act_subject(verb) or _misattached_subject(verb)
         if subj is None or _in_spans(subj.idx, quotes) is not None and _in_spans(verb.idx, quotes) is None:
             return None
         if subj.lower_ in ("it", "that", "this", "which", "who", "what", "there") and subj.dep_ != "nsubjpass":
@@ -574,6 +574,26 @@ _DOCUMENT_SOURCES = {"statement", "readout", "communique", "communiqué", "decla
 _ISSUED_NOUNS = {"statement", "release", "note", "message", "letter", "post", "tweet", "communique", "communiqué",
                  "declaration", "readout", "warning", "notice"}
 _TAKEN_TO = {"took", "take", "takes", "taking", "used", "use", "uses"}
+
+
+_GO_FORMS = {"go", "goes", "went", "gone", "going"}
+_PROMPT_WORDS = {"quick", "quicker", "swift", "first", "keen", "eager"}
+
+
+def _introduced_act_subject(verb: Token) -> Token | None:
+    """The speaker of an infinitive act that another phrase introduces: "went as far as to question X",
+    "went so far as to accuse X", "went on to call X", "was quick to condemn X"."""
+    if verb.tag_ != "VB" or verb.dep_ not in ("advcl", "xcomp") \
+            or not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return None
+    head = verb.head
+    if head.lower_ == "far" and head.dep_ == "advmod" and head.head.lower_ in _GO_FORMS:
+        head = head.head
+    elif head.lower_ in _PROMPT_WORDS and head.dep_ == "acomp":
+        head = head.head
+    elif not (head.lower_ in _GO_FORMS and any(c.dep_ == "prt" and c.lower_ == "on" for c in head.children)):
+        return None
+    return next((c for c in head.children if c.dep_ == "nsubj"), None)
 
 
 def _issued_or_taken(verb: Token) -> bool:
