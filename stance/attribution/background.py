@@ -24,7 +24,7 @@ import re
 
 from spacy.tokens import Doc, Span, Token
 
-from .text import Attribution
+from .text import Attribution, _sents, doc_text
 
 _MONTHS = {m: i for i, m in enumerate(
     ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -49,14 +49,17 @@ RECENT_DAYS = 21
 
 def background_reasons(doc: Doc, attributions: list[Attribution], day: dt.date | None) -> list[str]:
     """For each attribution, why it reports earlier events ("" when it does not)."""
+    if not attributions:
+        return []
     framed = _framed_sentences(doc, attributions)
+    sents = _sents(doc)  # Token.sent rescans the doc on every call
     out = []
     for att in attributions:
         verb = _cue_verb(doc, att)
         if verb is None:
             out.append("")
             continue
-        sent = verb.sent
+        sent = sents.of(verb)
         if _NEWS_TIME.search(sent.text):
             out.append("")
         elif _past_perfect(verb):
@@ -159,9 +162,9 @@ def _latest_day_meant(words: str, day: dt.date) -> dt.date | None:
 
 def _tense(sent: Span) -> str:
     root = sent.root
-    auxes = {c.lower_ for c in root.children if c.dep_ in ("aux", "auxpass")}
-    if root.tag_ == "VBN" and auxes & {"had", "'d"}:
+    if _past_perfect(root):
         return "past perfect"
+    auxes = {c.lower_ for c in root.children if c.dep_ in ("aux", "auxpass")}
     if root.tag_ == "VBD" and not auxes:
         return "past"
     if auxes & {"has", "have", "is", "are", "am", "will", "does", "do", "'s", "'re"} or root.tag_ in ("VBZ", "VBP"):
@@ -173,14 +176,15 @@ def _framed_sentences(doc: Doc, attributions: list[Attribution]) -> set[int]:
     """Start tokens of sentences inside a background paragraph (the opening past-perfect sentence
     included), as described in the module docstring."""
     contents = tuple(span for att in attributions for span in att.content)
+    text = doc_text(doc)  # Doc.text re-joins every token on each access
     framed: set[int] = set()
     framing = False
     paragraph_end = -1
-    for sent in doc.sents:
+    for sent in _sents(doc).spans:
         if sent.start_char > paragraph_end:  # a new paragraph starts framing afresh
             framing = False
-            nl = doc.text.find("\n", sent.start_char)
-            paragraph_end = nl if nl != -1 else len(doc.text)
+            nl = text.find("\n", sent.start_char)
+            paragraph_end = nl if nl != -1 else len(text)
         tense = _tense(sent)
         if _NEWS_TIME.search(sent.text) or tense == "present":
             framing = False
