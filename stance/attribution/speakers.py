@@ -114,7 +114,7 @@ def _surname(name: str) -> str:
 # "a ministry official", "an embassy spokesman": a member speaks for the body the article named before.
 _MEMBER_NOUNS = {"official", "spokesman", "spokeswoman", "spokesperson", "source", "diplomat", "representative"}
 _BODY_KINDS = {"ministry", "embassy", "presidency", "office", "government"}
-# A document brought in by a former official or by the media speaks for no state.
+# Words of a former official or of the media: what they issue or bring in speaks for no state.
 _FORMER_OR_MEDIA = frozenset(_FORMER | MEDIA_WORDS)
 
 
@@ -248,7 +248,7 @@ class _SpeakerResolver:
         """The entity a role phrase written out names ("the Russian Foreign Minister"), or ""."""
         entities = {m.entity for m in self._find(phrase)}
         words = {w.strip(".,").lower() for w in phrase.split()}
-        official = words & (ROLE_NOUNS | {"foreign", "prime", "president"}) and not words & (_FORMER | MEDIA_WORDS)
+        official = words & (ROLE_NOUNS | {"foreign", "prime", "president"}) and not words & _FORMER_OR_MEDIA
         return entities.pop() if len(entities) == 1 and official else ""
 
     def _find(self, text: str):
@@ -447,11 +447,8 @@ class _SpeakerResolver:
             subj = next((c for c in verb.children if c.dep_ == "nsubj"), None) if verb.pos_ == "VERB" else None
             if subj is None:
                 return ""  # the nearest earlier mention decides; it names no holder
-            span = self.text[subj.left_edge.idx: subj.right_edge.idx + len(subj.right_edge.text)]
-            if _FORMER_OR_MEDIA.intersection(span.lower().split()):
-                return ""
-            found = {m.entity for m in self._find(span)}
-            return found.pop() if len(found) == 1 else ""
+            holder = list(subj.subtree)
+            return "" if {t.lower_ for t in holder} & _FORMER_OR_MEDIA else self._sole_entity(holder)
         return ""
 
     def _issuer(self, document: Token) -> str:
@@ -464,13 +461,17 @@ class _SpeakerResolver:
                 by = child
             if by is not None:
                 span = sorted(by.subtree, key=lambda t: t.i)
-                words = {t.lower_ for t in span}
-                if words & (_FORMER | MEDIA_WORDS):
+                if {t.lower_ for t in span} & _FORMER_OR_MEDIA:
                     return ""
-                found = {m.entity for m in self._find(self.text[span[0].idx: span[-1].idx + len(span[-1].text)])}
-                if len(found) == 1:
-                    return found.pop()
+                found = self._sole_entity(span)
+                if found:
+                    return found
         return ""
+
+    def _sole_entity(self, tokens: list[Token]) -> str:
+        """The one watchlist entity the words from the first token to the last name ("" for none or several)."""
+        found = {m.entity for m in self._find(self.text[tokens[0].idx: tokens[-1].idx + len(tokens[-1].text)])}
+        return found.pop() if len(found) == 1 else ""
 
     def _last_actor(self, pos: int, window: int = 1500) -> str:
         """The entity of the most recent speaker that spoke for one within ``window`` characters before
