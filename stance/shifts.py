@@ -476,8 +476,7 @@ def _series_arrays(series: pd.DataFrame, config: ShiftConfig) -> tuple[np.ndarra
     (never inside one day)."""
     x = series["score"].to_numpy(float)
     w = np.maximum(series["confidence"].to_numpy(float), MIN_WEIGHT)
-    if "inferred" in series.columns:
-        w = w * np.where(series["inferred"].to_numpy(bool), config.inferred_weight, 1.0)
+    w = w * np.where(series["inferred"].to_numpy(bool), config.inferred_weight, 1.0)  # normalised: always there
     ordinals = np.array([d.toordinal() for d in series["date"]])
     allowed = np.r_[False, ordinals[1:] != ordinals[:-1]]  # allowed[i]: a break may fall before i
     return x, w / w.mean(), allowed

@@ -141,9 +141,10 @@ def dedupe_statements(df: pd.DataFrame, *, window_days: int = 3, recaps: bool = 
     if window_days < 0:
         raise ValueError(f"window_days must be >= 0, got {window_days}")
     data = normalise_statements(df)
-    if not recaps and data["background"].ne("").any():
-        log.debug("leaving out %d recaps of earlier events", int(data["background"].ne("").sum()))
-        data = data[data["background"] == ""].reset_index(drop=True)
+    recap = data["background"].ne("")
+    if not recaps and recap.any():
+        log.debug("leaving out %d recaps of earlier events", int(recap.sum()))
+        data = data[~recap].reset_index(drop=True)
     if data.empty:
         out = data.copy()
         for col, empty in (("n_reports", 0), ("n_outlets", 0), ("sources", ()), ("statement_id", "")):
