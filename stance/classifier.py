@@ -425,18 +425,22 @@ def int8_graph_path(model_dir: Path) -> Path:
     return default_cache_dir() / f"{model_version(model_dir)}-{ONNX_RECIPE}" / ONNX_FILE
 
 
-def onnx_session(onnx_path: Path, *, optimized_copy: Path | None = None):
-    """An ONNX Runtime CPU session over an int8 graph, threads from ``$STANCE_NUM_THREADS`` (default: ORT's).
+def onnx_session(onnx_path: Path, *, optimized_copy: Path | None = None, threads: int | None = None):
+    """An ONNX Runtime CPU session over an int8 graph.
 
-    ``optimized_copy``: also write the graph as ONNX Runtime runs it, after its own fusions (for checks).
+    Its threads: ``$STANCE_NUM_THREADS`` when set (the user's word wins), else ``threads``, else ORT's
+    default (one per core). ``optimized_copy``: also write the graph as ONNX Runtime runs it, after its
+    own fusions (for checks).
     """
     import onnxruntime as ort
 
     options = ort.SessionOptions()
     options.log_severity_level = 3
-    threads = os.environ.get("STANCE_NUM_THREADS")
+    threads = int(os.environ.get("STANCE_NUM_THREADS") or threads or 0)
+    if threads < 0:
+        raise ValueError(f"threads must be >= 1 (0 or None: one per core), got {threads}")
     if threads:
-        options.intra_op_num_threads = int(threads)
+        options.intra_op_num_threads = threads
     if optimized_copy is not None:
         options.optimized_model_filepath = str(optimized_copy)
     return ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"],
@@ -471,13 +475,14 @@ class StanceClassifier:
 
     @classmethod
     def from_pretrained(cls, path: str | Path | None = None, *, backend: str = "auto",
-                        device: str = "cpu") -> "StanceClassifier":
+                        device: str = "cpu", threads: int | None = None) -> "StanceClassifier":
         """Load a model folder (default: the shipped model, or ``$STANCE_MODEL``).
 
         ``backend``: ``"onnx"`` (int8 ONNX Runtime, built into ``$STANCE_CACHE_DIR`` on first use),
         ``"torch"`` (fp32), or ``"auto"`` (ONNX when onnxruntime works, else torch).
         ``device``: where the torch backend runs (``"cuda"`` for an optional GPU; ``"auto"`` then
-        means torch, since the ONNX graph is CPU-only).
+        means torch, since the ONNX graph is CPU-only). ``threads``: the ONNX session's threads
+        (default: one per core; ``$STANCE_NUM_THREADS`` overrides both); the torch backend ignores it.
         """
         if backend not in BACKENDS:
             raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
@@ -494,7 +499,7 @@ class StanceClassifier:
         tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
         if backend in ("auto", "onnx"):
             try:
-                session = cls._onnx_session(model_dir, tokenizer)
+                session = cls._onnx_session(model_dir, tokenizer, threads=threads)
                 return cls(path=model_dir, tokenizer=tokenizer, config=config, backend="onnx", session=session)
             except ImportError as exc:
                 if backend == "onnx":
@@ -508,12 +513,12 @@ class StanceClassifier:
         return cls(path=model_dir, tokenizer=tokenizer, config=config, backend="torch", torch_model=torch_model)
 
     @staticmethod
-    def _onnx_session(model_dir: Path, tokenizer):
+    def _onnx_session(model_dir: Path, tokenizer, *, threads: int | None = None):
         onnx_path = int8_graph_path(model_dir)
         if not onnx_path.is_file():
             logger.info("building int8 ONNX graph for %s into %s (once per model version)", model_dir, onnx_path)
             export_int8_onnx(load_torch_model(model_dir), tokenizer, onnx_path)
-        return onnx_session(onnx_path)
+        return onnx_session(onnx_path, threads=threads)
 
     def logits(self, targets: Sequence[str], texts: Sequence[str], *, batch_size: int = DEFAULT_BATCH_SIZE,
                spans: Sequence[tuple[int, int] | None] | None = None,

@@ -9,7 +9,9 @@ import datetime as dt
 import logging
 import os
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from itertools import islice
 from pathlib import Path
 
@@ -193,6 +195,14 @@ class RunResult:
     alerts: pd.DataFrame | None = None  # changes since the previous run in the same folder (stance.alerts)
 
 
+def _cores() -> int:
+    """Cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def score(
     paths: Sequence[str | Path],
     watchlist: Watchlist,
@@ -228,6 +238,7 @@ def score(
     """
     import time
 
+    from stance.attribution import iter_statements
     from stance.classifier import StanceClassifier
     from stance.ingest import read_articles
     from stance.progress import BatchProgress
@@ -237,34 +248,36 @@ def score(
     # A first pass over the inputs (cheap next to scoring): without skip_bad a bad record stops
     # the run here, before the model loads, instead of discarding what was scored before it.
     total = sum(1 for _ in read_articles(paths, skip_bad=skip_bad, log_rejects=False, **options))
-    classifier = None if cache is not None else StanceClassifier.from_pretrained(model, backend=backend,
-                                                                                  device=device)
+    # The model reads chunk k on its own thread while this one parses chunk k+1 (spaCy and the
+    # classifier take about the same time): half the cores each, instead of the model's threads
+    # spinning while the parse waits. 300 real-news articles, 2 cores: see the README's Speed section.
+    load = partial(StanceClassifier.from_pretrained, model, backend=backend, device=device,
+                   threads=max(1, _cores() // 2))
+    classifier = None if cache is not None else load()
     titles: dict[str, str] = {}
     stream = read_articles(paths, skip_bad=skip_bad, rejects_path=rejects_path, **options)
     rows: dict[str, list[dict]] = {}  # article id -> its rows, filled in input order
-    n_rows = n_cached = 0
+    n_done = n_rows = n_cached = 0
     failures = _Failures(skip_bad, rejects_path)
-    while chunk := list(islice(stream, chunk_size)):
-        titles.update((a.id, a.title) for a in chunk)
-        hits = cache.get(chunk) if cache is not None else {}
-        todo = [a for a in chunk if a.id not in hits]
-        scored: list[ScoredStatement] = []
+
+    def rescore_one_by_one(todo: list[Article]) -> list[ScoredStatement]:
+        scored = []
+        for article in todo:
+            try:
+                scored.extend(score_articles([article], watchlist, classifier, n_process=1, actors_only=actors_only))
+            except Exception as exc:  # noqa: BLE001
+                failures.add(article, exc)
+        return scored
+
+    def finish(chunk: list[Article], hits: dict, todo: list[Article], scoring: Future | None) -> None:
+        nonlocal n_done, n_rows, n_cached
         failed_before = len(failures.ids)
-        if todo and classifier is None:
-            classifier = StanceClassifier.from_pretrained(model, backend=backend, device=device)
         try:
-            scored.extend(score_articles(todo, watchlist, classifier, n_process=n_process, chunk_size=len(todo),
-                                         actors_only=actors_only) if todo else [])
+            scored = scoring.result() if scoring is not None else []
         except Exception:  # noqa: BLE001 - one article spaCy or the classifier fails on must not sink the run
             logger.warning("scoring %d articles failed; retrying one by one to find the bad ones", len(todo),
                            exc_info=True)
-            scored = []  # what the failed call yielded before it raised comes again below
-            for article in todo:
-                try:
-                    scored.extend(score_articles([article], watchlist, classifier, n_process=1,
-                                                 actors_only=actors_only))
-                except Exception as exc:  # noqa: BLE001
-                    failures.add(article, exc)
+            scored = rescore_one_by_one(todo)
         fresh: dict[str, list[dict]] = {a.id: [] for a in todo}
         for row in to_frame(scored, titles=titles).to_dict("records"):
             fresh[row["article_id"]].append(row)
@@ -274,10 +287,37 @@ def score(
         for article in chunk:
             rows[article.id] = hits[article.id] if article.id in hits else fresh[article.id]
             n_rows += len(rows[article.id])
+        n_done += len(chunk)
         n_cached += len(hits)
         if progress is not None:
-            progress(BatchProgress(read=len(titles), scored=len(titles) - n_cached, cached=n_cached,
+            progress(BatchProgress(read=n_done, scored=n_done - n_cached, cached=n_cached,
                                    statements=n_rows, total=total, elapsed_s=time.perf_counter() - started))
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stance-classifier") as model_thread:
+        pending = None  # the chunk whose statements the model is reading
+        while chunk := list(islice(stream, chunk_size)):
+            titles.update((a.id, a.title) for a in chunk)
+            hits = cache.get(chunk) if cache is not None else {}
+            todo = [a for a in chunk if a.id not in hits]
+            if todo and classifier is None:
+                classifier = load()
+            scoring = None
+            if todo:
+                try:
+                    statements = [s for _, found in iter_statements(todo, watchlist, n_process=n_process)
+                                  for s in found]
+                except Exception as exc:  # noqa: BLE001 - finish() retries the chunk one article at a time
+                    scoring = Future()
+                    scoring.set_exception(exc)
+            # One chunk in flight at a time: its rows are kept in input order, and a retry one by one
+            # never shares the model with the thread.
+            if pending is not None:
+                finish(*pending)
+            if todo and scoring is None:
+                scoring = model_thread.submit(score_statements, statements, classifier, actors_only=actors_only)
+            pending = (chunk, hits, todo, scoring)
+        if pending is not None:
+            finish(*pending)
     logger.info("%d statement-target pairs from %d articles (%d from the cache)", n_rows, len(titles), n_cached)
     frame = pd.DataFrame([row for article_rows in rows.values() for row in article_rows],
                          columns=STATEMENT_COLUMNS + EXTRA_COLUMNS)

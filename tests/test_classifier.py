@@ -418,3 +418,19 @@ def test_int8_score_of_a_text_does_not_depend_on_what_is_scored_with_it(onnx_clf
     reversed_order = onnx_clf.predict_proba(targets[::-1], texts[::-1])[::-1]
     assert np.abs(crowd - alone).max() < 1e-6
     assert np.abs(crowd - reversed_order).max() < 1e-6
+
+
+@pytest.mark.parametrize("env, threads, expected", [
+    (None, 1, 1),   # the pipeline's one thread beside the parse
+    (None, 3, 3),
+    ("2", 1, 2),    # $STANCE_NUM_THREADS, the user's word, wins
+])
+def test_onnx_session_threads(onnx_clf, monkeypatch, env, threads, expected):
+    from stance.classifier import int8_graph_path, onnx_session
+
+    if env is None:
+        monkeypatch.delenv("STANCE_NUM_THREADS", raising=False)
+    else:
+        monkeypatch.setenv("STANCE_NUM_THREADS", env)
+    session = onnx_session(int8_graph_path(onnx_clf.path), threads=threads)
+    assert session.get_session_options().intra_op_num_threads == expected

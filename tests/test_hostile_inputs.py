@@ -285,6 +285,30 @@ def test_an_article_the_classifier_fails_on_is_a_reject_not_a_lost_run(tmp_path,
                                           "skip such articles)\n"
 
 
+def test_a_classifier_failure_while_the_next_chunk_is_parsed_loses_only_that_article(tmp_path, monkeypatch,
+                                                                                    stub_model):
+    # One article per chunk: the model fails on n2 on its own thread while n3 is parsed; n2 goes to
+    # rejects and every other article keeps its rows, in input order.
+    from stance import pipeline
+
+    original = StubClassifier.predict
+
+    def predict(self, targets, texts, **kwargs):
+        if any("meltdown" in t for t in texts):
+            raise RuntimeError("the stub cannot score this")
+        return original(self, targets, texts)
+
+    monkeypatch.setattr(StubClassifier, "predict", predict)
+    bad = SAYS.replace("patient and reliable", "meltdown-prone")
+    folder, watchlist = _setup(tmp_path, {"a.jsonl": jsonl(record(1), record(2, text=bad), record(3), record(4))})
+    rejects = tmp_path / "rejects.csv"
+    frame = pipeline.score([folder], Watchlist.from_yaml(watchlist), chunk_size=1, skip_bad=True,
+                           rejects_path=rejects)
+    assert frame["article_id"].unique().tolist() == ["n1", "n3", "n4"]
+    assert rejects.read_text().splitlines()[1:] == [
+        f"{folder / 'a.jsonl'},2,scoring failed for article 'n2': RuntimeError: the stub cannot score this"]
+
+
 def test_summary_counts_articles_read_not_articles_with_statements(tmp_path, capsys, stub_model):
     folder, watchlist = _setup(tmp_path, {"a.jsonl": jsonl(record(1, text=QUIET))})
     assert main(["score", str(folder), "--watchlist", str(watchlist), "--out", str(tmp_path / "o")]) == 0

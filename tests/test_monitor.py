@@ -59,26 +59,33 @@ def test_alerts_markdown_escapes_and_links():
 
 
 class CountingScoring:
-    """Stands in for spaCy and the classifier (``pipeline.score_articles``): one statement per article,
-    and a record of which articles it was asked to score."""
+    """Stands in for spaCy and extraction (``stance.attribution.iter_statements``, one statement per
+    article) and for the classifier (``pipeline.score_statements``), and records which articles it
+    was asked to score."""
 
     def __init__(self, monkeypatch):
         from stance.classifier import StanceClassifier
 
         self.seen = []
-        monkeypatch.setattr("stance.pipeline.score_articles", self)
+        monkeypatch.setattr("stance.attribution.iter_statements", self.extract)
+        monkeypatch.setattr("stance.pipeline.score_statements", self.score)
         monkeypatch.setattr(StanceClassifier, "from_pretrained", staticmethod(lambda *a, **k: object()))
 
-    def __call__(self, articles, watchlist, classifier, **kwargs):
-        from stance.records import ScoredStatement, Statement, TargetLink
+    def extract(self, articles, watchlist, **kwargs):
+        from stance.records import Statement, TargetLink
 
         for a in articles:
             self.seen.append(a.id)
             target = TargetLink(entity="T", mention="T")
-            statement = Statement(article_id=a.id, date=a.date, source=a.source, speaker="a minister", actor="A",
-                                  cue="said", text=a.text[:40], kind="direct", start=0, end=5, targets=(target,),
-                                  url=a.url)
-            yield ScoredStatement(statement=statement, target=target, stance="favor", score=0.5, confidence=0.9)
+            yield a, [Statement(article_id=a.id, date=a.date, source=a.source, speaker="a minister", actor="A",
+                                cue="said", text=a.text[:40], kind="direct", start=0, end=5, targets=(target,),
+                                url=a.url)]
+
+    def score(self, statements, classifier, **kwargs):
+        from stance.records import ScoredStatement
+
+        return [ScoredStatement(statement=s, target=s.targets[0], stance="favor", score=0.5, confidence=0.9)
+                for s in statements]
 
 
 def _write_jsonl(path, days):
