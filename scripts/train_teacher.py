@@ -28,13 +28,14 @@ from pathlib import Path
 
 import numpy as np
 
-from stance.classifier import default_cache_dir, mark_target
+from stance.classifier import LABELS, default_cache_dir, mark_target, speaker_segment
 from stance.evaluation.stance_eval import classification_scores, default_datasets
 from stance.recipe import SHIPPED_RECIPE
 from stance.nlp import load_nlp
 from stance.teacher import (STATE_ENTITY_LABELS, Teacher, TeacherConfig, mpnet_backbone_dir, train_teacher,
                             transfer_candidates, transfer_spec, write_teacher_logits, write_transfer_set)
-from stance.training import TrainConfig, _load_split, shipped_data_specs
+from stance.training import DataSpec, TrainConfig, _load_split, shipped_data_specs
+from stance.training.data import first_segments
 
 
 def main() -> None:
@@ -51,6 +52,14 @@ def main() -> None:
     ap.add_argument("--contrast-repeat", type=int, default=SHIPPED_RECIPE["contrast_repeat"])
     ap.add_argument("--no-bf16", action="store_true", help="train in fp32 (slower; for CPUs without bfloat16)")
     ap.add_argument("--threads", type=int, default=None)
+    ap.add_argument("--max-steps", type=int, default=None, help="stop after this many steps (default: every epoch)")
+    ap.add_argument("--diplomatic-repeat", type=int, default=2, help="oversampling of our diplomatic train files")
+    ap.add_argument("--train-only", type=Path, action="append", default=None,
+                    help="a JSONL file of training-only rows (never held out); repeatable")
+    ap.add_argument("--train-only-repeat", type=int, default=1)
+    ap.add_argument("--speaker-input", action="store_true",
+                    help="speaker-aware input, as train_model.py --speaker-input: rows with an 'actor' field are "
+                         "read as 'speaker: ACTOR | target: T', and so are the evaluation sets that name the speaker")
     ap.add_argument("--transfer-texts", type=Path, default=None,
                     help="folder of .txt news articles whose sentences the teacher labels for the student")
     ap.add_argument("--transfer-multi", type=int, default=5000,
@@ -63,8 +72,13 @@ def main() -> None:
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
 
-    student = TrainConfig(data=shipped_data_specs(contrast_repeat=args.contrast_repeat), output_dir=args.output / "student",
-                          mark_target=True, head=SHIPPED_RECIPE["head"], seed=args.seed, split_seed=args.split_seed)
+    data = list(shipped_data_specs(diplomatic_repeat=args.diplomatic_repeat, contrast_repeat=args.contrast_repeat))
+    data += [DataSpec(path, repeat=args.train_only_repeat, holdout=False) for path in args.train_only or []]
+    if args.speaker_input:  # files without the field (NewsMTSC) keep the target alone
+        data = [dataclasses.replace(d, speaker_field="actor") for d in data]
+    student = TrainConfig(data=tuple(data), output_dir=args.output / "student", mark_target=True,
+                          head=SHIPPED_RECIPE["head"], seed=args.seed, split_seed=args.split_seed,
+                          speaker_input=args.speaker_input)
     # checked before an hour of training, not after
     if args.teacher_model is not None and not (args.teacher_model / "config.json").is_file():
         raise SystemExit(f"--teacher-model {args.teacher_model}: no config.json; give an earlier run's model folder")
@@ -82,7 +96,7 @@ def main() -> None:
         backbone = args.backbone or mpnet_backbone_dir(default_cache_dir() / "teacher")
         teacher_dir = train_teacher(student, TeacherConfig(
             backbone=backbone, output_dir=args.output, epochs=args.epochs, lr=args.lr, seed=args.seed,
-            bf16=not args.no_bf16, num_threads=args.threads))
+            bf16=not args.no_bf16, num_threads=args.threads, max_steps=args.max_steps))
     teacher = Teacher.from_pretrained(teacher_dir, bf16=not args.no_bf16)
     if articles:
         # parsed once for both label sets (PolNeAR train: 840 articles, 5.5 MB of text)
@@ -98,16 +112,20 @@ def main() -> None:
     write_teacher_logits(teacher, student, args.output / "teacher_logits.jsonl")
 
     _, held, _ = _load_split(student)
-    sets = {"heldout": ([e.target for e in held], [e.text for e in held], np.array([e.label for e in held]))}
+    sets = {"heldout": (first_segments(held, speaker_input=args.speaker_input), [e.text for e in held],
+                        np.array([e.label for e in held]))}
     for name, (path, loader) in default_datasets().items():
         if Path(path).is_file() and name != "vast_dev":
             ds = loader(Path(path), name)
             spans = ds.spans or [None] * len(ds.texts)
-            sets[name] = (ds.targets, [mark_target(x, t, span=s) for x, t, s in zip(ds.texts, ds.targets, spans)],
-                          ds.labels)
+            speakers = ds.speakers if args.speaker_input and ds.speakers else [None] * len(ds.texts)
+            sets[name] = ([speaker_segment(t, s) for t, s in zip(ds.targets, speakers)],
+                          [mark_target(x, t, span=s) for x, t, s in zip(ds.texts, ds.targets, spans)], ds.labels)
     for name, (targets, texts, labels) in sets.items():
-        scores = classification_scores(labels, teacher.logits(targets, texts).argmax(1))
-        print(f"teacher {name}: macro-F1 {scores['macro_f1']:.3f}, accuracy {scores['accuracy']:.3f}")
+        predicted = teacher.logits(targets, texts).argmax(1)
+        scores = classification_scores(labels, predicted)
+        recalls = ", ".join(f"{label} {scores['recall_' + label]:.3f}" for label in LABELS)
+        print(f"teacher {name}: macro-F1 {scores['macro_f1']:.3f}, accuracy {scores['accuracy']:.3f}; recall {recalls}")
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ from stance.classifier import LABEL2ID, batched_logits, encode_pairs, mark_targe
 from stance.io import atomic_write_text
 from stance.training import (DataSpec, Example, TrainConfig, _load_split, epoch_batches, parameter_groups, seed_everything,
                              warmup_then_linear_decay)
+from stance.training.data import first_segments
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ class TeacherConfig:
     # autocast matrix products to bfloat16 (weights stay fp32): 1.5x faster on CPUs with avx512_bf16
     bf16: bool = True
     num_threads: int | None = None
+    max_steps: int | None = None  # stop after this many steps (the schedule decays over them); None: every epoch
     progress: bool = True
 
     def __post_init__(self) -> None:
@@ -60,6 +62,7 @@ class TeacherConfig:
             (8 <= self.max_length <= 512, "max_length must be in [8, 512]"),
             (0 <= self.warmup_fraction < 1, "warmup_fraction must be in [0, 1)"),
             (self.num_threads is None or self.num_threads >= 1, "num_threads must be >= 1 or None"),
+            (self.max_steps is None or self.max_steps >= 1, "max_steps must be >= 1 or None"),
         ]
         for ok, message in checks:
             if not ok:
@@ -130,10 +133,13 @@ def _train_teacher(student: TrainConfig, config: TeacherConfig) -> Path:
     model.get_input_embeddings().weight.requires_grad_(False)  # as the student: the vocabulary stays put
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(parameter_groups(model, weight_decay=config.weight_decay), lr=config.lr)
-    lengths = [len(e.text) + len(e.target) for e in rows]
+    segments = first_segments(rows, speaker_input=student.speaker_input)  # what the student reads first, too
+    lengths = [len(e.text) + len(first) for e, first in zip(rows, segments)]
     labels = torch.tensor([e.label for e in rows])
     steps_per_epoch = math.ceil(len(rows) / config.batch_size)
     total = steps_per_epoch * config.epochs
+    if config.max_steps is not None:
+        total = min(total, config.max_steps)
     warmup = int(total * config.warmup_fraction)
     bar = tqdm(total=total, disable=not config.progress, desc="teacher", unit="step")
     step, started = 0, time.time()
@@ -141,9 +147,11 @@ def _train_teacher(student: TrainConfig, config: TeacherConfig) -> Path:
     for epoch in range(config.epochs):
         for batch in epoch_batches(len(rows), batch_size=config.batch_size, lengths=lengths, seed=config.seed,
                                    epoch=epoch):
+            if step >= total:
+                break
             for group in optimizer.param_groups:
                 group["lr"] = config.lr * warmup_then_linear_decay(step, warmup=warmup, total=total)
-            enc = encode_pairs(tokenizer, [rows[i].target for i in batch], [rows[i].text for i in batch],
+            enc = encode_pairs(tokenizer, [segments[i] for i in batch], [rows[i].text for i in batch],
                                max_length=config.max_length, return_tensors="pt")
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=config.bf16):
                 logits = model(**enc).logits
@@ -205,8 +213,10 @@ class Teacher:
 def write_teacher_logits(teacher: Teacher, student: TrainConfig, path: str | Path) -> Path:
     """Write the teacher file for ``student``: one JSONL line per distinct training pair."""
     rows = distinct_training_rows(student)
-    keys = list(dict.fromkeys((e.target, e.text) for e in rows))
-    _write_logits_file(path, dict(zip(keys, teacher.logits([k[0] for k in keys], [k[1] for k in keys]))))
+    # keyed as the student looks rows up, (target, text); a speaker-aware teacher reads the speaker too
+    firsts = dict(zip(((e.target, e.text) for e in rows), first_segments(rows, speaker_input=student.speaker_input)))
+    keys = list(firsts)
+    _write_logits_file(path, dict(zip(keys, teacher.logits([firsts[k] for k in keys], [k[1] for k in keys]))))
     logger.info("wrote teacher logits for %d pairs to %s", len(keys), path)
     return Path(path)
 

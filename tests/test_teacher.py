@@ -354,3 +354,25 @@ def test_anchor_logits_refuse_new_files_the_config_does_not_train_on(tmp_path):
     with pytest.raises(ValueError, match="not among the training files"):
         teacher.write_anchor_logits(_student(tmp_path), tmp_path / "unused-model", tmp_path / "a.jsonl",
                                     new_sources={str(tmp_path / "elsewhere.jsonl")})
+
+
+def test_a_speaker_aware_teacher_reads_who_speaks_and_stops_at_max_steps(tmp_path):
+    path = tmp_path / "speaker.jsonl"
+    path.write_text("".join(json.dumps({"target": t, "text": f"{x} (item {i})", "label": y, "actor": "Norland"}) + "\n"
+                            for i, (t, x, y) in enumerate(ROWS)))
+    student = _student(tmp_path, data=(DataSpec(path, speaker_field="actor"),), speaker_input=True)
+    train_teacher(student, TeacherConfig(backbone=backbone_path(), output_dir=tmp_path / "teacher", epochs=3,
+                                         batch_size=2, max_length=48, progress=False, num_threads=1, max_steps=3))
+    assert json.loads((tmp_path / "teacher" / "teacher.json").read_text())["steps"] == 3
+
+    class Recorder:
+        firsts: list[str] = []
+
+        def logits(self, targets, texts):
+            self.firsts.extend(targets)
+            return np.zeros((len(texts), 3))
+
+    table = read_teacher_logits(write_teacher_logits(Recorder(), student, tmp_path / "logits.jsonl"))
+    rows = distinct_training_rows(student)
+    assert set(table) == {(r.target, r.text) for r in rows}  # keyed as the student looks rows up
+    assert sorted(Recorder.firsts) == sorted(f"speaker: Norland | target: {r.target}" for r in rows)
