@@ -23,6 +23,7 @@ from pathlib import Path
 
 from stance.recipe import DISTILLATION, HEADS, SHIPPED_RECIPE
 from stance.training import DataSpec, TrainConfig, distillation_options, shipped_data_specs, train
+from stance.training.standoff import is_standoff_file
 
 
 def main() -> None:
@@ -99,7 +100,7 @@ def main() -> None:
         data.append(DataSpec(path, text_field=args.text_field, target_field=args.target_field,
                              label_field=args.label_field))
     for path in args.train_only or []:
-        data.append(DataSpec(path, repeat=args.train_only_repeat, holdout=False))
+        data.append(DataSpec(path, repeat=args.train_only_repeat, holdout=False, standoff=is_standoff_file(path)))
     if args.transfer is not None:
         from stance.teacher import transfer_spec
 

@@ -36,6 +36,7 @@ from stance.teacher import (STATE_ENTITY_LABELS, Teacher, TeacherConfig, mpnet_b
                             transfer_candidates, transfer_spec, write_teacher_logits, write_transfer_set)
 from stance.training import DataSpec, TrainConfig, _load_split, shipped_data_specs
 from stance.training.data import first_segments
+from stance.training.standoff import is_standoff_file
 
 
 def main() -> None:
@@ -73,7 +74,8 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
 
     data = list(shipped_data_specs(diplomatic_repeat=args.diplomatic_repeat, contrast_repeat=args.contrast_repeat))
-    data += [DataSpec(path, repeat=args.train_only_repeat, holdout=False) for path in args.train_only or []]
+    data += [DataSpec(path, repeat=args.train_only_repeat, holdout=False, standoff=is_standoff_file(path))
+             for path in args.train_only or []]
     if args.speaker_input:  # files without the field (NewsMTSC) keep the target alone
         data = [dataclasses.replace(d, speaker_field="actor") for d in data]
     student = TrainConfig(data=tuple(data), output_dir=args.output / "student", mark_target=True,

@@ -53,6 +53,9 @@ class DataSpec:
     # who speaks (e.g. "actor" in our diplomatic files), read for speaker-aware training
     # (TrainConfig.speaker_input); rows without it are read as the sentence's tone, as NewsMTSC is
     speaker_field: str | None = None
+    # rows that point into a corpus under ../shared/data by offsets (stance.training.standoff); the
+    # field names above do not apply to them
+    standoff: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "path", Path(self.path))
@@ -250,6 +253,8 @@ class TrainConfig:
         for spec in out["data"]:  # added later: absent unless set, so older configs keep their fingerprints
             if spec.get("speaker_field") is None:
                 spec.pop("speaker_field", None)
+            if not spec.get("standoff"):
+                spec.pop("standoff", None)
         return out
 
     def fingerprint(self) -> str:

@@ -71,6 +71,11 @@ def normalize_label(value, *, where: str) -> int:
 
 def read_examples(spec: DataSpec) -> list[Example]:
     """Read one training file into examples (targets resolved, labels normalized)."""
+    if spec.standoff:
+        from stance.evaluation.stance_eval import shared_data_dir
+        from stance.training.standoff import read_standoff_examples
+
+        return read_standoff_examples(spec.path, root=shared_data_dir(), normalize_label=normalize_label)
     out = []
     for line_no, row in _rows(spec.path):
         where = f"{spec.path}:{line_no}"
