@@ -259,9 +259,8 @@ def test_oversize_split_scores_every_part_of_a_long_article(tmp_path, capsys, st
     assert "".join(parts) == long_text and all(len(p) <= 3000 and p.endswith("\n\n") for p in parts[:-1])
 
 
-@pytest.mark.parametrize("skip_bad", [True, False])
-def test_an_article_the_classifier_fails_on_is_a_reject_not_a_lost_run(tmp_path, capsys, monkeypatch, stub_model,
-                                                                       skip_bad):
+def _stub_fails_on_a_word(monkeypatch) -> str:
+    """The stub classifier raises on any text with 'meltdown'; returns an article text that has it."""
     original = StubClassifier.predict
 
     def predict(self, targets, texts, **kwargs):
@@ -270,7 +269,13 @@ def test_an_article_the_classifier_fails_on_is_a_reject_not_a_lost_run(tmp_path,
         return original(self, targets, texts)
 
     monkeypatch.setattr(StubClassifier, "predict", predict)
-    bad = SAYS.replace("patient and reliable", "meltdown-prone")
+    return SAYS.replace("patient and reliable", "meltdown-prone")
+
+
+@pytest.mark.parametrize("skip_bad", [True, False])
+def test_an_article_the_classifier_fails_on_is_a_reject_not_a_lost_run(tmp_path, capsys, monkeypatch, stub_model,
+                                                                       skip_bad):
+    bad = _stub_fails_on_a_word(monkeypatch)
     folder, watchlist = _setup(tmp_path, {"a.jsonl": jsonl(record(1), record(2, text=bad), record(3))})
     out = tmp_path / "o"
     argv = ["score", str(folder), "--watchlist", str(watchlist), "--out", str(out)] + ["--skip-bad"] * skip_bad
@@ -291,15 +296,7 @@ def test_a_classifier_failure_while_the_next_chunk_is_parsed_loses_only_that_art
     # rejects and every other article keeps its rows, in input order.
     from stance import pipeline
 
-    original = StubClassifier.predict
-
-    def predict(self, targets, texts, **kwargs):
-        if any("meltdown" in t for t in texts):
-            raise RuntimeError("the stub cannot score this")
-        return original(self, targets, texts)
-
-    monkeypatch.setattr(StubClassifier, "predict", predict)
-    bad = SAYS.replace("patient and reliable", "meltdown-prone")
+    bad = _stub_fails_on_a_word(monkeypatch)
     folder, watchlist = _setup(tmp_path, {"a.jsonl": jsonl(record(1), record(2, text=bad), record(3), record(4))})
     rejects = tmp_path / "rejects.csv"
     frame = pipeline.score([folder], Watchlist.from_yaml(watchlist), chunk_size=1, skip_bad=True,
