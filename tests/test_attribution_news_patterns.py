@@ -416,3 +416,29 @@ def test_handle_name_spells_the_name_in_a_handle(handle, name):
     from stance.attribution.names import handle_name
 
     assert handle_name(handle) == name
+
+
+# A cue-less quote paragraph after a statement continues it, unless it is a question that its own sentence
+# gives to someone else (an interview's question): (text, words that must be in the first statement's text,
+# words that must not).
+CONTINUATIONS = [
+    pytest.param("In an interview, Omar Shoukry said that Egypt would keep talking to Turkey.\n\n"
+                 "\"Do you mean that the talks with Turkey will go on whatever happens in Libya?\" the host asked.\n\n"
+                 "\"We will keep talking,\" Shoukry replied.",
+                 "keep talking to Turkey", "whatever happens in Libya", id="interviewers-question-is-not-his"),
+    pytest.param("Omar Shoukry said that Egypt would keep talking to Turkey.\n\n"
+                 "\"Why would we close a door that Turkey has opened?\" he asked.",
+                 "close a door", None, id="his-own-question-continues-his-statement"),
+    pytest.param("Omar Shoukry said that Egypt would keep talking to Turkey.\n\n"
+                 "\"The channels with Turkey stay open for as long as it takes.\"\n\n"
+                 "The host asked nothing more.",
+                 "channels with Turkey stay open", None, id="cue-less-quote-continues"),
+]
+
+
+@pytest.mark.parametrize("text, kept, left_out", CONTINUATIONS)
+def test_quote_paragraphs_continue_the_statement_before_them_unless_another_asked_them(nlp, text, kept, left_out):
+    first = _statements(nlp, text)[0]
+    assert first.actor == "Egypt" and kept in first.text, first
+    if left_out:
+        assert left_out not in first.text and left_out not in first.context, first

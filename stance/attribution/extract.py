@@ -20,7 +20,7 @@ from .targets import article_mentions, link_targets
 from .text import Attribution
 
 # Bump whenever extraction output can change; downstream caches key on it.
-EXTRACTOR_VERSION = "attr-30"
+EXTRACTOR_VERSION = "attr-31"
 
 def _to_statement(article: Article, att: Attribution, *, names_the_state: bool = False,
                   background: str = "") -> Statement:

@@ -85,6 +85,8 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
             # Only whitespace and quote marks may separate the quote from the attribution's sentence.
             sent_end = max(end, _sentence_bounds(doc, end - 1, end)[1], _sents(doc).of(d.verb).end_char)
             if q[0] >= sent_end and not re.sub(r"[\s\"“”'‘]", "", text[sent_end:q[0]]):
+                if _said_by_another(doc, text, q, d.source_toks):
+                    break  # '"...?" the interviewer asked': someone else's words, though no statement was made of them
                 merged.append(q)
                 end = q[1]
                 used_quotes.add(q)
@@ -135,6 +137,37 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
     out.extend(_embedded_posts(doc, resolver, out))
     out.extend(_published_remarks(doc, resolver, out))
     return out
+
+
+_QUESTION_VERBS = {"ask", "asks", "asked", "asking", "wonder", "wonders", "wondered", "question", "questioned"}
+
+
+def _said_by_another(doc: Doc, text: str, quote: tuple[int, int], source: list[Token]) -> bool:
+    """The quote is a question its own sentence gives to someone other than ``source`` ('"...?" the
+    interviewer asked'): an interview's question, not the interviewee's words.
+
+    A pronoun ("he asked") is taken for the same speaker, and so is a name that shares a word with
+    ``source``. A quote that ends its sentence inside the marks ('...."') has no such tail.
+    """
+    end = quote[1]
+    if text[:end].rstrip("\"”’'» ").endswith("."):
+        return False
+    while end < len(text) and text[end] in "\"”’'»":
+        end += 1
+    stop = re.search(r"[.!?\n]", text[end:])
+    tail = doc.char_span(end, end + stop.start() if stop else len(text), alignment_mode="expand")
+    if tail is None:
+        return False
+    own = {t.lower_ for t in source if t.is_alpha}
+    for verb in tail:
+        if verb.lower_ not in _QUESTION_VERBS:
+            continue
+        for subj in verb.children:
+            if subj.dep_ in ("nsubj", "nsubjpass") and subj in tail and subj.pos_ != "PRON":
+                words = {t.lower_ for t in subj.subtree if t.is_alpha and t.pos_ == "PROPN"} or {subj.lower_}
+                if not words & own:
+                    return True
+    return False
 
 
 def _naming_tokens(d: _Draft) -> list[Token]:
