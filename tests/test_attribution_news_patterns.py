@@ -442,3 +442,16 @@ def test_quote_paragraphs_continue_the_statement_before_them_unless_another_aske
     assert first.actor == "Egypt" and kept in first.text, first
     if left_out:
         assert left_out not in first.text and left_out not in first.context, first
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("\"Turkey has broken its word,\" Omar Shoukry said, \"and Egypt will not forget it.\"",
+                 "Turkey has broken its word, … and Egypt will not forget it.", id="quote-split-by-its-cue"),
+    pytest.param("Omar Shoukry said that Egypt would keep talking to Turkey.\n\n"
+                 "\"The channels with Turkey stay open for as long as it takes.\"",
+                 "that Egypt would keep talking to Turkey The channels with Turkey stay open for as long as it takes.",
+                 id="next-paragraph-of-the-quote-joins-plainly"),
+])
+def test_pieces_with_words_between_them_are_joined_by_an_ellipsis(nlp, text, expected):
+    (statement,) = [s for s in _statements(nlp, text) if s.actor == "Egypt"][:1]
+    assert statement.text == expected

@@ -20,13 +20,28 @@ from .targets import article_mentions, link_targets
 from .text import Attribution
 
 # Bump whenever extraction output can change; downstream caches key on it.
-EXTRACTOR_VERSION = "attr-31"
+EXTRACTOR_VERSION = "attr-32"
+
+def _join_pieces(text: str, pieces) -> str:
+    """The statement's words: pieces with words between them (a reporting clause, another sentence)
+    joined by " … ", so that a reader never takes two pieces for one verbatim quote."""
+    out = ""
+    prev_end = None
+    for a, b in pieces:
+        piece = text[a:b].strip()
+        if out:
+            gap = text[prev_end:a]
+            out += " … " if any(ch.isalnum() for ch in gap) else " "
+        out += piece
+        prev_end = b
+    return out
+
 
 def _to_statement(article: Article, att: Attribution, *, names_the_state: bool = False,
                   background: str = "") -> Statement:
     text = article.text
     start, end = att.content[0][0], att.content[-1][1]
-    content = " ".join(text[a:b].strip() for a, b in att.content)
+    content = _join_pieces(text, att.content)
     ctx = text[att.context[0]:att.context[1]].strip()
     return Statement(
         article_id=article.id,
