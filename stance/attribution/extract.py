@@ -22,6 +22,7 @@ from .text import Attribution
 # Bump whenever extraction output can change; downstream caches key on it.
 EXTRACTOR_VERSION = "attr-32"
 
+
 def _join_pieces(text: str, pieces) -> str:
     """The statement's words: pieces with words between them (a reporting clause, another sentence)
     joined by " … ", so that a reader never takes two pieces for one verbatim quote."""

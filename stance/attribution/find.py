@@ -140,6 +140,7 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
 
 
 _QUESTION_VERBS = {"ask", "asks", "asked", "asking", "wonder", "wonders", "wondered", "question", "questioned"}
+_SENTENCE_END = re.compile(r"[.!?\n]")
 
 
 def _said_by_another(doc: Doc, text: str, quote: tuple[int, int], source: list[Token]) -> bool:
@@ -150,12 +151,12 @@ def _said_by_another(doc: Doc, text: str, quote: tuple[int, int], source: list[T
     ``source``. A quote that ends its sentence inside the marks ('...."') has no such tail.
     """
     end = quote[1]
-    if text[:end].rstrip("\"”’'» ").endswith("."):
+    if text[max(0, end - 8):end].rstrip("\"”’'» ").endswith("."):
         return False
     while end < len(text) and text[end] in "\"”’'»":
         end += 1
-    stop = re.search(r"[.!?\n]", text[end:])
-    tail = doc.char_span(end, end + stop.start() if stop else len(text), alignment_mode="expand")
+    stop = _SENTENCE_END.search(text, end)
+    tail = doc.char_span(end, stop.start() if stop else len(text), alignment_mode="expand")
     if tail is None:
         return False
     own = {t.lower_ for t in source if t.is_alpha}
