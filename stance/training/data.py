@@ -75,7 +75,7 @@ def read_examples(spec: DataSpec) -> list[Example]:
         from stance.evaluation.stance_eval import shared_data_dir
         from stance.training.standoff import read_standoff_examples
 
-        return read_standoff_examples(spec.path, root=shared_data_dir(), normalize_label=normalize_label)
+        return read_standoff_examples(spec.path, root=shared_data_dir())
     out = []
     for line_no, row in _rows(spec.path):
         where = f"{spec.path}:{line_no}"

@@ -19,6 +19,7 @@ import logging
 from pathlib import Path
 
 from stance.training.config import Example, _rows
+from stance.training.data import normalize_label
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ def _span(row: dict, name: str, where: str, length: int) -> tuple[int, int]:
     return start, end
 
 
-def read_standoff_examples(path: str | Path, *, root: Path, normalize_label) -> list[Example]:
+def read_standoff_examples(path: str | Path, *, root: Path) -> list[Example]:
     """Examples of a stand-off file, their words read from the documents under ``root``.
 
     A file whose corpus is not there (a machine without ``../shared``) gives no rows, with a warning,
