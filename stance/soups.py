@@ -39,6 +39,15 @@ def _merged_model(weights: dict, config: TrainConfig):
     return model, dev_rows, counts
 
 
+def _recipe(meta: dict, free: Sequence[str]) -> dict:
+    """A run's config without the fields a soup lets differ. A continued run's start counts by its content
+    hash (``init_from_version``), not by the folder it was read from: a copy of one model is one start."""
+    recipe = {k: v for k, v in meta["config"].items() if k not in free}
+    if recipe.get("init_from_version"):
+        recipe.pop("init_from", None)
+    return recipe
+
+
 def average_models(model_dirs: Sequence[str | Path], output_dir: str | Path, *, same_data: bool = True) -> Path:
     """A uniform "model soup": average the weights of runs of one recipe that differ only in seed.
 
@@ -64,7 +73,7 @@ def average_models(model_dirs: Sequence[str | Path], output_dir: str | Path, *, 
             raise FileNotFoundError(f"{d} is not a finished model folder (no {CONFIG_FILE} or {WEIGHTS_FILE})")
         metas.append(json.loads(path.read_text(encoding="utf-8")))
     free = _SOUP_FREE_FIELDS + (() if same_data else _SOUP_DATA_FIELDS)
-    recipes = [{k: v for k, v in m["config"].items() if k not in free} for m in metas]
+    recipes = [_recipe(m, free) for m in metas]
     for d, m, recipe in zip(dirs[1:], metas[1:], recipes[1:]):
         if m["seeds"]["dev_split_seed"] != metas[0]["seeds"]["dev_split_seed"]:
             raise ValueError(f"{d} held out another calibration split than {dirs[0]}; "

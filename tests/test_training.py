@@ -783,6 +783,20 @@ def test_a_recorded_config_whose_starting_model_is_gone_still_loads_by_its_hash(
         TrainConfig(**{**gone, "init_from_version": None})
 
 
+def test_average_models_takes_runs_continued_from_copies_of_one_model_but_not_from_two_models(tmp_path):
+    import shutil
+
+    first = train(_config(tmp_path, "first", seed=7, split_seed=1))
+    copy = Path(shutil.copytree(first, tmp_path / "copy-of-first"))
+    other = train(_config(tmp_path, "other", seed=9, split_seed=1))
+    tuned = {name: train(_config(tmp_path, name, seed=8, split_seed=1, max_steps=1, init_from=start))
+             for name, start in (("from-first", first), ("from-copy", copy), ("from-other", other))}
+    soup = soups.average_models([tuned["from-first"], tuned["from-copy"]], tmp_path / "soup")
+    assert len(json.loads((soup / "config.json").read_text())["soup"]["members"]) == 2
+    with pytest.raises(ValueError, match=r"differ in \['init_from_version'\]"):
+        soups.average_models([tuned["from-first"], tuned["from-other"]], tmp_path / "soup2")
+
+
 def test_interpolate_models_mixes_a_continued_run_with_its_starting_model(tmp_path):
     first = train(_config(tmp_path, "first", seed=7, split_seed=1))
     tuned = train(_config(tmp_path, "tuned", seed=8, split_seed=1, max_steps=2, lr=1e-3, init_from=first))
