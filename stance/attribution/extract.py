@@ -15,12 +15,13 @@ logger = logging.getLogger(__name__)
 from .background import background_reasons
 from .find import find_attributions
 from .parsing import _default_nlp, _pos_from_tags, prepare_nlp
+from .per_sentence import sentence_pieces
 from .speakers import speaker_voice
 from .targets import article_mentions, link_targets
 from .text import Attribution
 
 # Bump whenever extraction output can change; downstream caches key on it.
-EXTRACTOR_VERSION = "attr-32"
+EXTRACTOR_VERSION = "attr-33"
 
 
 def _join_pieces(text: str, pieces) -> str:
@@ -83,14 +84,20 @@ def extract_statements(
         _pos_from_tags(doc)
     atts = find_attributions(doc, watchlist, article.date)
     recaps = background_reasons(doc, atts, article.date)
-    statements = [_to_statement(article, a, names_the_state=_is_alias_of(a.speaker, a.actor, watchlist, article.date),
-                                background=why)
-                  for a, why in zip(atts, recaps)]
     mentions = article_mentions(article, watchlist) if atts else []
-    linked = [
-        link_targets(st, article, watchlist, doc=doc, attribution=att, mentions=mentions)
-        for st, att in zip(statements, atts)
-    ]
+    linked = []
+    for att, why in zip(atts, recaps):
+        names_the_state = _is_alias_of(att.speaker, att.actor, watchlist, article.date)
+        whole = link_targets(_to_statement(article, att, names_the_state=names_the_state, background=why),
+                             article, watchlist, doc=doc, attribution=att, mentions=mentions)
+        pieces = sentence_pieces(doc, att)
+        if not pieces:
+            linked.append(whole)
+            continue
+        for piece in pieces:  # one statement per sentence; a sentence that names nobody is about the whole's targets
+            st = _to_statement(article, piece, names_the_state=names_the_state, background=why)
+            linked.append(link_targets(st, article, watchlist, doc=doc, attribution=piece, mentions=mentions,
+                                       carried=whole.targets))
     return _carry_targets(linked, article.text)
 
 

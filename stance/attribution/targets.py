@@ -69,11 +69,14 @@ def link_targets(
     doc: Doc | None = None,
     attribution: "Attribution | None" = None,
     mentions: list[AliasMatch] | None = None,
+    carried: tuple[TargetLink, ...] = (),
 ) -> Statement:
     """The statement with ``targets`` filled (replacing any it had).
 
     ``attribution`` (from :func:`stance.attribution.find_attributions`) gives the speaker and
     designation spans; ``mentions`` lets a caller reuse one alias scan across an article's statements.
+    ``carried``: the targets of the longer statement this one is a sentence of; when the sentence names
+    nobody and refers back to nobody, they are its targets (inferred) before any counterpart is guessed.
     """
     text = article.text
     if mentions is None:
@@ -121,6 +124,8 @@ def link_targets(
         return replace(statement, targets=tuple(links.values()))
 
     inferred = _infer(statement, text, mentions, own, excluded, attribution, watchlist)
+    if not inferred and carried:
+        inferred = [replace(t, inferred=True) for t in carried]
     if not inferred and own:
         inferred = _counterpart(statement, text, mentions, own, excluded)
     return replace(statement, targets=tuple(inferred))

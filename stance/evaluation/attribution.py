@@ -449,8 +449,10 @@ def score_gold(pairs: list[tuple[dict, list]]) -> dict:
                 n_target_ok += 1
             else:
                 errors.append((item["id"], "targets", g["targets"], got))
+        # Another sentence of a matched statement's quote (one statement per sentence) is that statement, not a new one.
+        pieces_of_matched = {(preds[i].speaker, preds[i].cue, preds[i].actor) for i in matched}
         for i, p in enumerate(preds):
-            if i not in matched and p.actor:
+            if i not in matched and p.actor and (p.speaker, p.cue, p.actor) not in pieces_of_matched:
                 n_pred_actor += 1  # a statement the gold does not have, given an actor: counts against precision
                 errors.append((item["id"], "spurious", p.text[:60], p.actor))
     ratio = lambda a, b: a / b if b else float("nan")  # noqa: E731
