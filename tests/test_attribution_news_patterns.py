@@ -248,6 +248,9 @@ CASES = [
     pytest.param("On Friday in Oslo, Haugland told a gathering of business leaders that Egypt should work more closely "
                  "with Norway on energy.", "Haugland", "Norway", {"Egypt": False}, "indirect",
                  id="told-an-addressee-that-parsed-as-its-clause"),
+    pytest.param('Norway and Egypt resumed talks on Monday, the first round since Egypt recalled its envoy.\n\n'
+                 '"This is within our reach," Haugland said to the Turkish envoy.', "Haugland", "Norway",
+                 {"Egypt": True}, "direct", id="said-to-an-addressee-is-not-the-target"),
     pytest.param('Egyptian Prime Minister Omar Shoukry, welcoming PM Haugland to the summit, said, "It is a great '
                  'honour to host you here. It is a testament to the importance of your country."', "Shoukry", "Egypt",
                  {"Norway": False}, "direct", id="aside-object-is-not-the-speaker"),

@@ -20,6 +20,10 @@ from .text import Attribution, _sents, _trim, doc_quotes, doc_text
 PROFILES = ("speech", "broad")
 
 
+# Speech verbs whose "to" phrase names the addressee ("said to Biden"), not a target.
+_SAID_TO = frozenset({"say", "speak", "write", "explain", "add", "remark"})
+
+
 def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str = "speech") -> list[Attribution]:
     """All attributions in a parsed document, with character spans for source, cue and content.
 
@@ -118,6 +122,13 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
         while ctx[1] < len(text) and text[ctx[1]] in "\"”’'»":  # a closing quote the parser put after the end
             ctx = (ctx[0], ctx[1] + 1)
         addressee = None
+        if d.base in _SAID_TO and not d.according:
+            # "said to Biden", "spoke to reporters": whom a quote was said to is not what it is about
+            prep = next((c for c in d.verb.children if c.dep_ in ("prep", "dative") and c.lower_ == "to"
+                         and not any(a <= c.idx < b for a, b in merged)), None)
+            obj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+            if obj is not None:
+                addressee = _char_span(sorted(obj.subtree, key=lambda t: t.i))
         if d.base == "tell" and not d.according:
             obj = next((c for c in d.verb.children if c.dep_ in ("dobj", "dative")), None)
             if obj is not None:
