@@ -248,6 +248,9 @@ CASES = [
     pytest.param("On Friday in Oslo, Haugland told a gathering of business leaders that Egypt should work more closely "
                  "with Norway on energy.", "Haugland", "Norway", {"Egypt": False}, "indirect",
                  id="told-an-addressee-that-parsed-as-its-clause"),
+    pytest.param('"We hope the dispute with Egypt ends soon," Haugland told a radio station, according to a transcript '
+                 'published by the ministry.', "Haugland", "Norway", {"Egypt": False}, "direct",
+                 id="according-to-a-document-only-relays-the-speaker"),
     pytest.param('Norway and Egypt resumed talks on Monday, the first round since Egypt recalled its envoy.\n\n'
                  '"This is within our reach," Haugland said to the Turkish envoy.', "Haugland", "Norway",
                  {"Egypt": True}, "direct", id="said-to-an-addressee-is-not-the-target"),

@@ -482,9 +482,10 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
                     other.subj is not None and other.subj.lower_ in _DOCUMENT_SOURCES for _, other in holding):
             nested = False  # "a joint statement said Carney and Modi reaffirmed ...": the act of the people named
         if nested and profile == "speech" and d.subj is not None and d.verb.tag_ in ("VBD", "VBZ", "VBP") \
-                and all(_relays(other, text) for _, other in holding):
-            # "X told reporters ..., Reuters reported", "X said ..., according to TASS": the official
-            # speaks; the outlet is only the channel, and its wrapper goes.
+                and all(_relays(other, text) or other.according for _, other in holding):
+            # "X told reporters ..., Reuters reported", "X said ..., according to TASS" (or "according to a
+            # transcript", "according to the ministry"): the official speaks; the outlet or document is only
+            # the channel, and its wrapper goes.
             nested = False
             relays.update(id(other) for _, other in holding)
         clause = _own_clause(d) if nested and profile == "speech" and d.subj is not None else None
