@@ -9,6 +9,7 @@ statement, marked inferred (:func:`stance.attribution.targets.link_targets`'s ``
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import replace
 
@@ -34,7 +35,8 @@ def sentence_pieces(doc: Doc, att: Attribution) -> list[Attribution]:
     text = doc_text(doc)
     lo, hi = att.content[0][0], att.content[-1][1]
     first, last = sents.at_char(lo), sents.at_char(hi - 1)
-    units = _units(text, sents.spans[sents.starts.index(first.start):sents.starts.index(last.start) + 1])
+    i, j = bisect.bisect_left(sents.starts, first.start), bisect.bisect_left(sents.starts, last.start)
+    units = _units(text, sents.spans[i:j + 1])
     groups: list[tuple[list[tuple[int, int]], int, int]] = []  # (pieces, context start, context end)
     for s0, s1 in units:
         pieces = [_strip_marks(text, *_trim(text, max(a, s0), min(b, s1))) for a, b in att.content if a < s1 and s0 < b]
