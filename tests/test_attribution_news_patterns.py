@@ -481,3 +481,16 @@ def test_a_quote_of_several_sentences_gives_one_statement_per_sentence(nlp):
     # sentences that name nobody are about the statement's targets, marked inferred
     assert [[(t.entity, t.inferred) for t in s.targets] for s in statements] == [
         [("Turkey", False)], [("Turkey", True)], [("Turkey", True)]]
+
+
+@pytest.mark.parametrize("text", [
+    "He said Oslo valued its ties with Egypt \u201cin every field and at every level.\u201d\n\n"
+    "\u201cWe are watching closely. Nothing has changed,\u201d the minister added.",
+    "According to the envoy, Norway believes that Egypt \u201ckeeps its word on the border deal.\u201d\n\n"
+    "\u201cWe are closely following these talks. They matter to us,\u201d concluded the deputy minister.",
+])
+def test_a_paragraph_after_a_closed_sentence_starts_a_sentence(nlp, text):
+    # The parser may run a closed sentence on into the next paragraph's quote; a blank line always ends it.
+    second = text.split("\n\n")[1]
+    starts = [s.start_char for s in nlp(text).sents]
+    assert text.index(second) in starts, [s.text for s in nlp(text).sents]

@@ -60,6 +60,10 @@ def _newline_sentences(doc: Doc) -> Doc:
             if tok.idx in after_dateline or ("\n" in gap and _open_line_end(text, prev_end) and tok.text not in _OPENERS
                                               and (gap.count("\n") >= 2 or not wrapped)):
                 tok.is_sent_start = True
+            elif gap.count("\n") >= 2 and not _open_line_end(text, prev_end):
+                # a paragraph that ends a sentence: the parser may still run on into the next paragraph's quote
+                # ('... integration.”  “We are closely following ...')
+                tok.is_sent_start = True
         prev_end = tok.idx + len(tok.text)
     return doc
 
@@ -81,8 +85,8 @@ _OPENERS = {'"', "“", "”", "'", "‘", "«"}
 def _open_line_end(text: str, end: int) -> bool:
     """The line ending at ``end`` stops without closing punctuation: a headline, subhead or byline.
 
-    After a line that ends a sentence the parser starts a new one anyway; marking it would only
-    move an opening quote mark to the wrong side.
+    After such a line a single line break is left to the parser (marking it could move an opening quote
+    mark to the wrong side); a blank line always starts a sentence (``_newline_sentences``).
     """
     return not text[max(0, end - 1):end] in (".", "!", "?", ":", ";", '"', "”", "’", "'", ")", "…")
 
