@@ -248,6 +248,13 @@ CASES = [
     pytest.param("On Friday in Oslo, Haugland told a gathering of business leaders that Egypt should work more closely "
                  "with Norway on energy.", "Haugland", "Norway", {"Egypt": False}, "indirect",
                  id="told-an-addressee-that-parsed-as-its-clause"),
+    # A quote closed by its own "!", "?" or "." and a bare reporting clause after it are one sentence.
+    pytest.param('Talks resumed on Monday. \u201cEgypt must stop the raids now!\u201d Haugland said.', "Haugland", "Norway",
+                 {"Egypt": False}, "direct", id="exclamation-then-named-speaker"),
+    pytest.param('Talks resumed on Monday. \u201cWhy should we keep talking to Egypt?\u201d Haugland asked reporters in Oslo.',
+                 "Haugland", "Norway", {"Egypt": False}, "direct", id="question-then-named-speaker"),
+    pytest.param('\u201cEgypt has broken its word.\u201d Haugland then left the room.', None, None, None, None,
+                 id="closed-quote-then-a-sentence-that-reports-nothing"),
     pytest.param('"We hope the dispute with Egypt ends soon," Haugland told a radio station, according to a transcript '
                  'published by the ministry.', "Haugland", "Norway", {"Egypt": False}, "direct",
                  id="according-to-a-document-only-relays-the-speaker"),

@@ -6,7 +6,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .lexicon import _BE
+from .lexicon import _BE, _VERB_FORMS
 
 # spaCy components the extractor does not use: the lemmatizer is replaced by the verb-form table
 # below, and the attribute ruler (slow: a matcher over every token) by a plain tag -> POS map.
@@ -46,6 +46,7 @@ def _newline_sentences(doc: Doc) -> Doc:
     Runs before the parser, which keeps preset sentence starts. In hard-wrapped text (lines cut at a
     fixed width mid-sentence) only blank lines count.
     """
+    _join_reporting_tails(doc)
     text = doc.text
     after_dateline = {m.end() for m in _DATELINE.finditer(text)}
     if "\n" not in text and not after_dateline:
@@ -66,6 +67,40 @@ def _newline_sentences(doc: Doc) -> Doc:
                 tok.is_sent_start = True
         prev_end = tok.idx + len(tok.text)
     return doc
+
+
+_TERMINAL = {".", "?", "!"}
+_CLOSING = {'"', "\u201d", "\u2019", "'", "\u00bb"}
+
+
+def _join_reporting_tails(doc: Doc) -> None:
+    """'"Why should we wait?" Haugland asked.': a quote closed by its own full stop, question or exclamation
+    mark, then a bare reporting clause (a speaker, a speech verb, no clause of its own), is one sentence.
+    The parser cuts after the closing mark when a capitalised name follows, and the quote loses its speaker.
+    """
+    n = len(doc)
+    for i in range(1, n - 2):
+        mark = doc[i]
+        if mark.text not in _CLOSING or doc[i - 1].text not in _TERMINAL or doc[i - 1].whitespace_ \
+                or mark.whitespace_ != " " or not doc[i + 1].text[:1].isupper():
+            continue
+        verb = None
+        for j in range(i + 1, min(n, i + 10)):
+            tok = doc[j]
+            if tok.is_space or tok.text in _CLOSING or tok.text in _TERMINAL:
+                break
+            if tok.tag_.startswith("VB"):
+                verb = j if tok.lower_ in _VERB_FORMS and tok.tag_ in ("VBD", "VBZ", "VBP") else None
+                break
+        if verb is None:
+            continue
+        for k in range(verb + 1, min(n, verb + 10)):
+            tok = doc[k]
+            if tok.text in _TERMINAL:  # the clause ends with no verb after the cue: it reports the quote
+                doc[i + 1].is_sent_start = False
+                break
+            if tok.is_space or tok.text in _CLOSING or tok.tag_.startswith("VB") or tok.tag_ == "MD":
+                break
 
 
 # A dateline opening a paragraph ("RIYADH —", "CAIRO, March 3 (Agency) -", "YEREVAN:"): the
