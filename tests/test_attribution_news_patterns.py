@@ -248,6 +248,13 @@ CASES = [
     pytest.param("On Friday in Oslo, Haugland told a gathering of business leaders that Egypt should work more closely "
                  "with Norway on energy.", "Haugland", "Norway", {"Egypt": False}, "indirect",
                  id="told-an-addressee-that-parsed-as-its-clause"),
+    # Wire headlines 'Speaker: claim' are the speaker's; a topic before the colon is not a speaker.
+    pytest.param("Haugland: Egypt must stop the raids\n\nOSLO (Reuters) - Talks went on.", "Haugland", "Norway",
+                 {"Egypt": False}, "indirect", id="headline-speaker-colon-claim"),
+    pytest.param("Pandas and Progress: Haugland Strengthens Egypt Bonds\n\nTalks went on.", None, None, None, None,
+                 id="headline-topic-colon-is-no-speaker"),
+    pytest.param("Talks went on.\n\nThe envoys of Norway met Egypt's three times: in Oslo, in Cairo and in Rome.", None,
+                 None, None, None, id="colon-in-a-body-sentence-is-no-headline"),
     # A quote closed by its own "!", "?" or "." and a bare reporting clause after it are one sentence.
     pytest.param('Talks resumed on Monday. \u201cEgypt must stop the raids now!\u201d Haugland said.', "Haugland", "Norway",
                  {"Egypt": False}, "direct", id="exclamation-then-named-speaker"),

@@ -280,7 +280,9 @@ PROFILE_CASES = [
     pytest.param("Milbank: Republicans are waving the flag of surrender\n\nThe column ran on Monday.", "broad",
                  [(":", "Milbank")], id="headline-colon"),
     pytest.param("Milbank: Republicans are waving the flag of surrender\n\nThe column ran on Monday.", "speech",
-                 [], id="headline-colon-not-speech"),
+                 [(":", "Milbank")], id="headline-colon-speech-too"),  # wire headlines: "Lavrov: West must ..."
+    pytest.param("Milbank: Republicans are waving the flag of surrender.\n\nThe column ran on Monday.", "speech",
+                 [], id="colon-line-with-a-full-stop-is-no-headline"),
     pytest.param("WASHINGTON: The Senate approved the budget for next year on Tuesday.", "broad",
                  [], id="dateline-is-no-source"),
     pytest.param("Editor's note: This article was updated with new figures on Monday.", "broad", [], id="rubric-is-no-source"),

@@ -12,6 +12,7 @@ from .broad import (
     _NESTED_BASES,
     _add_broad_drafts,
     _as_clause,
+    _colon_draft,
     _contiguous_obj,
     _cut_before_nested_cues,
     _drop_described_holders,
@@ -414,6 +415,20 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
     for d in _transcript_drafts(doc, quotes):
         drafts[d.verb.i] = d
 
+    # 4h. A headline in the wire style 'Lavrov: West must stop ...': a line of its own, without a full stop.
+    if profile == "speech":
+        for sent in _sents(doc).spans:
+            if _is_headline_line(text, sent):
+                d = _colon_draft(text, sent, quotes)
+                # the head names a speaker ("Lavrov", "Russia's Lavrov", "Saudi FM"), not a topic ("Pandas and
+                # Progress", "The 14 sins of Australia")
+                if d is not None and d.verb.i not in drafts and len(d.source_toks) <= 4 \
+                        and all(t.pos_ in ("PROPN", "NOUN", "ADJ", "PART") for t in d.source_toks):
+                    a, b = d.pieces[0]
+                    if b - a > 2 and text[a] in '"\u201c' and text[b - 1] in '"\u201d':
+                        d.pieces = [(a + 1, b - 1)]  # 'Lavrov: "..."': the words, without their marks
+                    drafts[d.verb.i] = d
+
     # 4k. 'according to X, ...'
     for tok in doc:
         if tok.lower_ != "according" or _in_spans(tok.idx, quotes) is not None:
@@ -508,6 +523,16 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         _share_repeated_sources(kept)
     kept.sort(key=lambda d: min(p[0] for p in d.pieces))
     return kept
+
+
+def _is_headline_line(text: str, sent: Span) -> bool:
+    """The sentence is a whole line that ends without a full stop, question or exclamation mark: a headline."""
+    line_start = text.rfind("\n", 0, sent.start_char) + 1
+    line_end = text.find("\n", sent.start_char)
+    line_end = len(text) if line_end < 0 else line_end
+    line = text[line_start:line_end].strip()
+    return bool(line) and text[line_start:sent.start_char].strip() == "" and \
+        text[sent.end_char:line_end].strip() == "" and line[-1] not in ".!?:;,"
 
 
 # Clauses of their own inside another report: contrast ("while X said ...") and a report the holder's
