@@ -248,6 +248,8 @@ CASES = [
     pytest.param("On Friday in Oslo, Haugland told a gathering of business leaders that Egypt should work more closely "
                  "with Norway on energy.", "Haugland", "Norway", {"Egypt": False}, "indirect",
                  id="told-an-addressee-that-parsed-as-its-clause"),
+    pytest.param("The Norwegian FM said Egypt must stop the raids.", "FM", "Norway", {"Egypt": False}, "indirect",
+                 id="role-abbreviation-fm"),
     # Wire headlines 'Speaker: claim' are the speaker's; a topic before the colon is not a speaker.
     pytest.param("Haugland: Egypt must stop the raids\n\nOSLO (Reuters) - Talks went on.", "Haugland", "Norway",
                  {"Egypt": False}, "indirect", id="headline-speaker-colon-claim"),

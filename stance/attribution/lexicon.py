@@ -243,6 +243,7 @@ ROLE_NOUNS = {
     "administration", "kremlin", "mission", "representative", "negotiator", "negotiators", "command",
     "commander", "statement", "regime", "authorities", "king", "emir", "prince", "parliament",
     "commission", "council", "consulate", "secretariat", "bureau", "directorate",
+    "fm", "pm",  # headline abbreviations: "Saudi FM: ...", "Japanese PM says ..."
 }
 # Singular subjects that are bodies or documents, never the "he"/"she" of a later sentence.
 _INSTITUTION_NOUNS = {
