@@ -248,6 +248,19 @@ CASES = [
     pytest.param("On Friday in Oslo, Haugland told a gathering of business leaders that Egypt should work more closely "
                  "with Norway on energy.", "Haugland", "Norway", {"Egypt": False}, "indirect",
                  id="told-an-addressee-that-parsed-as-its-clause"),
+    # "told a press briefing that ..." is a report even when parsed as a relative clause on the briefing.
+    pytest.param("Haugland told a press briefing that the government decided to end the pact with Egypt.", "Haugland",
+                 "Norway", {"Egypt": False}, "indirect", id="told-an-audience-that"),
+    pytest.param("Haugland told a story that Egypt had long forgotten.", None, None, None, None,
+                 id="told-a-story-that-is-a-relative-clause"),
+    # A post of a state body speaks for the state; an acronym in parentheses names the body, not the person.
+    pytest.param("The deputy director of the Security Office of the Norwegian foreign ministry said Egypt had to stop "
+                 "the raids.", "deputy director", "Norway", {"Egypt": False}, "indirect", id="post-of-a-state-body"),
+    pytest.param("Kari Nordmann, deputy director of the Security Office (SO) of the Norwegian foreign ministry, said "
+                 "Egypt had to stop the raids.", "Kari Nordmann", "Norway", {"Egypt": False}, "indirect",
+                 id="acronym-in-parentheses-inside-the-role"),
+    pytest.param("The head of a Norwegian charity said Egypt had to stop the raids.", "head", "", None, "indirect",
+                 id="post-of-a-body-that-is-no-state"),
     pytest.param("The Norwegian FM said Egypt must stop the raids.", "FM", "Norway", {"Egypt": False}, "indirect",
                  id="role-abbreviation-fm"),
     # Wire headlines 'Speaker: claim' are the speaker's; a topic before the colon is not a speaker.

@@ -346,6 +346,8 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
                             None)
                 if that is not None:
                     content = sorted(that.subtree, key=lambda t: t.i)
+                else:
+                    content = _audience_clause(verb)
         if profile == "broad" and not content and not ccomp and base in ("say", "write", "ask"):
             # PolNeAR counts "said so", "said the same thing", "asked X to ...", "asked for a photo".
             objs = [c for c in verb.children if c.i > verb.i and (
@@ -523,6 +525,28 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         _share_repeated_sources(kept)
     kept.sort(key=lambda d: min(p[0] for p in d.pieces))
     return kept
+
+
+# Nouns for whom a statement was made: "told a press briefing that ..." has no relative clause.
+_AUDIENCE_NOUNS = {
+    "briefing", "conference", "reporters", "journalists", "correspondents", "gathering", "meeting", "audience",
+    "parliament", "lawmakers", "legislators", "senators", "crowd", "forum", "summit", "session", "assembly",
+    "delegates", "press", "media", "television", "radio", "broadcaster", "newspaper", "agency", "daily",
+    "channel", "congress", "committee", "council", "students", "supporters", "rally", "interviewer",
+}
+
+
+def _audience_clause(verb: Token) -> list[Token]:
+    """'told a press briefing that the government decided to end ...': the parser reads the that-clause as a
+    relative clause on the audience (with "that" its object, deep inside); after such a noun it is the content."""
+    for obj in verb.children:
+        if obj.dep_ != "dobj" or obj.lower_ not in _AUDIENCE_NOUNS:
+            continue
+        rel = next((t for t in obj.children if t.dep_ in ("relcl", "acl") and t.i > obj.i), None)
+        toks = sorted(rel.subtree, key=lambda t: t.i) if rel is not None else []
+        if len(toks) > 3 and toks[0].lower_ == "that" and toks[0].i == obj.i + 1:  # "a briefing that ..."
+            return toks[1:]
+    return []
 
 
 def _is_headline_line(text: str, sent: Span) -> bool:

@@ -217,7 +217,7 @@ class _SpeakerResolver:
         # spokesman" speaks for Israel, "a Russian military blogger" does not.
         roles = [
             t for t in tokens
-            if t.lower_ in ROLE_NOUNS
+            if (t.lower_ in ROLE_NOUNS or _office_of_an_institution(t))
             and (t.head.i not in in_phrase or t.head is t or t.dep_ == "appos"
                  or (t.dep_ == "compound" and (t.head.pos_ == "PROPN" or t.head.lower_ in ROLE_NOUNS)))
         ]
@@ -282,7 +282,8 @@ class _SpeakerResolver:
             if listed is not None:
                 self._remember_person(pos, phrase, listed[1], listed[0])
                 return phrase, listed[0]
-        appos = [a for t in toks for a in _appositions(t)]
+        # an acronym in parentheses ("the National Security Office (NSO)") names the office, not the person
+        appos = [a for t in toks for a in _appositions(t) if not _parenthesised(a)]
         appos_toks = [t for a in appos for t in _phrase_tokens(a)]
         # A role noun with the person's name in apposition: "Russia's envoy, Alexander X".
         # The name must be the head of the phrase: "Damascus" in "Iran's ambassador to Damascus" is not.
@@ -627,3 +628,26 @@ def speaker_voice(speaker: str, actor: str, *, names_the_state: bool) -> str:
     if names_the_state or last in _INSTITUTION_NOUNS or last in DOCUMENT_NOUNS or last in STATE_NOUNS or last == "it":
         return "institution"
     return "official"
+
+
+def _parenthesised(tok: Token) -> bool:
+    doc = tok.doc
+    a, b = tok.left_edge.i, tok.right_edge.i
+    return a > 0 and b + 1 < len(doc) and doc[a - 1].text == "(" and doc[b + 1].text == ")"
+
+
+# Posts that are a state's only through what they are posts of: "deputy director of the National Security
+# Office", "head of the Egyptian delegation" (a "film director" or "the head of a charity" speaks for no state).
+_OFFICE_NOUNS = {"director", "head", "chief", "deputy", "adviser", "advisor", "aide", "undersecretary", "counsellor",
+                 "counselor", "attache", "attaché", "member"}
+
+
+def _office_of_an_institution(tok: Token) -> bool:
+    """``tok`` is an office noun whose "of"/"for"/"at" phrase names a state body (a role noun in it)."""
+    if tok.lower_ not in _OFFICE_NOUNS:
+        return False
+    for prep in tok.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("of", "for", "at") \
+                and any(t.lower_ in ROLE_NOUNS for t in prep.subtree if t is not prep):
+            return True
+    return False

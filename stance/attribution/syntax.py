@@ -293,6 +293,12 @@ def _speaker_tokens(subj: Token) -> list[Token]:
     block = [subj]
     by_i = {t.i: t for t in out}
     doc = subj.doc
+    for t in out:  # an acronym in parentheses inside the phrase ("the Security Office (NSO) of ...") bridges it
+        for c in t.children:
+            a, b = c.left_edge.i, c.right_edge.i
+            if c.dep_ == "appos" and a > 0 and b + 2 < len(doc) and doc[a - 1].text == "(" and doc[b + 1].text == ")" \
+                    and b - a < 4 and b + 2 in by_i:  # only inside the phrase, never at its end
+                by_i.update((i, doc[i]) for i in range(a - 1, b + 2))
     for t in list(out):  # intra-word hyphens ("Amir-Abdollahian") are punct children; keep them
         if t.i + 2 < len(doc) and doc[t.i + 1].text == "-" and not t.whitespace_ and t.i + 2 in by_i:
             by_i[t.i + 1] = doc[t.i + 1]
