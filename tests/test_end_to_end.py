@@ -90,3 +90,15 @@ def test_scoring_in_small_chunks_gives_the_same_table_in_input_order():
     chunked = pipeline.score([EXAMPLES / "articles"], watchlist, chunk_size=3)
     assert len(whole) > 100 and whole["article_id"].nunique() > 10
     pd.testing.assert_frame_equal(chunked, whole)
+
+
+def test_the_readme_shows_what_the_job_prints(result, capsys):
+    # The README's first command prints this summary; a change that moves it must update the README too.
+    from stance.cli import _print_summary
+
+    _, run = result
+    _print_summary(run.statements, run.shifts)
+    printed = capsys.readouterr().out.splitlines()
+    readme = (EXAMPLES.parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("The first prints:", 1)[1].split("```", 2)[1].splitlines()
+    assert printed == [line for line in block if line.startswith(("Statements:", "Shifts:", "  "))]
