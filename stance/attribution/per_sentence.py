@@ -43,8 +43,7 @@ def sentence_pieces(doc: Doc, att: Attribution) -> list[Attribution]:
         pieces = [(a, b) for a, b in pieces if b > a]
         if not pieces:
             continue
-        words = sum(len(_WORD.findall(text[a:b])) for a, b in pieces)
-        if groups and (words < MIN_WORDS or _words(text, groups[-1][0]) < MIN_WORDS):
+        if groups and (_words(text, pieces) < MIN_WORDS or _words(text, groups[-1][0]) < MIN_WORDS):
             prev_pieces, c0, _ = groups[-1]
             groups[-1] = (prev_pieces + pieces, c0, s1)
         else:
