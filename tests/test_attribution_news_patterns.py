@@ -259,6 +259,8 @@ CASES = [
     pytest.param("Kari Nordmann, deputy director of the Security Office (SO) of the Norwegian foreign ministry, said "
                  "Egypt had to stop the raids.", "Kari Nordmann", "Norway", {"Egypt": False}, "indirect",
                  id="acronym-in-parentheses-inside-the-role"),
+    pytest.param("A member of the Norwegian parliament said Egypt had to stop the raids.", "member", "", None,
+                 "indirect", id="member-of-parliament-may-be-opposition"),
     pytest.param("The head of a Norwegian charity said Egypt had to stop the raids.", "head", "", None, "indirect",
                  id="post-of-a-body-that-is-no-state"),
     pytest.param("The Norwegian FM said Egypt must stop the raids.", "FM", "Norway", {"Egypt": False}, "indirect",

@@ -638,8 +638,9 @@ def _parenthesised(tok: Token) -> bool:
 
 # Posts that are a state's only through what they are posts of: "deputy director of the National Security
 # Office", "head of the Egyptian delegation" (a "film director" or "the head of a charity" speaks for no state).
+# "member" is left out: a member of parliament may be in opposition, which speaks for no state.
 _OFFICE_NOUNS = {"director", "head", "chief", "deputy", "adviser", "advisor", "aide", "undersecretary", "counsellor",
-                 "counselor", "attache", "attaché", "member"}
+                 "counselor", "attache", "attaché"}
 
 
 def _office_of_an_institution(tok: Token) -> bool:
