@@ -277,6 +277,9 @@ CASES = [
                  {"Egypt": False}, "direct", id="exclamation-then-named-speaker"),
     pytest.param('Talks resumed on Monday. \u201cWhy should we keep talking to Egypt?\u201d Haugland asked reporters in Oslo.',
                  "Haugland", "Norway", {"Egypt": False}, "direct", id="question-then-named-speaker"),
+    pytest.param('Talks resumed. \u201cCan we trust Egypt again?\u201d Haugland told a Norwegian radio station in an '
+                 'interview aired on Monday.', "Haugland", "Norway", {"Egypt": False}, "direct",
+                 id="question-then-reporting-clause-with-a-participle"),
     pytest.param('\u201cEgypt has broken its word.\u201d Haugland then left the room.', None, None, None, None,
                  id="closed-quote-then-a-sentence-that-reports-nothing"),
     pytest.param('"We hope the dispute with Egypt ends soon," Haugland told a radio station, according to a transcript '

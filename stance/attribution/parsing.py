@@ -75,7 +75,7 @@ _CLOSING = {'"', "\u201d", "\u2019", "'", "\u00bb"}
 
 def _join_reporting_tails(doc: Doc) -> None:
     """'"Why should we wait?" Haugland asked.': a quote closed by its own full stop, question or exclamation
-    mark, then a bare reporting clause (a speaker, a speech verb, no clause of its own), is one sentence.
+    mark, then a bare reporting clause (a speaker, a speech verb, no finite clause of its own), is one sentence.
     The parser cuts after the closing mark when a capitalised name follows, and the quote loses its speaker.
     """
     n = len(doc)
@@ -94,12 +94,13 @@ def _join_reporting_tails(doc: Doc) -> None:
                 break
         if verb is None:
             continue
-        for k in range(verb + 1, min(n, verb + 10)):
+        for k in range(verb + 1, min(n, verb + 16)):
             tok = doc[k]
             if tok.text in _TERMINAL:  # the clause ends with no verb after the cue: it reports the quote
                 doc[i + 1].is_sent_start = False
                 break
-            if tok.is_space or tok.text in _CLOSING or tok.tag_.startswith("VB") or tok.tag_ == "MD":
+            # a participle may follow ("told ITV in an interview aired on Monday"), a clause of its own may not
+            if tok.is_space or tok.text in _CLOSING or tok.tag_ in ("VB", "VBD", "VBZ", "VBP", "MD"):
                 break
 
 
