@@ -31,10 +31,17 @@ STATEMENT_COLUMNS = [
 EXTRA_COLUMNS = ["url", "title", "mention", "inferred", "context", "speaker_name", "voice", "background"]
 
 
+# A pronoun resolved to a target is our guess at coreference; marked in the text, it would have the classifier
+# read the stance toward whoever the pronoun names ("... their connection to this land" of another people).
+_UNMARKED_MENTIONS = frozenset({"they", "them", "their", "theirs"})
+
+
 def classifier_inputs(statement: Statement) -> list[tuple[str, str]]:
-    """(target mention, text) pairs the classifier scores, one per linked target."""
+    """(target mention, text) pairs the classifier scores, one per linked target; a target named only by a
+    pronoun is given by its entity name, unmarked."""
     text = statement.context or statement.text
-    return [(t.mention if t.mention and t.mention in text else t.entity, text) for t in statement.targets]
+    return [(t.mention if t.mention and t.mention in text and t.mention.lower() not in _UNMARKED_MENTIONS
+             else t.entity, text) for t in statement.targets]
 
 
 def score_statements(statements: Iterable[Statement], classifier, *, batch_size: int = DEFAULT_BATCH_SIZE,

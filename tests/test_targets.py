@@ -109,3 +109,22 @@ def test_link_targets_without_parse():
     linked = link_targets(st, article, WATCHLIST)
     assert {t.entity for t in linked.targets} == {"HTS", "Israel"}
     assert linked.targets and not any(t.inferred for t in linked.targets)
+
+
+@pytest.mark.parametrize("mention, marked", [
+    ("their", "Sylvania"),  # a pronoun is our guess at coreference: the classifier gets the entity, unmarked
+    ("Their", "Sylvania"),
+    ("them", "Sylvania"),
+    ("the regime", "the regime"),  # a label about the target is marked where it stands
+    ("Sylvanian", "Sylvanian"),
+    ("the junta", "Sylvania"),  # not in the sentence
+])
+def test_classifier_inputs_mark_names_and_labels_but_never_a_pronoun(mention, marked):
+    from stance.pipeline import classifier_inputs
+    from stance.records import TargetLink
+
+    text = "Their envoy said the regime had cut the Sylvanian grain exports and told them to wait."
+    statement = Statement(article_id="a", date=None, source="s", speaker="the envoy", actor="Freedonia", cue="said",
+                          text=text, kind="indirect", start=0, end=len(text), context=text,
+                          targets=(TargetLink(entity="Sylvania", mention=mention, inferred=True),))
+    assert classifier_inputs(statement) == [(marked, text)]
