@@ -265,6 +265,12 @@ CASES = [
                  id="post-of-a-body-that-is-no-state"),
     pytest.param("The Norwegian FM said Egypt must stop the raids.", "FM", "Norway", {"Egypt": False}, "indirect",
                  id="role-abbreviation-fm"),
+    # A quote that opens mid-clause continues the words before its mark; a colon ends them.
+    pytest.param("The leaders of Egypt and Sweden \u201care taking a critical step for the Turkish people,\u201d "
+                 "Haugland said.", "Haugland", "Norway", {"Egypt": False, "Turkey": False}, "direct",
+                 id="subject-before-a-mid-clause-quote"),
+    pytest.param("Haugland had one message about Egypt: \u201cpeace is a step for the Turkish people,\u201d he said.",
+                 "he", "Norway", {"Turkey": False}, "direct", id="colon-before-a-lowercase-quote"),
     # Wire headlines 'Speaker: claim' are the speaker's; a topic before the colon is not a speaker.
     pytest.param("Haugland: Egypt must stop the raids\n\nOSLO (Reuters) - Talks went on.", "Haugland", "Norway",
                  {"Egypt": False}, "indirect", id="headline-speaker-colon-claim"),

@@ -94,7 +94,7 @@ def link_targets(
     regions: list[list[tuple[int, int]]] = []
     if attribution is not None and attribution.designated is not None:
         regions.append([attribution.designated])
-    regions.append(content_spans)
+    regions.append(content_spans + _lead_in(text, attribution, ctx_start, content_spans))
     if attribution is None or attribution.kind != "designation":
         # A designation's sentence may hold another statement ('backed the government against
         # what he called "terrorist groups"'): its targets are not the label's.
@@ -129,6 +129,21 @@ def link_targets(
     if not inferred and own:
         inferred = _counterpart(statement, text, mentions, own, excluded)
     return replace(statement, targets=tuple(inferred))
+
+
+def _lead_in(text: str, attribution, ctx_start: int, content_spans) -> list[tuple[int, int]]:
+    """'The leaders of Japan and South Korea "are taking a critical step," Biden said': a quote that opens
+    mid-clause continues the words before its mark, which are part of what is reported (the cue comes after)."""
+    if attribution is None or attribution.kind != "direct" or not content_spans:
+        return []
+    start = content_spans[0][0]
+    first = text[start:start + 1]
+    if not first.islower() or attribution.cue[0] < start or ctx_start >= start:
+        return []
+    lead = text[ctx_start:start].rstrip().rstrip("\"\u201c\u2018'").rstrip()
+    if not lead or lead[-1] in ".:;!?" or "\n" in lead:
+        return []  # a complete sentence or a colon before the quote is not its subject
+    return [(ctx_start, ctx_start + len(lead))]
 
 
 def article_mentions(article: Article, watchlist: Watchlist) -> list[AliasMatch]:
