@@ -286,6 +286,9 @@ CASES = [
     pytest.param('Talks resumed. \u201cCan we trust Egypt again?\u201d Haugland told a Norwegian radio station in an '
                  'interview aired on Monday.', "Haugland", "Norway", {"Egypt": False}, "direct",
                  id="question-then-reporting-clause-with-a-participle"),
+    pytest.param('Talks resumed. \u201cReporters often ask me \u2018when will Egypt send an ambassador again?\u2019\u201d '
+                 'Norwegian Foreign Minister Haugland said.', "Haugland", "Norway", {"Egypt": False}, "direct",
+                 id="question-quoted-inside-the-quote-then-named-speaker"),
     pytest.param('\u201cEgypt has broken its word.\u201d Haugland then left the room.', None, None, None, None,
                  id="closed-quote-then-a-sentence-that-reports-nothing"),
     pytest.param('"We hope the dispute with Egypt ends soon," Haugland told a radio station, according to a transcript '

@@ -81,8 +81,12 @@ def _join_reporting_tails(doc: Doc) -> None:
     n = len(doc)
     for i in range(1, n - 2):
         mark = doc[i]
-        if mark.text not in _CLOSING or doc[i - 1].text not in _TERMINAL or doc[i - 1].whitespace_ \
-                or mark.whitespace_ != " " or not doc[i + 1].text[:1].isupper():
+        if mark.text not in _CLOSING or mark.whitespace_ != " " or not doc[i + 1].text[:1].isupper():
+            continue
+        k = i - 1
+        while k > 0 and doc[k].text in _CLOSING and not doc[k].whitespace_:  # '?’”': a quote inside the quote
+            k -= 1
+        if doc[k].text not in _TERMINAL or doc[k].whitespace_:
             continue
         verb = None
         for j in range(i + 1, min(n, i + 10)):
