@@ -537,3 +537,12 @@ def test_a_paragraph_after_a_closed_sentence_starts_a_sentence(nlp, text):
     second = text.split("\n\n")[1]
     starts = [s.start_char for s in nlp(text).sents]
     assert text.index(second) in starts, [s.text for s in nlp(text).sents]
+
+
+
+def test_the_kingdom_is_the_monarchy_among_the_recent_speakers_and_it_points_back_to_it(nlp):
+    # Norway is a kingdom, Egypt is not: "the kingdom" after both is Norway, and "it" after the kingdom too.
+    text = ("Norway's foreign ministry said the raids were unlawful. Egypt condemned the protest on Monday.\n\n"
+            "The kingdom said it valued the support of its neighbours.\n\n\"Egypt must stop the raids,\" it said.")
+    statements = _statements(nlp, text)
+    assert [(s.speaker, s.actor) for s in statements[2:]] == [("The kingdom", "Norway"), ("it", "Norway")]

@@ -347,10 +347,12 @@ class _SpeakerResolver:
             self._remember_person(pos, speaker, name, actor)
             return speaker, actor
         actor = self._metonym(phrase) or self._role_actor(toks + appos_toks) or self._nominal_actor(toks, subj, pos)
+        # "the kingdom", "the country" are bodies ("It added" points back to them), not unnamed people
         if (subj.tag_ == "NN" and subj.pos_ == "NOUN" and subj.lower_ not in _INSTITUTION_NOUNS
-                and subj.lower_ not in DOCUMENT_NOUNS):
+                and subj.lower_ not in DOCUMENT_NOUNS and subj.lower_ not in STATE_NOUNS):
             self.unnamed.append((pos, speaker, actor))
-        elif subj.tag_ in ("NNS", "NNPS", "NNP") or actor or subj.lower_ in _INSTITUTION_NOUNS:
+        elif subj.tag_ in ("NNS", "NNPS", "NNP") or actor or subj.lower_ in _INSTITUTION_NOUNS \
+                or subj.lower_ in STATE_NOUNS:
             self.groups.append((pos, speaker, actor))
         return speaker, actor
 
@@ -395,8 +397,11 @@ class _SpeakerResolver:
 
     @functools.cached_property
     def _state_subjects(self) -> list[tuple[int, str]]:
-        """(position, entity) of every subject that is an alias of an entity ("Japan has imposed ...")."""
+        """(position, entity) of every subject outside quotes that is an alias of an entity ("Japan has imposed
+        ..."); a state the quoted words are about ('"Egypt must stop," it said') is no antecedent of "it"."""
+        quotes = doc_quotes(self.doc)
         return [(t.idx, e) for t in self.doc if t.dep_ == "nsubj" and t.pos_ == "PROPN"
+                and _in_spans(t.idx, quotes) is None
                 for e in [self._metonym(self.text[t.left_edge.idx: t.idx + len(t.text)])] if e]
 
     def _nominal_actor(self, toks: list[Token], subj: Token, pos: int) -> str:
@@ -419,8 +424,15 @@ class _SpeakerResolver:
                 return found
         words = {t.lower_ for t in phrase}
         if subj.lower_ in DOCUMENT_NOUNS or words & STATE_NOUNS:
-            return self._last_actor(pos)
+            form = next((w for w in words if w in _STATE_FORMS), None)
+            return (self._last_actor(pos, only=self._of_form(form)) if form else "") or self._last_actor(pos)
         return ""
+
+    def _of_form(self, form: str) -> set[str]:
+        """The watchlist entities that are, by name or alias, states of this form ("kingdom": Saudi Arabia)."""
+        names = _STATE_FORMS[form]
+        return {e.name for e in self.watchlist.entities
+                if e.name.lower() in names or any(a.text.lower() in names for a in e.aliases)}
 
     def _member_of_named_body(self, phrase: list[Token], subj: Token, pos: int) -> str | None:
         """'a foreign ministry official', 'an embassy spokesperson': someone of a body the article named
@@ -474,13 +486,15 @@ class _SpeakerResolver:
         found = {m.entity for m in self._find(self.text[tokens[0].idx: tokens[-1].idx + len(tokens[-1].text)])}
         return found.pop() if len(found) == 1 else ""
 
-    def _last_actor(self, pos: int, window: int = 1500) -> str:
+    def _last_actor(self, pos: int, window: int = 1500, *, only: set[str] | None = None) -> str:
         """The entity of the most recent speaker that spoke for one within ``window`` characters before
-        ``pos``; failing that, of the most recent role tied to an entity ("Egypt's foreign ministry")."""
+        ``pos``; failing that, of the most recent role tied to an entity ("Egypt's foreign ministry").
+        ``only``: consider these entities alone (the kingdom among the speakers)."""
+        keep = (lambda actor: bool(actor)) if only is None else (lambda actor: actor in only)
         earlier = [(p, actor) for p, _, actor in self.people + self.groups + self.unnamed
-                   if actor and pos - window <= p < pos]
+                   if keep(actor) and pos - window <= p < pos]
         if not earlier:  # no one spoke for an entity yet: a body named with its state ("Egypt's ministry")
-            earlier = [(r.pos, r.entity) for r in self.roles.records if r.entity and pos - window <= r.pos < pos]
+            earlier = [(r.pos, r.entity) for r in self.roles.records if keep(r.entity) and pos - window <= r.pos < pos]
         return max(earlier)[1] if earlier else ""
 
     def resolve_label(self, toks: list[Token]) -> tuple[str, str]:
@@ -652,3 +666,14 @@ def _office_of_an_institution(tok: Token) -> bool:
                 and any(t.lower_ in ROLE_NOUNS for t in prep.subtree if t is not prep):
             return True
     return False
+
+
+# "The kingdom said ..." after an Egyptian and a Saudi speaker is the Saudi one: the forms of state that
+# news uses to name a state again, and the states that have them (common English names).
+_STATE_FORMS = {
+    "kingdom": {"saudi arabia", "jordan", "morocco", "bahrain", "united kingdom", "britain", "uk", "spain",
+                "netherlands", "belgium", "sweden", "norway", "denmark", "thailand", "cambodia", "bhutan",
+                "eswatini", "lesotho", "tonga"},
+    "emirate": {"qatar", "kuwait", "united arab emirates", "uae"},
+    "sultanate": {"oman", "brunei"},
+}
