@@ -546,3 +546,11 @@ def test_the_kingdom_is_the_monarchy_among_the_recent_speakers_and_it_points_bac
             "The kingdom said it valued the support of its neighbours.\n\n\"Egypt must stop the raids,\" it said.")
     statements = _statements(nlp, text)
     assert [(s.speaker, s.actor) for s in statements[2:]] == [("The kingdom", "Norway"), ("it", "Norway")]
+
+
+
+def test_it_never_points_to_a_state_inside_what_someone_said(nlp):
+    # "Egypt had no right ..." is what the kingdom said, not Egypt speaking: the later "it" is the kingdom.
+    text = ("Norway's foreign ministry said the raids were unlawful.\n\n"
+            "The kingdom said Egypt had no right to the islands.\n\n\"The raids must stop now,\" it said.")
+    assert [(s.speaker, s.actor) for s in _statements(nlp, text)][-1] == ("it", "Norway")

@@ -18,6 +18,7 @@ from .coreference import (
 )
 from .lexicon import (
     _FORMER,
+    _VERB_FORMS,
     _INSTITUTION_NOUNS,
     MEDIA_WORDS,
     PRONOUNS,
@@ -401,7 +402,7 @@ class _SpeakerResolver:
         ..."); a state the quoted words are about ('"Egypt must stop," it said') is no antecedent of "it"."""
         quotes = doc_quotes(self.doc)
         return [(t.idx, e) for t in self.doc if t.dep_ == "nsubj" and t.pos_ == "PROPN"
-                and _in_spans(t.idx, quotes) is None
+                and _in_spans(t.idx, quotes) is None and not _in_reported_clause(t)
                 for e in [self._metonym(self.text[t.left_edge.idx: t.idx + len(t.text)])] if e]
 
     def _nominal_actor(self, toks: list[Token], subj: Token, pos: int) -> str:
@@ -677,3 +678,12 @@ _STATE_FORMS = {
     "emirate": {"qatar", "kuwait", "united arab emirates", "uae"},
     "sultanate": {"oman", "brunei"},
 }
+
+
+def _in_reported_clause(tok: Token) -> bool:
+    """``tok`` sits in the clause a speech verb reports ("The kingdom said Egypt had no right"): what a speaker
+    said a state did, not a state acting in the narration."""
+    verb = tok.head
+    while verb.dep_ in ("conj", "xcomp", "aux") and verb.head is not verb:
+        verb = verb.head
+    return verb.dep_ == "ccomp" and verb.head.lower_ in _VERB_FORMS
