@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from spacy.tokens import Doc
 
+from .lexicon import _CLOSE, _OPEN
 from .text import Attribution, _sents, _trim, doc_text
 
 # Kinds whose content can run over sentences; a designation or an act is a phrase.
@@ -22,7 +23,7 @@ SPLIT_KINDS = ("direct", "indirect")
 # A piece with fewer words than this ('Yes.', 'he added.') stays with its neighbour.
 MIN_WORDS = 4
 _WORD = re.compile(r"[^\W_]+")
-_DOUBLE = '"\u201c\u201d\u201e\u00ab\u00bb'
+_DOUBLE = '"' + _OPEN + _CLOSE
 _SINGLE = "'\u2018\u2019"
 
 

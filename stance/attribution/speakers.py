@@ -26,7 +26,7 @@ from .lexicon import (
     is_news_outlet,
 )
 from .names import TITLE_WORDS, handle_name, name_index, watchlist_roles
-from .syntax import _appositions, _in_spans, _phrase_tokens, _speaker_tokens
+from .syntax import _appositions, _in_spans, _parenthesised, _phrase_tokens, _speaker_tokens
 from .text import _sents, doc_quotes, doc_text
 
 # ---------------------------------------------------------------------------------------------
@@ -643,12 +643,6 @@ def speaker_voice(speaker: str, actor: str, *, names_the_state: bool) -> str:
     if names_the_state or last in _INSTITUTION_NOUNS or last in DOCUMENT_NOUNS or last in STATE_NOUNS or last == "it":
         return "institution"
     return "official"
-
-
-def _parenthesised(tok: Token) -> bool:
-    doc = tok.doc
-    a, b = tok.left_edge.i, tok.right_edge.i
-    return a > 0 and b + 1 < len(doc) and doc[a - 1].text == "(" and doc[b + 1].text == ")"
 
 
 # Posts that are a state's only through what they are posts of: "deputy director of the National Security

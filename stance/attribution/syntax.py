@@ -296,8 +296,7 @@ def _speaker_tokens(subj: Token) -> list[Token]:
     for t in out:  # an acronym in parentheses inside the phrase ("the Security Office (NSO) of ...") bridges it
         for c in t.children:
             a, b = c.left_edge.i, c.right_edge.i
-            if c.dep_ == "appos" and a > 0 and b + 2 < len(doc) and doc[a - 1].text == "(" and doc[b + 1].text == ")" \
-                    and b - a < 4 and b + 2 in by_i:  # only inside the phrase, never at its end
+            if c.dep_ == "appos" and _parenthesised(c) and b - a < 4 and b + 2 in by_i:  # inside, never at the end
                 by_i.update((i, doc[i]) for i in range(a - 1, b + 2))
     for t in list(out):  # intra-word hyphens ("Amir-Abdollahian") are punct children; keep them
         if t.i + 2 < len(doc) and doc[t.i + 1].text == "-" and not t.whitespace_ and t.i + 2 in by_i:
@@ -315,6 +314,13 @@ def _speaker_tokens(subj: Token) -> list[Token]:
     while block and block[0].is_punct:
         block.pop(0)
     return block or [subj]
+
+
+def _parenthesised(tok: Token) -> bool:
+    """``tok``'s phrase stands alone in parentheses: "(NSO)"."""
+    doc = tok.doc
+    a, b = tok.left_edge.i, tok.right_edge.i
+    return a > 0 and b + 1 < len(doc) and doc[a - 1].text == "(" and doc[b + 1].text == ")"
 
 
 def _appositions(subj: Token) -> list[Token]:
