@@ -43,15 +43,25 @@ import numpy as np
 import pandas as pd
 
 from stance.shifts import COSTS, METHODS, ShiftConfig, detect_shifts
-from stance.synthetic import make_flat_series, make_series, make_sparse_series
+from stance.synthetic import make_clustered_series, make_flat_series, make_series, make_sparse_series
 
 STATUSES = ("confirmed", "emerging", "any")
 
 
-def _cell_series(*, n_side: int, noise: float, delta: float, seeds: int, outliers: float = 0.0):
-    """``seeds`` shifted series and as many flat ones, each its own (actor, target) pair."""
+def _cell_series(*, n_side: int, noise: float, delta: float, seeds: int, outliers: float = 0.0,
+                 article_noise: float | None = None):
+    """``seeds`` shifted series and as many flat ones, each its own (actor, target) pair.
+    With ``article_noise``, ``n_side`` counts articles of several statements each (``make_clustered_series``)."""
     shifted, flat = [], []
     for seed in range(seeds):
+        if article_noise is not None:
+            shifted.append(make_clustered_series(articles_before=n_side, articles_after=n_side, delta=delta,
+                                                 noise=noise, article_noise=article_noise, seed=seed,
+                                                 target=f"shifted-{seed}"))
+            flat.append(make_clustered_series(articles_before=n_side, articles_after=n_side, delta=0.0, level=0.0,
+                                              noise=noise, article_noise=article_noise, seed=10_000 + seed,
+                                              target=f"flat-{seed}")[0])
+            continue
         df, true_date = make_series(n_before=n_side, n_after=n_side, delta=delta, noise=noise, seed=seed,
                                     target=f"shifted-{seed}", outliers=outliers)
         shifted.append((df, true_date))
@@ -73,8 +83,10 @@ def _detect(frames: list[pd.DataFrame], *, config: ShiftConfig, isolated: bool) 
 
 
 def evaluate(*, n_side: int, noise: float, delta: float, seeds: int, config: ShiftConfig,
-             tolerance: int, isolated: bool = False, outliers: float = 0.0) -> dict[str, float]:
-    shifted, flat = _cell_series(n_side=n_side, noise=noise, delta=delta, seeds=seeds, outliers=outliers)
+             tolerance: int, isolated: bool = False, outliers: float = 0.0,
+             article_noise: float | None = None) -> dict[str, float]:
+    shifted, flat = _cell_series(n_side=n_side, noise=noise, delta=delta, seeds=seeds, outliers=outliers,
+                                 article_noise=article_noise)
     everything = _detect([df for df, _ in shifted] + flat, config=config, isolated=isolated)
     found = {t: [s for s in shifts if s.status == "confirmed"] for t, shifts in everything.items()}
     emerging_flat = sum(s.status == "emerging" for f in flat for s in everything[str(f["target"].iloc[0])])
@@ -223,6 +235,9 @@ def main() -> None:
                         help="with --sparse: statements before the turn")
     parser.add_argument("--isolated", action="store_true",
                         help="detect on every series alone (no corpus noise prior) instead of one corpus per cell")
+    parser.add_argument("--article-noise", type=float, default=None,
+                        help="statements come in articles (sizes as in real news, n+n counts articles), each "
+                             "article's statements sharing a normal offset of this sd (0: articles without one)")
     args = parser.parse_args()
     config = ShiftConfig(method=args.method, n_boot=args.n_boot, min_delta=args.min_delta, penalty=args.penalty,
                          prior_df=args.prior_df, level=args.level, cost=args.cost,
@@ -236,7 +251,8 @@ def main() -> None:
         return
     print(f"method={config.method} cost={config.cost} delta={args.delta} seeds={args.seeds} min_support={config.min_support} "
           f"min_delta={config.min_delta} penalty={config.penalty} prior_df={config.prior_df} level={config.level} "
-          f"outliers={args.outliers} tolerance={args.tolerance}d {'isolated series' if args.isolated else 'one corpus per cell'}")
+          f"outliers={args.outliers} tolerance={args.tolerance}d {'isolated series' if args.isolated else 'one corpus per cell'}"
+          + ("" if args.article_noise is None else f" articles of several statements, article_noise={args.article_noise}"))
     print(f"{'noise':>5} {'n+n':>7} {'recall':>7} {'dir_rec':>7} {'precision':>9} {'false/ser':>9} {'false/flat':>10} "
           f"{'date_err':>8} {'emerg/flat':>10}  target(recall>=0.9, false<=0.1)")
     t0 = time.perf_counter()
@@ -244,7 +260,7 @@ def main() -> None:
         for n_side in args.sides:
             r = evaluate(n_side=n_side, noise=noise, delta=args.delta, seeds=args.seeds, config=config,
                          tolerance=args.tolerance, isolated=args.isolated,
-                         outliers=args.outliers)
+                         outliers=args.outliers, article_noise=args.article_noise)
             ok = r["recall"] >= 0.9 and r["false_per_series"] <= 0.1 and r["false_per_flat"] <= 0.1
             print(f"{noise:>5.2f} {f'{n_side}+{n_side}':>7} {r['recall']:>7.2f} {r['dir_recall']:>7.2f} "
                   f"{r['precision']:>9.2f} "

@@ -29,7 +29,9 @@ a short, irregular series of scores x_i with weights w_i = confidence (normalise
    - |delta| >= ``min_delta``, delta = weighted mean after - weighted mean before;
    - a percentile bootstrap interval on delta (statements resampled within each side)
      that excludes 0;
-   - |delta| >= t * s * sqrt(1/n_eff_before + 1/n_eff_after): with a corpus prior, s is the
+   - |delta| >= t * s * sqrt(1/n_before + 1/n_after), each side's n its effective number of
+     statements capped at its number of articles (an interview of a dozen statements, read in
+     one tone, is one article of evidence, not twelve): with a corpus prior, s is the
      two segments' pooled spread moderated towards the corpus sigma and t a Student quantile
      on their joint degrees of freedom; without one, s is the larger of the robust sigma and
      the pooled spread and t the normal quantile (a bootstrap of 2-3 points alone is far too
@@ -422,7 +424,11 @@ def _test_breaks(x: np.ndarray, w: np.ndarray, articles: np.ndarray, bkps: list[
             # clear a normal interval built from the series-wide robust noise scale; the two
             # segments' own pooled spread guards against an underestimate of that.
             s, crit = max(sigma, pooled), z
-        se = s * math.sqrt(1.0 / _n_eff(wb) + 1.0 / _n_eff(wa))
+        # As in step 3: statements of one article are one piece of evidence, so each side counts
+        # no more observations than it has articles.
+        n_before = min(_n_eff(wb), len(set(articles[lo:b])))
+        n_after = min(_n_eff(wa), len(set(articles[b:hi])))
+        se = s * math.sqrt(1.0 / n_before + 1.0 / n_after)
         ok_size = abs(delta) >= crit * se
         support = min(len(set(articles[lo:b])), len(set(articles[b:hi])))
         ok = (support >= config.min_support

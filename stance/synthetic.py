@@ -133,6 +133,43 @@ def make_sparse_series(*, n_before: int, n_after: int, delta: float, noise: floa
     return df, dates[n_before]
 
 
+# Statements per article for one (actor, target) pair, as the extractor finds them in real news
+# (a stance run on ../shared/data/realnews: mean 3.3, one in three articles gives one statement,
+# an interview a dozen): {statements: articles}.
+ARTICLE_SIZES = {1: 101, 2: 53, 3: 43, 4: 43, 5: 17, 6: 19, 7: 11, 8: 11, 9: 3, 10: 2, 11: 3, 12: 3, 14: 2}
+ARTICLE_GAPS = (1, 2, 3, 5, 8, 13, 30)  # days between articles
+
+
+def make_clustered_series(*, articles_before: int, articles_after: int, delta: float, noise: float,
+                          article_noise: float = 0.0, start: dt.date = DEFAULT_START, seed: int = 0,
+                          level: float | None = None, actor: str = "Actor",
+                          target: str = "Target") -> tuple[pd.DataFrame, dt.date]:
+    """Statements that come in articles, as in real news: each article has a size drawn from
+    ``ARTICLE_SIZES``, one date and one outlet, and an offset shared by its statements (normal,
+    sd ``article_noise``: one interview read in one tone), on top of each statement's own noise.
+    One shift of ``delta`` between the articles (``delta=0``: a stable series).
+    Returns (statements, true shift date = date of the first new-side article).
+    """
+    if articles_before < 1 or articles_after < 1:
+        raise ValueError("articles_before and articles_after must be >= 1")
+    if noise < 0 or article_noise < 0:
+        raise ValueError(f"noise and article_noise must be >= 0, got {noise} and {article_noise}")
+    rng = np.random.default_rng([seed, 11])
+    level = -delta / 2.0 if level is None else level
+    sizes, weights = zip(*ARTICLE_SIZES.items())
+    n_articles = articles_before + articles_after
+    per = rng.choice(sizes, size=n_articles, p=np.array(weights) / sum(weights))
+    days = np.cumsum(np.r_[0, rng.choice(ARTICLE_GAPS, size=n_articles - 1)])
+    article = np.repeat(np.arange(n_articles), per)
+    means = np.where(article < articles_before, level, level + delta)
+    scores = means + rng.normal(0.0, article_noise, size=n_articles)[article] + rng.normal(0.0, noise, size=len(article))
+    dates = [start + dt.timedelta(days=int(days[a])) for a in article]
+    df = _frame(scores, dates, rng=rng, actor=actor, target=target, tag=f"clustered{seed}")
+    df["article_id"] = [f"clustered{seed}-{target}-a{int(a):03d}" for a in article]
+    df["source"] = [OUTLETS[int(a) % len(OUTLETS)] for a in article]
+    return df, start + dt.timedelta(days=int(days[articles_before]))
+
+
 # A small hand-written scenario in the shape of the Dec 2024 Syria case (wording is ours,
 # not quoted from any article): Iran's labels for the armed opposition move from "terrorist
 # groups" to "legal occupants"; Russia moves from calling a takeover inadmissible to talks.

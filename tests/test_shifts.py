@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from stance.shifts import SHIFT_COLUMNS, ShiftConfig, corpus_noise_prior, detect_shifts, shifts_to_frame
-from stance.synthetic import make_flat_series, make_series
+from stance.synthetic import ARTICLE_SIZES, make_clustered_series, make_flat_series, make_series
 
 FAST = ShiftConfig(n_boot=300)
 
@@ -143,6 +143,22 @@ def test_support_counts_articles_not_statements():
     # Both "before" statements now come from one article: one piece of evidence, below min_support.
     df.loc[df.index[:2], "article_id"] = "same-article"
     assert detect_shifts(df, config=FAST) == []
+
+
+HEDGED_INTERVIEW = [0.9, -0.5, 0.1, 0.6, -0.2, 0.9, 0.0, 0.5, 0.55, 0.05]  # mean 0.29, read both ways
+CLEAR_FAVOUR = [0.9, 0.8, 0.85, 0.9, 0.75, 0.9, 0.8, 0.85]
+
+
+@pytest.mark.parametrize("one_interview, expected", [(True, []), (False, ["up"])])
+def test_statements_of_one_article_count_once_in_the_size_test(one_interview, expected):
+    # Ten statements of one interview share its reporter and its tone: as evidence they are one article,
+    # so with one more article they do not measure the old line well enough to call 0.55 a change;
+    # the same scores from ten articles do.
+    points = [(0 if one_interview else 3 * i, "interview" if one_interview else f"report{i}", s, "direct", "")
+              for i, s in enumerate(HEDGED_INTERVIEW)]
+    points.append((40, "another", 0.3, "direct", ""))
+    points += [(60 + 5 * j, f"new{j}", s, "direct", "") for j, s in enumerate(CLEAR_FAVOUR)]
+    assert [s.direction for s in detect_shifts(_series(points))] == expected
 
 
 def test_quotes_illustrate_their_side():
@@ -404,6 +420,29 @@ def test_sparse_evaluation_reports_early_warning_per_status(load_script):
     assert new["any"]["recall"] >= 0.9 > today["any"]["recall"]
     assert new["emerging"]["false_stable"] <= 10.0
     assert new["any"]["lost_turn"] == 0.0  # no turn found by one run is lost by the next at this noise
+
+
+def test_clustered_series_come_in_articles_with_one_date_outlet_and_tone():
+    df, true_date = make_clustered_series(articles_before=6, articles_after=5, delta=1.0, noise=0.0,
+                                          article_noise=0.2, seed=2)
+    articles = df.groupby("article_id", sort=False)
+    assert articles.ngroups == 11
+    assert set(articles.size()) <= set(ARTICLE_SIZES)
+    for column in ("date", "source", "score"):  # noise 0: an article's statements share its offset
+        assert (articles[column].nunique() == 1).all(), column
+    firsts = articles["date"].first().tolist()
+    assert firsts == sorted(firsts) and len(set(firsts)) == 11 and firsts[6] == true_date
+    means = articles["score"].first().to_numpy()
+    assert means[:6].mean() < -0.2 and means[6:].mean() > 0.2  # -0.5 and +0.5 plus article offsets
+    with pytest.raises(ValueError, match="article_noise"):
+        make_clustered_series(articles_before=2, articles_after=2, delta=1.0, noise=0.1, article_noise=-1)
+
+
+def test_evaluation_on_articles_of_several_statements(load_script):
+    # scripts/eval_shifts.py --article-noise: n+n counts articles; a clear turn is found, flat series stay flat.
+    r = load_script("eval_shifts").evaluate(n_side=5, noise=0.1, delta=1.0, seeds=20, config=FAST, tolerance=7,
+                                            article_noise=0.05)
+    assert r["recall"] >= 0.9 and r["false_per_flat"] <= 0.1
 
 
 @pytest.mark.parametrize("seeds,offset", [(3, 0), (3, 5), (2, 40)])
