@@ -317,9 +317,11 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
             content = _right_content(verb, set())
         if not ccomp and base not in _DESIGNATION_VERBS:
             # "said in a statement that ...": the clause hangs off the circumstance noun.
+            # "said in an interview released on Monday that ...": the parser hangs it off the participle.
             that = next((t for t in verb.subtree if t.i > verb.i and t.dep_ == "mark" and t.lower_ == "that"
-                         and t.head.pos_ in ("VERB", "AUX") and t.head.dep_ in ("acl", "advcl", "relcl")
-                         and t.head.head.i != verb.i and _sents(doc).of(t) == _sents(doc).of(verb)), None)
+                         and t.head.pos_ in ("VERB", "AUX") and t.head.head.i != verb.i
+                         and (t.head.dep_ in ("acl", "advcl", "relcl") or _of_a_participle(t.head, cues))
+                         and _sents(doc).of(t) == _sents(doc).of(verb)), None)
             if that is not None and all(_is_circumstance(p) for p in verb.children if p.dep_ == "prep" and p.i < that.i):
                 content = sorted(that.head.subtree, key=lambda t: t.i)
         if base in ("say", "write") and not ccomp and not content:
@@ -534,6 +536,14 @@ _AUDIENCE_NOUNS = {
     "delegates", "press", "media", "television", "radio", "broadcaster", "newspaper", "agency", "daily",
     "channel", "congress", "committee", "council", "students", "supporters", "rally", "interviewer",
 }
+
+
+def _of_a_participle(clause: Token, cues) -> bool:
+    """'an interview released on Monday that he is ...': a that-clause the parser gave to a past participle
+    modifying a noun, where the participle says how the words came out, not what was said."""
+    part = clause.head
+    return (clause.dep_ == "ccomp" and part.dep_ == "acl" and part.tag_ == "VBN"
+            and all(v.i != part.i for v, _ in cues))
 
 
 def _audience_clause(verb: Token) -> list[Token]:

@@ -291,3 +291,21 @@ def is_news_outlet(phrase: str) -> bool:
 
 _OPEN = "“\u201e«"
 _CLOSE = "”»"
+
+
+# "The kingdom said ..." after an Egyptian and a Saudi speaker is the Saudi one: the forms of state that
+# news uses to name a state again, and the states that have them (common English names).
+_STATE_FORMS = {
+    "kingdom": {"saudi arabia", "jordan", "morocco", "bahrain", "united kingdom", "britain", "uk", "spain",
+                "netherlands", "belgium", "sweden", "norway", "denmark", "thailand", "cambodia", "bhutan",
+                "eswatini", "lesotho", "tonga"},
+    "emirate": {"qatar", "kuwait", "united arab emirates", "uae"},
+    "sultanate": {"oman", "brunei"},
+}
+
+
+def states_of_form(watchlist, form: str) -> set[str]:
+    """The watchlist entities that are, by name or alias, states of this form ("kingdom": Saudi Arabia)."""
+    names = _STATE_FORMS[form]
+    return {e.name for e in watchlist.entities
+            if e.name.lower() in names or any(a.text.lower() in names for a in e.aliases)}

@@ -18,12 +18,14 @@ from .coreference import (
 )
 from .lexicon import (
     _FORMER,
+    _STATE_FORMS,
     _VERB_FORMS,
     _INSTITUTION_NOUNS,
     MEDIA_WORDS,
     PRONOUNS,
     ROLE_NOUNS,
     is_news_outlet,
+    states_of_form,
 )
 from .names import TITLE_WORDS, handle_name, name_index, watchlist_roles
 from .syntax import _appositions, _in_spans, _parenthesised, _phrase_tokens, _speaker_tokens
@@ -430,10 +432,7 @@ class _SpeakerResolver:
         return ""
 
     def _of_form(self, form: str) -> set[str]:
-        """The watchlist entities that are, by name or alias, states of this form ("kingdom": Saudi Arabia)."""
-        names = _STATE_FORMS[form]
-        return {e.name for e in self.watchlist.entities
-                if e.name.lower() in names or any(a.text.lower() in names for a in e.aliases)}
+        return states_of_form(self.watchlist, form)
 
     def _member_of_named_body(self, phrase: list[Token], subj: Token, pos: int) -> str | None:
         """'a foreign ministry official', 'an embassy spokesperson': someone of a body the article named
@@ -661,17 +660,6 @@ def _office_of_an_institution(tok: Token) -> bool:
                 and any(t.lower_ in ROLE_NOUNS for t in prep.subtree if t is not prep):
             return True
     return False
-
-
-# "The kingdom said ..." after an Egyptian and a Saudi speaker is the Saudi one: the forms of state that
-# news uses to name a state again, and the states that have them (common English names).
-_STATE_FORMS = {
-    "kingdom": {"saudi arabia", "jordan", "morocco", "bahrain", "united kingdom", "britain", "uk", "spain",
-                "netherlands", "belgium", "sweden", "norway", "denmark", "thailand", "cambodia", "bhutan",
-                "eswatini", "lesotho", "tonga"},
-    "emirate": {"qatar", "kuwait", "united arab emirates", "uae"},
-    "sultanate": {"oman", "brunei"},
-}
 
 
 def _in_reported_clause(tok: Token) -> bool:

@@ -26,6 +26,7 @@ from spacy.tokens import Doc
 from ..records import Article, Statement, TargetLink
 from ..watchlist import AliasMatch, Watchlist
 from .names import name_index
+from .lexicon import states_of_form
 
 if TYPE_CHECKING:
     from .text import Attribution
@@ -154,7 +155,27 @@ def article_mentions(article: Article, watchlist: Watchlist) -> list[AliasMatch]
     for m in _speaker_names(watchlist, article.text, article.date):
         if not any(a < m.end and m.start < b for a, b in taken):
             found.append(m)
-    return sorted(found, key=lambda m: m.start)
+    found.sort(key=lambda m: m.start)
+    return sorted(found + _state_forms(watchlist, article.text, found), key=lambda m: m.start)
+
+
+# "the kingdom", "the Gulf kingdom", "the emirate": a state named again by its form of state.
+_STATE_FORM = re.compile(r"\bthe\s+(?:(?!United\b)[A-Z]?[a-z]+\s+)?(kingdom|Kingdom|emirate|sultanate)\b")
+
+
+def _state_forms(watchlist: Watchlist, text: str, named: list[AliasMatch]) -> list[AliasMatch]:
+    """A form of state stands for the entity of that form the text named last before it ("normalisation
+    with the kingdom" after "Saudi Arabia"), else first after it (a lede that leans on its headline)."""
+    out = []
+    for m in _STATE_FORM.finditer(text):
+        if any(n.start < m.end() and m.start() < n.end for n in named):
+            continue  # part of a name the watchlist knows ("the United Kingdom")
+        forms = states_of_form(watchlist, m.group(1).lower())
+        last = next((n for n in reversed(named) if n.end <= m.start() and n.entity in forms), None)
+        last = last or next((n for n in named if n.start >= m.end() and n.entity in forms), None)
+        if last is not None:
+            out.append(AliasMatch(last.entity, m.group(0), m.start(), m.end()))
+    return out
 
 
 # A run of capitalised words (a name, maybe with particles and hyphens) not at a sentence start.
