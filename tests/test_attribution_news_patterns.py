@@ -305,6 +305,20 @@ CASES = [
                  id="hyphenated-name-ending-in-a-function-word"),
     pytest.param("OSLO, March 4 (Nordic Wire) - Haugland said Egypt had asked for more time.", "Haugland",
                  "Norway", {"Egypt": False}, None, id="dateline-with-agency"),
+    # --- phrasal acts: the particle or noun decides ("hit out at" is a statement, "hit" a strike)
+    pytest.param("Beijing hit out at Canberra on Monday over its decision to ban the company.", "Beijing", "China",
+                 {"Australia": False}, "act", id="hit-out-at"),
+    pytest.param("Yıldırım lashed out at Egypt's president over the arrests.", "Yıldırım", "Turkey",
+                 {"Egypt": False}, "act", id="lashed-out-at"),
+    pytest.param("Japan took issue with South Korea's handling of the ruling.", "Japan", "Japan",
+                 {"South Korea": False}, "act", id="took-issue-with"),
+    pytest.param("Anne Tremblay pushed back against India's claims.", "Tremblay", "Canada", {"India": False}, "act",
+                 id="pushed-back-against"),
+    pytest.param("The shell hit Egypt's border post at dawn.", None, None, {}, None, id="a-strike-is-no-act"),
+    pytest.param("Japan took part in talks with South Korea.", None, None, {}, None, id="taking-part-is-no-act"),
+    pytest.param("Park was answering remarks made the day before by Kenji Mori, who took issue with Seoul's handling "
+                 "of the ruling.", "Mori", "Japan", {"South Korea": False}, "act",
+                 id="relative-clause-act-of-another-speaker"),
     # --- targets named again by their form of state: the entity of that form named last before, else next
     pytest.param("Saudi Arabia and Egypt signed a trade pact on Monday.\n\nMori said Japan was keen to deepen ties "
                  "with the kingdom.", "Mori", "Japan", {"Saudi Arabia": False}, None, id="the-kingdom-as-target"),
@@ -558,6 +572,13 @@ def test_said_in_an_interview_released_that_keeps_its_clause(nlp, how):
     [statement] = _statements(nlp, text)
     assert statement.kind == "indirect" and statement.text.startswith("that she was hopeful"), statement.text
     assert [(t.entity, t.inferred) for t in statement.targets] == [("Egypt", False)]
+
+
+def test_a_relative_clause_inside_the_words_keeps_the_words_whole(nlp):
+    # Mori's act is set apart only where it ends the holder's words; here Park's go on after it.
+    statements = _statements(nlp, "Park said that Mori, who criticised Seoul last week, had misread the ruling.")
+    park = next(s for s in statements if s.speaker == "Park")
+    assert park.text.endswith("had misread the ruling"), park.text
 
 
 def test_the_kingdom_is_the_monarchy_among_the_recent_speakers_and_it_points_back_to_it(nlp):

@@ -47,6 +47,7 @@ from .syntax import (
     _broad_source,
     _char_span,
     _controller,
+    _cue_tokens,
     _cue_base,
     _Draft,
     _hyphenated_name_run,
@@ -111,6 +112,8 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
             elif verb.dep_ == "relcl" and any(c.dep_ == "nsubjpass" for c in verb.children):
                 src = []  # "a candidate who was lambasted as ...": the noun is talked about, it does not talk
         d = _Draft(verb, base, subj, src, [], False, False)
+        if profile == "speech" and (phrasal := _phrasal_act(verb)) is not None:
+            d.cue_toks = sorted(_cue_tokens(verb) + phrasal[1], key=lambda t: t.i)  # "hit out at", "took issue with"
         drafts[verb.i] = d
         return d
 
@@ -146,6 +149,9 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
             elif tok.lower_ in _POINT_FORMS and any(c.dep_ == "prep" and c.lower_ == "to" or c.dep_ == "prt"
                                                     and c.lower_ == "out" for c in tok.children):
                 base = "point"  # "pointed to the continued presence of ...", "pointed out that ..."
+        if base is None and profile == "speech" and tok.pos_ == "VERB" and tok.lower_ in _PHRASAL_FORMS:
+            parts = _phrasal_act(tok)
+            base = parts[0] if parts else None  # "hit out at Australia", "took issue with Seoul's ..."
         if base is None and profile == "speech" and tok.lower_ in _SPEAK_FORMS and any(
                 c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
             base = "speak"  # "spoke of 'more dynamic' relations" ("spoke to reporters about" is a circumstance)
@@ -280,6 +286,12 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         content: list[Token] = []
         if ccomp:
             content = sorted(ccomp[0].subtree, key=lambda t: t.i)
+        elif profile == "speech" and (phrasal := _phrasal_act(verb)) is not None:
+            # what the preposition governs, and what follows it ("hit out at Canberra over its ban")
+            prep = phrasal[1][-1]
+            content = sorted([t for t in prep.subtree if t.i != prep.i] + [
+                t for c in verb.children if c.i > prep.i and c.dep_ in ("prep", "advcl", "xcomp")
+                and not _is_circumstance(c) for t in c.subtree], key=lambda t: t.i)
         elif profile == "broad" and base in ("show", "find", "see"):
             # "a poll showed a one-point race" (PolNeAR's evidentials); a person who "found jobs" or "helped
             # found the network" is no evidence (under a third of those are cues on PolNeAR train)
@@ -509,6 +521,12 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
             relays.update(id(other) for _, other in holding)
         clause = _own_clause(d) if nested and profile == "speech" and d.subj is not None else None
         start = min(t.idx for t in clause.subtree) if clause is not None else None
+        if clause is not None and clause.dep_ == "relcl" and any(c.lower_ == "who" for c in clause.children):
+            # a relative clause on another speaker counts only where it ends the holder's words
+            # ("Moon said Abe, who criticised Seoul, had misread it": the rest is still Moon's)
+            end = max(t.idx + len(t) for t in clause.subtree)
+            if any(text[end:p[1]].strip(" ,.;\"'”’") for p, _ in holding):
+                clause = None
         if clause is not None and all(p[0] < start for p, _ in holding):
             # "..., while Tokyo said ...", "the statements by X, in which he said ...": another speaker's
             # words beside or about the holder's, not part of them; the holder's content stops before them.
@@ -579,6 +597,8 @@ _SPEECH_NOUNS = {"statement", "statements", "comment", "comments", "remarks", "r
 def _own_clause(d: _Draft) -> Token | None:
     """The clause holding ``d``'s cue when it is a report of its own inside another report's content."""
     tok = d.verb
+    if tok.dep_ == "relcl" and any(c.dep_ == "nsubj" and c.lower_ == "who" for c in tok.children):
+        return tok  # "remarks by Abe, who took issue with Seoul's ...": Abe's own act, beside the holder's words
     for _ in range(4):
         if tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _CONTRAST_MARKS for c in tok.children):
             return tok
@@ -587,6 +607,41 @@ def _own_clause(d: _Draft) -> Token | None:
         if tok.head.i == tok.i:
             return None
         tok = tok.head
+    return None
+
+
+# Phrasal speech acts: (verb forms, the particle or object noun they need, the preposition before the
+# target) and the act each stands for. "hit out at" without "out" is a strike, not a statement.
+_PHRASAL_ACTS = (
+    (("hit", "hits", "hitting"), ("out", "back"), ("at",), "criticise"),
+    (("lash", "lashed", "lashes", "lashing"), ("out",), ("at", "against"), "criticise"),
+    (("take", "took", "takes", "taking", "taken"), ("issue",), ("with",), "criticise"),
+    (("take", "took", "takes", "taking", "taken"), ("aim",), ("at",), "criticise"),
+    (("take", "took", "takes", "taking", "taken"), ("exception",), ("to",), "criticise"),
+    (("rail", "railed", "rails", "railing"), (), ("against",), "criticise"),
+    (("speak", "spoke", "speaks", "speaking", "spoken"), ("out",), ("against",), "criticise"),
+    (("push", "pushed", "pushes", "pushing"), ("back",), ("against", "on"), "reject"),
+)
+_PHRASAL_FORMS = {form for forms, *_ in _PHRASAL_ACTS for form in forms}
+
+
+def _phrasal_act(verb: Token) -> tuple[str, list[Token]] | None:
+    """(the act, its words after the verb) when ``verb`` heads one of ``_PHRASAL_ACTS`` with an object
+    after the preposition ("lashed out at Cairo"); None otherwise."""
+    if verb.pos_ != "VERB" or verb.lower_ not in _PHRASAL_FORMS:
+        return None
+    for forms, middles, preps, act in _PHRASAL_ACTS:
+        if verb.lower_ not in forms:
+            continue
+        middle = next((c for c in verb.children if c.i > verb.i and c.lower_ in middles
+                       and c.dep_ in ("prt", "dobj", "advmod", "prep")), None)
+        if middles and middle is None:
+            continue
+        hosts = [verb] + ([middle] if middle is not None else [])
+        prep = next((c for h in hosts for c in h.children if c.dep_ == "prep" and c.lower_ in preps
+                     and c.i > verb.i and any(g.dep_ in ("pobj", "pcomp") for g in c.children)), None)
+        if prep is not None and (middle is None or middle.i < prep.i):
+            return act, [t for t in (middle, prep) if t is not None]
     return None
 
 
