@@ -23,6 +23,7 @@ WATCHLIST = Watchlist.from_dict({"entities": [
 ]})
 DAY = dt.date(2024, 11, 20)
 PAST_PERFECT, DATED, PARAGRAPH = "past perfect cue", "cue dated earlier", "in a paragraph of background"
+THEN = "speaker named as the holder then"
 
 CASES = [
     ("news of the day", "Foreign Minister Kari Haugland said Chile was a trusted partner.", ""),
@@ -53,6 +54,10 @@ CASES = [
      "Foreign Minister Kari Haugland praised Chile for its patience.", ""),
     ("a new paragraph starts afresh", "Relations had frozen after the fishing dispute.\nForeign Minister Kari "
      "Haugland praised Chile for its patience.", ""),
+    ("a post held then", "The feud began when then-Foreign Minister Kari Haugland accused Chile of spying.", THEN),
+    ("a post held then, without the hyphen", "The feud began when then Foreign Minister Kari Haugland accused "
+     "Chile of spying.", THEN),
+    ("a sentence's then is the adverb", "Then Foreign Minister Kari Haugland accused Chile of spying.", ""),
 ]
 
 

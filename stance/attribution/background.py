@@ -24,6 +24,7 @@ import re
 
 from spacy.tokens import Doc, Span, Token
 
+from .coreference import is_title_word
 from .text import Attribution, _sents, doc_text
 
 _MONTHS = {m: i for i, m in enumerate(
@@ -43,6 +44,11 @@ _NEWS_TIME = re.compile(
     r"\b(today|tonight|yesterday|this\s+(?:week|morning|afternoon|evening)|"
     r"(?:on|late|early|earlier|last)\s+(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
     re.I)
+# "then-President Wilson announced", "the then foreign minister said": a post held at the time told of.
+_THEN_BEFORE = re.compile(r"(?:\bthen-|\bthe\s+then\s+)$", re.I)
+# "in 2018 then President Moon said" (a title after it); a sentence's "Then" is the adverb
+_THEN_SPACE_BEFORE = re.compile(r"\bthen\s+$")
+_THEN_INSIDE = re.compile(r"^(?:the\s+)?then(?:-|\s+)\w", re.I)
 # Weeks: a statement from within this many days of the article is news, not a recap.
 RECENT_DAYS = 21
 
@@ -60,7 +66,9 @@ def background_reasons(doc: Doc, attributions: list[Attribution], day: dt.date |
             out.append("")
             continue
         sent = sents.of(verb)
-        if _NEWS_TIME.search(sent.text):
+        if _then_holder(doc_text(doc), att):
+            out.append("speaker named as the holder then")
+        elif _NEWS_TIME.search(sent.text):
             out.append("")
         elif _past_perfect(verb):
             out.append(f"past perfect cue ({_aux_had(verb).text} {verb.text})")
@@ -71,6 +79,17 @@ def background_reasons(doc: Doc, attributions: list[Attribution], day: dt.date |
         else:
             out.append("")
     return out
+
+
+def _then_holder(text: str, att: Attribution) -> bool:
+    """The speaker is named by a post held then ("then-President X", "the then foreign minister")."""
+    if att.source is None:
+        return False
+    start = att.source[0]
+    before = text[max(0, start - 9):start]
+    phrase = text[start:att.source[1]]
+    return bool(_THEN_INSIDE.match(phrase) or _THEN_BEFORE.search(before)
+                or _THEN_SPACE_BEFORE.search(before) and phrase.split() and is_title_word(phrase.split()[0]))
 
 
 def _cue_verb(doc: Doc, att: Attribution) -> Token | None:
