@@ -621,6 +621,11 @@ _PHRASAL_ACTS = (
     (("rail", "railed", "rails", "railing"), (), ("against",), "criticise"),
     (("speak", "spoke", "speaks", "speaking", "spoken"), ("out",), ("against",), "criticise"),
     (("push", "pushed", "pushes", "pushing"), ("back",), ("against", "on"), "reject"),
+    (("come", "came", "comes", "coming"), ("out",), ("against",), "criticise"),
+    (("side", "sided", "sides", "siding"), (), ("with",), "endorse"),
+    (("throw", "threw", "throws", "throwing", "thrown"), ("support", "weight"), ("behind",), "endorse"),
+    (("speak", "spoke", "speaks", "speaking", "spoken"), ("highly",), ("of",), "praise"),
+    (("extend", "extended", "extends", "extending"), ("branch",), ("to",), "welcome"),
 )
 _PHRASAL_FORMS = {form for forms, *_ in _PHRASAL_ACTS for form in forms}
 
@@ -638,7 +643,7 @@ def _phrasal_act(verb: Token) -> tuple[str, list[Token]] | None:
         if middles and middle is None:
             continue
         hosts = [verb] + ([middle] if middle is not None else [])
-        prep = next((c for h in hosts for c in h.children if c.dep_ == "prep" and c.lower_ in preps
+        prep = next((c for h in hosts for c in h.children if c.dep_ in ("prep", "dative") and c.lower_ in preps
                      and c.i > verb.i and any(g.dep_ in ("pobj", "pcomp") for g in c.children)), None)
         if prep is not None and (middle is None or middle.i < prep.i):
             return act, [t for t in (middle, prep) if t is not None]
