@@ -84,6 +84,16 @@ CASES = [
     pytest.param("2024-12-05", "HTS fighters advanced on Hama. A researcher in Paris said the situation was worrying.",
                  {}, id="no-fallback-for-unattributed"),
     pytest.param("2024-12-05", "Araghchi said Iran would defend itself.", {}, id="own-entity-only"),
+    # "the two countries" of a speaker are its own state and the one the text last coordinated with it,
+    # also when a third entity was named since and a pronoun in the words would point there
+    pytest.param("2024-12-05", "Fidan called Turkey and Israel partners against threats from Russia.\n\nSpeaking "
+                               "later, Fidan said the two countries were working together in their common interest.",
+                 {"Israel": True}, id="the-two-countries-are-the-pair-named-last"),
+    pytest.param("2024-12-05", "Turkey-China trade grew fast. Israeli jets struck depots.\n\nFidan said both sides "
+                               "would gain from more flights.",
+                 {"China": True}, id="both-sides-of-a-hyphenated-pair"),
+    pytest.param("2024-12-05", "Israeli jets struck depots. Fidan said the two countries would talk.",
+                 {"Israel": True}, id="no-pair-named-the-counterpart-as-before"),
 ]
 
 

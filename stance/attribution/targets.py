@@ -124,7 +124,9 @@ def link_targets(
                 links[extra.entity] = extra
         return replace(statement, targets=tuple(links.values()))
 
-    inferred = _infer(statement, text, mentions, own, excluded, attribution, watchlist)
+    inferred = _the_pair(statement, text, mentions, own, excluded) if own else []
+    if not inferred:  # "the two countries" before a label or pronoun: "their" in such words is the pair's
+        inferred = _infer(statement, text, mentions, own, excluded, attribution, watchlist)
     if not inferred and carried:
         inferred = [replace(t, inferred=True) for t in carried]
     if not inferred and own:
@@ -317,6 +319,36 @@ def _entity_words(watchlist: Watchlist) -> dict[str, str]:
         _WORDS_CACHE.clear()
         hit = _WORDS_CACHE[id(watchlist)] = (watchlist, words)
     return hit[1]
+
+
+# Words for the speaker's state and one other taken together ("the two countries", "both sides").
+_PAIR_WORDS = re.compile(r"\b(?:the\s+two|both|our\s+two)\s+(?:countries|nations|sides|states|governments|peoples)\b",
+                         re.I)
+_COORDINATION = re.compile(r"\s*(?:and|&|-|–|/)\s*")
+PAIR_LOOKBACK = 2000  # characters: a pair named further back is no longer what "the two countries" means
+
+
+def _the_pair(statement: Statement, text: str, mentions: list[AliasMatch], own: str,
+              excluded: list[tuple[int, int]]) -> list[TargetLink]:
+    """The other of "the two countries" (or "both sides") in words that name nobody."""
+    if not _PAIR_WORDS.search(statement.text):
+        return []
+    partner = _paired_with(own, mentions, text, statement.start,
+                           lambda m: m.entity != own and not any(x < m.end and m.start < y for x, y in excluded))
+    return [TargetLink(entity=partner.entity, mention=partner.alias, inferred=True)] if partner else []
+
+
+def _paired_with(own: str, mentions: list[AliasMatch], text: str, start: int, usable) -> AliasMatch | None:
+    """The entity the text last coordinated with the speaker's own ("South Korea and Japan", "China-Australia")
+    before ``start``: what "the two countries" of that speaker's words are."""
+    earlier = [m for m in _within(mentions, max(0, start - PAIR_LOOKBACK), start)]
+    for a, b in reversed(list(zip(earlier, earlier[1:]))):
+        if a.end <= b.start and _COORDINATION.fullmatch(text[a.end:b.start]):
+            if a.entity == own and usable(b):
+                return b
+            if b.entity == own and usable(a):
+                return a
+    return None
 
 
 def _counterpart(statement: Statement, text: str, mentions: list[AliasMatch], own: str,
