@@ -431,6 +431,39 @@ def test_voice_says_how_the_actor_speaks(nlp, text, speaker, voice):
     assert st.voice == voice
 
 
+# Leaders' surnames as aliases of their states (so that "Haugland's government" is Norway as a target).
+SURNAMES = Watchlist.from_dict({"entities": [
+    {"name": "Norway", "aliases": ["Norway", "Oslo", "Haugland"], "speakers": ["Kari Haugland"]},
+    {"name": "Egypt", "aliases": ["Egypt", "Cairo", "Egyptian"], "speakers": ["Omar Shoukry"]},
+    {"name": "Japan", "aliases": ["Japan", "Tokyo"], "speakers": ["Kenji Mori"]},
+]})
+
+
+@pytest.mark.parametrize("text, speaker, voice", [
+    ("Haugland said the embargo on Egypt was unjust.", "Haugland", "official"),
+    ("Oslo said the embargo on Egypt was unjust.", "Oslo", "institution"),
+])
+def test_a_surname_that_is_also_an_alias_speaks_as_a_person(nlp, text, speaker, voice):
+    article = Article(id="t", date=dt.date.fromisoformat(DAY), source="test", title="", text=text)
+    [st] = [s for s in extract_statements(article, SURNAMES, nlp=nlp) if s.speaker == speaker]
+    assert st.voice == voice
+
+
+@pytest.mark.parametrize("text, speaker, targets", [
+    # in a quote the speaker says "I": "his" is the person named last (Haugland, of Norway)
+    ('Mori met Haugland on Monday, and they discussed Egypt\'s offer.\n\n"I deeply appreciate his commitment to '
+     'peace," Mori said.', "Mori", {"Norway": True}),
+    # a state is no "he": "his statements" are Haugland's, not those of Japan, named since
+    ("Haugland praised the deal with Japan on Sunday. Egypt rebuffed his statements.", "Egypt", {"Norway": True}),
+    # a person reporting: "he" is the speaker himself, not the person named before
+    ("Mori met Haugland in Oslo. Shoukry said he would visit Tokyo soon.", "Shoukry", {"Japan": False}),
+])
+def test_he_in_words_that_cannot_be_the_speakers_is_the_person_named_before(nlp, text, speaker, targets):
+    article = Article(id="t", date=dt.date.fromisoformat(DAY), source="test", title="", text=text)
+    [st] = [s for s in extract_statements(article, SURNAMES, nlp=nlp) if s.speaker == speaker]
+    assert {t.entity: t.inferred for t in st.targets} == targets, (st.text, st.targets)
+
+
 ROLES = Watchlist.from_dict({"entities": [
     {"name": "Qatar", "aliases": ["Qatar", "Qatari", "Doha"],
      "roles": ["emir", {"role": "prime minister", "from": "2024-01-01"}]},

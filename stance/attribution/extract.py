@@ -14,6 +14,7 @@ from ..watchlist import Watchlist
 logger = logging.getLogger(__name__)
 from .background import background_reasons
 from .find import find_attributions
+from .names import is_person_name
 from .parsing import _default_nlp, _pos_from_tags, prepare_nlp
 from .per_sentence import sentence_pieces
 from .speakers import speaker_voice
@@ -21,7 +22,7 @@ from .targets import article_mentions, link_targets
 from .text import Attribution
 
 # Bump whenever extraction output can change; downstream caches key on it.
-EXTRACTOR_VERSION = "attr-52"
+EXTRACTOR_VERSION = "attr-53"
 
 
 def _join_pieces(text: str, pieces) -> str:
@@ -145,8 +146,9 @@ def iter_statements(
 
 
 def _is_alias_of(phrase: str, actor: str, watchlist: Watchlist, day) -> bool:
-    """'Tehran' or 'the Kremlin' for Russia: the phrase is nothing but an alias of the actor."""
-    if not actor:
+    """'Tehran' or 'the Kremlin' for Russia: the phrase is nothing but an alias of the actor, and not the
+    name of a listed speaker ('Netanyahu' may be an alias of Israel as a target, but he speaks as himself)."""
+    if not actor or is_person_name(watchlist, phrase, day):
         return False
     bare = phrase.strip()
     bare = bare[4:] if bare.lower().startswith("the ") else bare

@@ -171,3 +171,11 @@ def name_index(watchlist: Watchlist) -> NameIndex:
 def watchlist_roles(watchlist: Watchlist, day: dt.date | None) -> list[tuple[str, str]]:
     """(role, entity) for the roles a watchlist lists, valid on ``day`` (empty for watchlists without roles)."""
     return [(role.text, entity.name) for entity in watchlist.entities for role in entity.roles if role.valid_on(day)]
+
+
+def is_person_name(watchlist, phrase: str, day) -> bool:
+    """``phrase`` names a listed speaker ("Netanyahu", "Kari Haugland"), even where the watchlist also has it as
+    an alias of the state; a given name that is also a state's ("Israel" of "Israel Katz") does not count."""
+    phrase = phrase.strip()
+    hit = name_index(watchlist).match(phrase, day)
+    return hit is not None and phrase.casefold() != hit[1].split()[0].casefold()

@@ -25,7 +25,7 @@ from spacy.tokens import Doc
 
 from ..records import Article, Statement, TargetLink
 from ..watchlist import AliasMatch, Watchlist
-from .names import name_index
+from .names import is_person_name, name_index
 from .lexicon import states_of_form
 
 if TYPE_CHECKING:
@@ -116,13 +116,18 @@ def link_targets(
                 if not in_content and _is_other_speaker(text, b):
                     continue
                 links[m.entity] = TargetLink(entity=m.entity, mention=m.alias, inferred=False)
+    person = _person_referent(statement, text, mentions, own, watchlist, article.date)
     if links:
         anaphor = _ANAPHOR.search(statement.text)
         if anaphor is not None:
             extra = _referent(statement, mentions, own, excluded, anaphor.group(0), set(links), watchlist)
             if extra is not None:
                 links[extra.entity] = extra
+        if person is not None and person.entity not in links:
+            links[person.entity] = person
         return replace(statement, targets=tuple(links.values()))
+    if person is not None:
+        return replace(statement, targets=(person,))
 
     inferred = _the_pair(statement, text, mentions, own, excluded) if own else []
     if not inferred:  # "the two countries" before a label or pronoun: "their" in such words is the pair's
@@ -326,6 +331,40 @@ _PAIR_WORDS = re.compile(r"\b(?:the\s+two|both|our\s+two)\s+(?:countries|nations
                          re.I)
 _COORDINATION = re.compile(r"\s*(?:and|&|-|–|/)\s*")
 PAIR_LOOKBACK = 2000  # characters: a pair named further back is no longer what "the two countries" means
+
+
+# A person in the third person: in a direct quote the speaker says "I", and a state or body that speaks is no
+# "he", so there these words are someone the text named before.
+_PERSON_PRONOUN = re.compile(r"\b(?:he|him|his|she|her)\b", re.IGNORECASE)
+PERSON_LOOKBACK = 1500  # characters back to the person a pronoun in the words can mean
+
+
+def _person_referent(statement: Statement, text: str, mentions: list[AliasMatch], own: str,
+                     watchlist: Watchlist, day) -> TargetLink | None:
+    """'"I deeply appreciate his commitment," Netanyahu said' after a sentence on Biden: the watchlist person
+    the text named last before the words, when that person speaks for another entity (inferred)."""
+    if not own or not (statement.kind == "direct" or statement.voice == "institution"):
+        return None
+    if _PERSON_PRONOUN.search(statement.text) is None:
+        return None
+    aliases = _alias_texts(watchlist)
+    people = [m for m in _within(mentions, max(0, statement.start - PERSON_LOOKBACK), statement.start)
+              if not _STATE_FORM.fullmatch(m.alias) and (
+                  m.alias.casefold() not in aliases or is_person_name(watchlist, m.alias, day))]
+    if not people or people[-1].entity == own:
+        return None  # the speaker or a compatriot named last: "he" is theirs to mean
+    return TargetLink(entity=people[-1].entity, mention=people[-1].alias, inferred=True)
+
+
+def _alias_texts(watchlist: Watchlist) -> frozenset[str]:
+    cached = _ALIAS_TEXTS.get(id(watchlist))
+    if cached is None or cached[0] is not watchlist:
+        cached = _ALIAS_TEXTS[id(watchlist)] = (watchlist, frozenset(
+            a.text.casefold() for e in watchlist.entities for a in e.aliases))
+    return cached[1]
+
+
+_ALIAS_TEXTS: dict[int, tuple[Watchlist, frozenset[str]]] = {}
 
 
 def _the_pair(statement: Statement, text: str, mentions: list[AliasMatch], own: str,
