@@ -623,6 +623,13 @@ def test_a_relative_clause_inside_the_words_keeps_the_words_whole(nlp):
     assert park.text.endswith("had misread the ruling"), park.text
 
 
+def test_a_headline_speaker_before_a_blank_line_has_no_whitespace_in_it(nlp):
+    text = ("Egypt will leave the pact with Turkey, says Shoukry\n\nEgypt will leave the pact, Foreign Minister "
+            "Omar Shoukry said on Wednesday.")
+    first = _statements(nlp, text)[0]
+    assert first.speaker == "Shoukry" and first.actor == "Egypt", repr(first.speaker)
+
+
 def test_the_kingdom_is_the_monarchy_among_the_recent_speakers_and_it_points_back_to_it(nlp):
     # Norway is a kingdom, Egypt is not: "the kingdom" after both is Norway, and "it" after the kingdom too.
     text = ("Norway's foreign ministry said the raids were unlawful. Egypt condemned the protest on Monday.\n\n"

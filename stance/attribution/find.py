@@ -105,7 +105,9 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
                 # Reported clause that is nothing but a quote ("said: ...") is direct speech.
                 if all(_inside_quote(p, quotes) for p in merged):
                     kind = "direct"
-        src = _char_span(d.source_toks) if d.source_toks and not d.shared_source else None
+        # (a headline's "..., says Pashinyan" runs into the blank line after it: whitespace is no part of a name)
+        src = _trim(text, *_char_span(d.source_toks)) if d.source_toks and not d.shared_source else None
+        speaker = speaker.strip()
         cue_toks = d.cue_toks or ([d.verb] if d.according else _cue_tokens(d.verb))
         cue = _char_span(cue_toks)
         cue_text = "according to" if d.base == "according" else text[cue[0]:cue[1]]
