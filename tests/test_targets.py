@@ -75,8 +75,8 @@ CASES = [
     pytest.param("2024-12-05", 'Lavrov said Moscow was talking to the rebels. "We are discussing the safety of our people," '
                                "he said.",
                  {"HTS": True}, id="quote-continues-paraphrase"),
-    pytest.param("2024-12-05", 'Lavrov said Moscow was talking to the rebels.\n\n"We are discussing the safety of our '
-                               'people," he said.',
+    pytest.param("2024-12-05", 'Lavrov said Moscow was talking to the rebels and to Turkish officials.\n\n"We are '
+                               'discussing the safety of our people," he said.',
                  {}, id="no-carry-across-paragraphs"),
     pytest.param("2024-12-05", 'Araghchi said Moscow had been informed. "Our positions will depend on the conduct of all '
                                'actors," Peskov said.',
@@ -94,6 +94,13 @@ CASES = [
                  {"China": True}, id="both-sides-of-a-hyphenated-pair"),
     pytest.param("2024-12-05", "Israeli jets struck depots. Fidan said the two countries would talk.",
                  {"Israel": True}, id="no-pair-named-the-counterpart-as-before"),
+    # a brief that names one other entity, once, before the words: that is the counterpart
+    pytest.param("2024-12-05", "Israel and Cyprus signed a gas deal.\n\nFidan said Turkey considered the agreement void.",
+                 {"Israel": True}, id="the-only-other-entity-named-once-before"),
+    pytest.param("2024-12-05", "Fidan said Turkey considered the agreement void.\n\nIsrael and Cyprus signed it in May.",
+                 {}, id="not-when-it-is-named-only-after"),
+    pytest.param("2024-12-05", "Turkey's ambassador to Israel said Ankara considered the agreement void.",
+                 {}, id="not-when-it-is-in-the-speakers-title"),
 ]
 
 

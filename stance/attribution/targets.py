@@ -410,4 +410,10 @@ def _counterpart(statement: Statement, text: str, mentions: list[AliasMatch], ow
     if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
         first = next(m for m in mentions if m.entity == ranked[0][0])
         return [TargetLink(entity=first.entity, mention=first.alias, inferred=True)]
+    if len(ranked) == 1:
+        # a brief that names one other entity once, before the words ("A deal between Greece and Egypt ... The
+        # ministry said Turkey considers the agreement null and void"), and not in the speaker's own title
+        only = next(m for m in mentions if m.entity == ranked[0][0])
+        if only.end <= statement.start and usable(only):
+            return [TargetLink(entity=only.entity, mention=only.alias, inferred=True)]
     return []
