@@ -12,8 +12,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import spacy
+from spacy.tokens import Doc
 
 from stance.attribution import extract_statements, load_extraction_nlp
+from stance.attribution.syntax import _subject
 from stance.records import Article
 from stance.watchlist import Watchlist
 
@@ -328,6 +331,9 @@ CASES = [
     pytest.param("Park was answering remarks made the day before by Kenji Mori, who took issue with Seoul's handling "
                  "of the ruling.", "Mori", "Japan", {"South Korea": False}, "act",
                  id="relative-clause-act-of-another-speaker"),
+    # --- names the parser or a name run gets wrong
+    pytest.param('"We can make peace with the leadership of President Xi. Talks will resume in May," Mori said.',
+                 "Mori", "Japan", {"China": False}, "direct", id="a-name-ends-at-its-sentence-end"),
     # --- targets named again by their form of state: the entity of that form named last before, else next
     pytest.param("Saudi Arabia and Egypt signed a trade pact on Monday.\n\nMori said Japan was keen to deepen ties "
                  "with the kingdom.", "Mori", "Japan", {"Saudi Arabia": False}, None, id="the-kingdom-as-target"),
@@ -628,6 +634,19 @@ def test_a_headline_speaker_before_a_blank_line_has_no_whitespace_in_it(nlp):
             "Omar Shoukry said on Wednesday.")
     first = _statements(nlp, text)[0]
     assert first.speaker == "Shoukry" and first.actor == "Egypt", repr(first.speaker)
+
+
+@pytest.mark.parametrize("first, second, subject", [
+    ("PM", "Rao", "Rao"),  # "PM Rao said", parsed with two subjects: the name after the title is the subject
+    ("Haugland", "Rao", "Haugland"),  # two names: no title to skip
+])
+def test_a_title_and_a_name_parsed_as_two_subjects(first, second, subject):
+    words = ["Confirming", "his", "visit", ",", first, second, "said", "he", "would", "come", "."]
+    heads = [6, 2, 0, 6, 6, 6, 6, 9, 9, 6, 6]
+    deps = ["advcl", "poss", "dobj", "punct", "nsubj", "nsubj", "ROOT", "nsubj", "aux", "ccomp", "punct"]
+    pos = ["VERB", "DET", "NOUN", "PUNCT", "PROPN", "PROPN", "VERB", "PRON", "AUX", "VERB", "PUNCT"]
+    doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps, pos=pos)
+    assert _subject(doc[6]).text == subject
 
 
 def test_the_kingdom_is_the_monarchy_among_the_recent_speakers_and_it_points_back_to_it(nlp):

@@ -65,6 +65,10 @@ def _span_starts(spans: list[tuple[int, int]]) -> list[int] | None:
 def _subject(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ in ("nsubj", "nsubjpass") and child.dep_ != "expl":
+            # "PM Modi said" parsed with two subjects: the name after the title heads the phrase
+            if child.lower_ in _NAME_TITLES and child.i + 1 < verb.i and child.nbor(1).dep_ == child.dep_ \
+                    and child.nbor(1).head.i == verb.i and child.nbor(1).pos_ == "PROPN":
+                child = child.nbor(1)
             return child
     # Shared subject of coordinated or controlled verbs: "X said ... and accused ...".
     if verb.dep_ in ("conj", "xcomp") and verb.head.i != verb.i:

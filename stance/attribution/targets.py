@@ -189,11 +189,15 @@ def _state_forms(watchlist: Watchlist, text: str, named: list[AliasMatch]) -> li
 _NAME_RUN = re.compile(r"(?<=[a-z,;:]\s)(?:[A-Z][\w'’.-]+)(?:\s+(?:(?:al|bin|ibn|de|van|von)[- ])?[A-Z][\w'’.-]+){0,3}")
 
 
+_SENTENCE_END = re.compile(r"(?<=[a-z])\.\s")  # not after an initial or "U.S."
+
+
 def _speaker_names(watchlist: Watchlist, text: str, day) -> list[AliasMatch]:
     index = name_index(watchlist)
     out = []
     for m in _NAME_RUN.finditer(text):
-        name = re.sub(r"['’]s$", "", m.group(0)).rstrip(".")
+        run = _SENTENCE_END.split(m.group(0))[0]  # "President Biden. Working together ...": the name ends there
+        name = re.sub(r"['’]s$", "", run).rstrip(".")
         hit = index.match(name, day)
         if hit is not None:
             out.append(AliasMatch(hit[0], name, m.start(), m.start() + len(name)))
