@@ -94,6 +94,13 @@ CASES = [
                  {"China": True}, id="both-sides-of-a-hyphenated-pair"),
     pytest.param("2024-12-05", "Israeli jets struck depots. Fidan said the two countries would talk.",
                  {"Israel": True}, id="no-pair-named-the-counterpart-as-before"),
+    # what is between two states: "such a peace", "normalization" of the speaker's state and the one coordinated with it
+    pytest.param("2024-12-05", "Washington pressed for a peace between Turkey and Israel.\n\n\"We are moving closer "
+                               "to normalization,\" Fidan said.",
+                 {"Israel": True}, id="normalization-is-with-the-state-coordinated-with-the-speakers"),
+    pytest.param("2024-12-05", "Washington hosted talks on a peace between Turkey and Israel.\n\n\"Such a peace would "
+                               "change the region,\" Fidan said.",
+                 {"Israel": True}, id="such-a-peace-is-with-the-state-coordinated-with-the-speakers"),
     # a brief that names one other entity, once, before the words: that is the counterpart
     pytest.param("2024-12-05", "Israel and Cyprus signed a gas deal.\n\nFidan said Turkey considered the agreement void.",
                  {"Israel": True}, id="the-only-other-entity-named-once-before"),

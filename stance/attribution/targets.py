@@ -330,8 +330,10 @@ def _entity_words(watchlist: Watchlist) -> dict[str, str]:
     return hit[1]
 
 
-# Words for the speaker's state and one other taken together ("the two countries", "both sides").
-_PAIR_WORDS = re.compile(r"\b(?:the\s+two|both|our\s+two)\s+(?:countries|nations|sides|states|governments|peoples)\b",
+# Words for the speaker's state and one other taken together ("the two countries", "both sides"), or for what
+# is between two states ("such a peace", "normalization").
+_PAIR_WORDS = re.compile(r"\b(?:the\s+two|both|our\s+two)\s+(?:countries|nations|sides|states|governments|peoples)\b"
+                         r"|\b(?:such\s+a|this|that|the)\s+peace\b|\bnormali[sz](?:ation|ing|e)\b|\brapprochement\b",
                          re.I)
 _COORDINATION = re.compile(r"\s*(?:and|&|-|–|/)\s*")
 PAIR_LOOKBACK = 2000  # characters: a pair named further back is no longer what "the two countries" means
