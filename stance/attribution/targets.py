@@ -1,15 +1,18 @@
 """Statement -> Statement with TargetLinks: which watchlist entities a statement is about.
 
-Explicit targets are watchlist aliases valid on the article's date found in the statement's
+Explicit targets are watchlist aliases valid on the article's date (and listed speakers' names, and
+a form of state such as "the kingdom" for the monarchy named last) found in the statement's
 content or its attribution clause ("called the rebels ..."), never in the speaker's own name or
-title ("Iranian" in "Iranian Foreign Minister"), and never the speaker's own entity. When
-nothing is named, a label that stands for an entity ("terrorist groups", "the new
+title ("Iranian" in "Iranian Foreign Minister"), and never the speaker's own entity. "He" or "his"
+in a direct quote, or in what a state or body says, adds the person named last before it. When
+nothing is named, "the two countries", "both sides", "such a peace" or "normalization" mean the
+speaker's state and the one the text last coordinated with it ("South Korea and Japan"); else a label that stands for an entity ("terrorist groups", "the new
 authorities", "they", "such actions") resolves to the most recent compatible entity named
 before the statement ("terrorist groups" prefers an entity named as rebels/militants over a
 government); an anaphoric label ("these groups", "the terrorists") adds its referent even next
 to named targets. A watchlist actor's statement that names nothing and uses no such label is
 about its counterpart: the other entity its paragraph named last, else the article's main other
-entity (see :func:`_counterpart`); a statement nobody on the watchlist made gets no guessed
+entity, else the one other entity a short brief named before it (see :func:`_counterpart`); a statement nobody on the watchlist made gets no guessed
 target. :func:`stance.attribution.extract_statements` lets a quote that names nothing inherit the
 targets of its speaker's paraphrase just before it. Inferred links carry ``inferred=True``.
 """
@@ -375,7 +378,8 @@ _ALIAS_TEXTS: dict[int, tuple[Watchlist, frozenset[str]]] = {}
 
 def _the_pair(statement: Statement, text: str, mentions: list[AliasMatch], own: str,
               excluded: list[tuple[int, int]]) -> list[TargetLink]:
-    """The other of "the two countries" (or "both sides") in words that name nobody."""
+    """The other of "the two countries" ("both sides", "such a peace", "normalization") in words that name
+    nobody: the state the text last coordinated with the speaker's."""
     if not _PAIR_WORDS.search(statement.text):
         return []
     partner = _paired_with(own, mentions, text, statement.start,
@@ -386,7 +390,7 @@ def _the_pair(statement: Statement, text: str, mentions: list[AliasMatch], own: 
 def _paired_with(own: str, mentions: list[AliasMatch], text: str, start: int, usable) -> AliasMatch | None:
     """The entity the text last coordinated with the speaker's own ("South Korea and Japan", "China-Australia")
     before ``start``: what "the two countries" of that speaker's words are."""
-    earlier = [m for m in _within(mentions, max(0, start - PAIR_LOOKBACK), start)]
+    earlier = _within(mentions, max(0, start - PAIR_LOOKBACK), start)
     for a, b in reversed(list(zip(earlier, earlier[1:]))):
         if a.end <= b.start and _COORDINATION.fullmatch(text[a.end:b.start]):
             if a.entity == own and usable(b):
@@ -402,7 +406,8 @@ def _counterpart(statement: Statement, text: str, mentions: list[AliasMatch], ow
 
     News backs a claim with quotes that name no one ('"It was a warm discussion," he said.'); they are
     about the entity the paragraph named last or, failing that, the article's main other entity
-    (named at least twice, more often than any other). Marked ``inferred``.
+    (named at least twice, more often than any other), or the only other entity a brief names, once,
+    before the words. Marked ``inferred``.
     """
     def usable(m: AliasMatch) -> bool:
         return m.entity != own and not any(x < m.end and m.start < y for x, y in excluded)
