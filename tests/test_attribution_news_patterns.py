@@ -331,6 +331,10 @@ CASES = [
     pytest.param("Park was answering remarks made the day before by Kenji Mori, who took issue with Seoul's handling "
                  "of the ruling.", "Mori", "Japan", {"South Korea": False}, "act",
                  id="relative-clause-act-of-another-speaker"),
+    pytest.param("The Japanese side said the talks with Seoul had been frank.", "side", "Japan",
+                 {"South Korea": False}, None, id="the-japanese-side-is-japan"),
+    pytest.param("Fighters on the Egyptian side of the border said the shelling from Turkey had stopped.", "Fighters",
+                 "", {}, None, id="a-side-of-a-border-is-no-state"),
     # --- names the parser or a name run gets wrong
     pytest.param('"We can make peace with the leadership of President Xi. Talks will resume in May," Mori said.',
                  "Mori", "Japan", {"China": False}, "direct", id="a-name-ends-at-its-sentence-end"),

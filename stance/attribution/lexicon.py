@@ -244,6 +244,7 @@ ROLE_NOUNS = {
     "commander", "statement", "regime", "authorities", "king", "emir", "prince", "parliament",
     "commission", "council", "consulate", "secretariat", "bureau", "directorate",
     "fm", "pm",  # headline abbreviations: "Saudi FM: ...", "Japanese PM says ..."
+    "side",  # "the Chinese side said": readouts name a state by its side of the table
 }
 # Singular subjects that are bodies or documents, never the "he"/"she" of a later sentence.
 _INSTITUTION_NOUNS = {
