@@ -24,6 +24,7 @@ from .broad import (
     _share_repeated_sources,
     _transcript_drafts,
 )
+from .bullets import bullet_drafts
 from .lexicon import (
     _ATTITUDE_FORMS,
     _BASE_VERBS,
@@ -47,8 +48,8 @@ from .syntax import (
     _broad_source,
     _char_span,
     _controller,
-    _cue_tokens,
     _cue_base,
+    _cue_tokens,
     _Draft,
     _hyphenated_name_run,
     _in_spans,
@@ -430,6 +431,11 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
     # 4. Transcripts: "LAVROV: We are talking with ...", "QUESTION: ...", one turn per line.
     for d in _transcript_drafts(doc, quotes):
         drafts[d.verb.i] = d
+
+    # 4b. Bullet points under "Wang said:" or "Comments from the Chinese side:".
+    if profile == "speech":
+        for d in bullet_drafts(doc, drafts, quotes):
+            drafts[d.verb.i] = d
 
     # 4h. A headline in the wire style 'Lavrov: West must stop ...': a line of its own, without a full stop.
     if profile == "speech":
