@@ -467,6 +467,8 @@ def test_a_surname_that_is_also_an_alias_speaks_as_a_person(nlp, text, speaker, 
     ("Haugland praised the deal with Japan on Sunday. Egypt rebuffed his statements.", "Egypt", {"Norway": True}),
     # a person reporting: "he" is the speaker himself, not the person named before
     ("Mori met Haugland in Oslo. Shoukry said he would visit Tokyo soon.", "Shoukry", {"Japan": False}),
+    # the person named last before "his" is the speaker's own, inside the words: nobody else is meant
+    ("On Monday, Shoukry met Haugland.\n\nTokyo said Mori's visit had been planned around his schedule.", "Tokyo", {}),
 ])
 def test_he_in_words_that_cannot_be_the_speakers_is_the_person_named_before(nlp, text, speaker, targets):
     article = Article(id="t", date=dt.date.fromisoformat(DAY), source="test", title="", text=text)

@@ -106,6 +106,10 @@ CASES = [
                  {"Israel": True}, id="the-only-other-entity-named-once-before"),
     pytest.param("2024-12-05", "Fidan said Turkey considered the agreement void.\n\nIsrael and Cyprus signed it in May.",
                  {}, id="not-when-it-is-named-only-after"),
+    pytest.param("2024-12-05", "Israel and Cyprus signed a gas deal.\n\n" + "The weather in the region stayed mild "
+                               "all week, and markets were calm. " * 12 + "\n\nFidan said Turkey considered the "
+                               "agreement void.",
+                 {}, id="not-in-a-longer-story-than-a-brief"),
     pytest.param("2024-12-05", "Turkey's ambassador to Israel said Ankara considered the agreement void.",
                  {}, id="not-when-it-is-in-the-speakers-title"),
 ]

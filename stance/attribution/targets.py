@@ -339,6 +339,7 @@ _PAIR_WORDS = re.compile(r"\b(?:the\s+two|both|our\s+two)\s+(?:countries|nations
                          r"|\b(?:such\s+a|this|that|the)\s+peace\b|\bnormali[sz](?:ation|ing|e)\b|\brapprochement\b",
                          re.I)
 _COORDINATION = re.compile(r"\s*(?:and|&|-|–|/)\s*")
+BRIEF_MAX_CHARS = 800  # a wire brief of a few sentences
 PAIR_LOOKBACK = 2000  # characters: a pair named further back is no longer what "the two countries" means
 
 
@@ -354,10 +355,12 @@ def _person_referent(statement: Statement, text: str, mentions: list[AliasMatch]
     the text named last before the words, when that person speaks for another entity (inferred)."""
     if not own or not (statement.kind == "direct" or statement.voice == "institution"):
         return None
-    if _PERSON_PRONOUN.search(statement.text) is None:
+    pronoun = _PERSON_PRONOUN.search(text, statement.start, statement.end)
+    if pronoun is None:
         return None
     aliases = _alias_texts(watchlist)
-    people = [m for m in _within(mentions, max(0, statement.start - PERSON_LOOKBACK), statement.start)
+    # up to the pronoun: "Obama's decision ... his security detail" is Obama's, named inside the words
+    people = [m for m in _within(mentions, max(0, statement.start - PERSON_LOOKBACK), pronoun.start())
               if not _STATE_FORM.fullmatch(m.alias) and (
                   m.alias.casefold() not in aliases or is_person_name(watchlist, m.alias, day))]
     if not people or people[-1].entity == own:
@@ -421,9 +424,10 @@ def _counterpart(statement: Statement, text: str, mentions: list[AliasMatch], ow
     if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
         first = next(m for m in mentions if m.entity == ranked[0][0])
         return [TargetLink(entity=first.entity, mention=first.alias, inferred=True)]
-    if len(ranked) == 1:
+    if len(ranked) == 1 and len(text) <= BRIEF_MAX_CHARS:
         # a brief that names one other entity once, before the words ("A deal between Greece and Egypt ... The
-        # ministry said Turkey considers the agreement null and void"), and not in the speaker's own title
+        # ministry said Turkey considers the agreement null and void"), and not in the speaker's own title; in a
+        # longer story one other entity named once is often beside the point (PolNeAR's campaign coverage)
         only = next(m for m in mentions if m.entity == ranked[0][0])
         if only.end <= statement.start and usable(only):
             return [TargetLink(entity=only.entity, mention=only.alias, inferred=True)]
