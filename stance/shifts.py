@@ -398,6 +398,12 @@ def _n_eff(w: np.ndarray) -> float:
     return float(np.sum(w) ** 2 / np.sum(w ** 2))
 
 
+def _n_evidence(w: np.ndarray, articles: np.ndarray) -> float:
+    """A side's size in a test: its effective number of statements, but no more than its articles (statements
+    of one article share a reporter, a sentence and usually a score: one piece of evidence)."""
+    return min(_n_eff(w), len(set(articles)))
+
+
 def _wss(x: np.ndarray, w: np.ndarray) -> float:
     return float(np.sum(w * (x - _weighted_mean(x, w)) ** 2))
 
@@ -424,11 +430,7 @@ def _test_breaks(x: np.ndarray, w: np.ndarray, articles: np.ndarray, bkps: list[
             # clear a normal interval built from the series-wide robust noise scale; the two
             # segments' own pooled spread guards against an underestimate of that.
             s, crit = max(sigma, pooled), z
-        # As in step 3: statements of one article are one piece of evidence, so each side counts
-        # no more observations than it has articles.
-        n_before = min(_n_eff(wb), len(set(articles[lo:b])))
-        n_after = min(_n_eff(wa), len(set(articles[b:hi])))
-        se = s * math.sqrt(1.0 / n_before + 1.0 / n_after)
+        se = s * math.sqrt(1.0 / _n_evidence(wb, articles[lo:b]) + 1.0 / _n_evidence(wa, articles[b:hi]))
         ok_size = abs(delta) >= crit * se
         support = min(len(set(articles[lo:b])), len(set(articles[b:hi])))
         ok = (support >= config.min_support
@@ -607,11 +609,8 @@ def _emerging_test(series: pd.DataFrame, x: np.ndarray, w: np.ndarray, articles:
     else:
         s = max(robust_sigma(x[lo:end], floor=config.min_sigma), pooled)
         crit = NormalDist().inv_cdf(0.5 + level / 2.0)
-    # Statements of one article share a reporter, a sentence and usually a score: each side
-    # counts no more observations than it has articles (one article after: a prediction interval).
-    n_before = min(_n_eff(wb), len(set(articles[lo:b])))
-    n_after = min(_n_eff(wa), len(set(articles[b:end])))
-    half = crit * s * math.sqrt(1.0 / n_before + 1.0 / n_after)
+    # one article after: a prediction interval
+    half = crit * s * math.sqrt(1.0 / _n_evidence(wb, articles[lo:b]) + 1.0 / _n_evidence(wa, articles[b:end]))
     return (delta, half) if abs(delta) >= half else None
 
 

@@ -113,15 +113,17 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
             elif verb.dep_ == "relcl" and any(c.dep_ == "nsubjpass" for c in verb.children):
                 src = []  # "a candidate who was lambasted as ...": the noun is talked about, it does not talk
         d = _Draft(verb, base, subj, src, [], False, False)
-        if profile == "speech" and (phrasal := _phrasal_act(verb)) is not None:
-            d.cue_toks = sorted(_cue_tokens(verb) + phrasal[1], key=lambda t: t.i)  # "hit out at", "took issue with"
+        if verb.i in phrasal:
+            d.cue_toks = sorted(_cue_tokens(verb) + phrasal[verb.i], key=lambda t: t.i)  # "hit out at", "took issue with"
         drafts[verb.i] = d
         return d
 
     # Cue verbs, outside quotes.
     cues: list[tuple[Token, str]] = []
+    phrasal: dict[int, list[Token]] = {}  # cue index -> the particle or noun and the preposition ("out", "at")
     for tok in doc:
         base = _cue_base(tok)
+        parts = _phrasal_act(tok) if profile == "speech" else None
         if base is None and profile == "broad" and tok.pos_ == "VERB":
             base = _ATTITUDE_FORMS.get(tok.lower_)
             if base is None and tok.lower_ not in _AUX_FORMS and tok.tag_ != "VBG" and tok.dep_ != "xcomp" \
@@ -150,9 +152,8 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
             elif tok.lower_ in _POINT_FORMS and any(c.dep_ == "prep" and c.lower_ == "to" or c.dep_ == "prt"
                                                     and c.lower_ == "out" for c in tok.children):
                 base = "point"  # "pointed to the continued presence of ...", "pointed out that ..."
-        if base is None and profile == "speech" and tok.pos_ == "VERB" and tok.lower_ in _PHRASAL_FORMS:
-            parts = _phrasal_act(tok)
-            base = parts[0] if parts else None  # "hit out at Australia", "took issue with Seoul's ..."
+        if base is None and parts is not None:
+            base = parts[0]  # "hit out at Australia", "took issue with Seoul's ..."
         if base is None and profile == "speech" and tok.lower_ in _SPEAK_FORMS and any(
                 c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
             base = "speak"  # "spoke of 'more dynamic' relations" ("spoke to reporters about" is a circumstance)
@@ -161,6 +162,8 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         # verb after a subject outside it ('The ministry, in its statement, "warned of ..."').
         if base is None or _in_spans(tok.idx, quotes) is not None and not _quote_opens_with(tok, quotes, text):
             continue
+        if parts is not None:
+            phrasal[tok.i] = parts[1]
         cues.append((tok, base))
 
     # 1. Designations: 'called Y "Z"', 'described Y as Z', 'referred to Y as Z'.
@@ -287,9 +290,9 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         content: list[Token] = []
         if ccomp:
             content = sorted(ccomp[0].subtree, key=lambda t: t.i)
-        elif profile == "speech" and (phrasal := _phrasal_act(verb)) is not None:
+        elif verb.i in phrasal:
             # what the preposition governs, and what follows it ("hit out at Canberra over its ban")
-            prep = phrasal[1][-1]
+            prep = phrasal[verb.i][-1]
             content = sorted([t for t in prep.subtree if t.i != prep.i] + [
                 t for c in verb.children if c.i > prep.i and c.dep_ in ("prep", "advcl", "xcomp")
                 and not _is_circumstance(c) for t in c.subtree], key=lambda t: t.i)
@@ -527,7 +530,7 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
             relays.update(id(other) for _, other in holding)
         clause = _own_clause(d) if nested and profile == "speech" and d.subj is not None else None
         start = min(t.idx for t in clause.subtree) if clause is not None else None
-        if clause is not None and clause.dep_ == "relcl" and any(c.lower_ == "who" for c in clause.children):
+        if clause is not None and _on_another_speaker(clause):
             # a relative clause on another speaker counts only where it ends the holder's words
             # ("Moon said Abe, who criticised Seoul, had misread it": the rest is still Moon's)
             end = max(t.idx + len(t) for t in clause.subtree)
@@ -600,10 +603,15 @@ _SPEECH_NOUNS = {"statement", "statements", "comment", "comments", "remarks", "r
                  "letter", "post", "posts", "address", "tweet", "article", "op-ed", "briefing", "message"}
 
 
+def _on_another_speaker(clause: Token) -> bool:
+    """``clause`` is a relative clause on a person ("Abe, who took issue with ...")."""
+    return clause.dep_ == "relcl" and any(c.dep_ == "nsubj" and c.lower_ == "who" for c in clause.children)
+
+
 def _own_clause(d: _Draft) -> Token | None:
     """The clause holding ``d``'s cue when it is a report of its own inside another report's content."""
     tok = d.verb
-    if tok.dep_ == "relcl" and any(c.dep_ == "nsubj" and c.lower_ == "who" for c in tok.children):
+    if _on_another_speaker(tok):
         return tok  # "remarks by Abe, who took issue with Seoul's ...": Abe's own act, beside the holder's words
     for _ in range(4):
         if tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _CONTRAST_MARKS for c in tok.children):

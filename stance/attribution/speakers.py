@@ -428,11 +428,9 @@ class _SpeakerResolver:
         words = {t.lower_ for t in phrase}
         if subj.lower_ in DOCUMENT_NOUNS or words & STATE_NOUNS:
             form = next((w for w in words if w in _STATE_FORMS), None)
-            return (self._last_actor(pos, only=self._of_form(form)) if form else "") or self._last_actor(pos)
+            return (self._last_actor(pos, only=states_of_form(self.watchlist, form)) if form else "") \
+                or self._last_actor(pos)
         return ""
-
-    def _of_form(self, form: str) -> set[str]:
-        return states_of_form(self.watchlist, form)
 
     def _member_of_named_body(self, phrase: list[Token], subj: Token, pos: int) -> str | None:
         """'a foreign ministry official', 'an embassy spokesperson': someone of a body the article named

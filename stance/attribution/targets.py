@@ -276,7 +276,7 @@ def _referent(statement, all_mentions, own, excluded, label: str, taken: set[str
     named in between, and "the new authorities" the reverse; failing that, any entity will do.
     """
     def usable(m: AliasMatch) -> bool:
-        return (m.entity != own and m.entity not in taken and not any(x < m.end and m.start < y for x, y in excluded)
+        return (_usable(m, own, excluded) and m.entity not in taken
                 and not (statement.start <= m.start < statement.end))
 
     starts = _starts(all_mentions)
@@ -320,17 +320,21 @@ def _within(mentions: list[AliasMatch], lo: int, hi: int) -> list[AliasMatch]:
     return [m for m in mentions[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, hi)] if m.end <= hi]
 
 
-_WORDS_CACHE: dict[int, tuple[Watchlist, dict[str, str]]] = {}
+_WATCHLIST_CACHES: dict[str, tuple[Watchlist, object]] = {}
+
+
+def _of_watchlist(name: str, watchlist: Watchlist, build):
+    """``build(watchlist)``, kept while the same watchlist object comes back (one per run, statement after statement)."""
+    hit = _WATCHLIST_CACHES.get(name)
+    if hit is None or hit[0] is not watchlist:
+        hit = _WATCHLIST_CACHES[name] = (watchlist, build(watchlist))
+    return hit[1]
 
 
 def _entity_words(watchlist: Watchlist) -> dict[str, str]:
     """Each entity's aliases joined: what kind of thing it is named as ("rebels" vs "government")."""
-    hit = _WORDS_CACHE.get(id(watchlist))
-    if hit is None or hit[0] is not watchlist:
-        words = {e.name: " ".join(a.text for a in e.aliases) for e in watchlist.entities}
-        _WORDS_CACHE.clear()
-        hit = _WORDS_CACHE[id(watchlist)] = (watchlist, words)
-    return hit[1]
+    return _of_watchlist("words", watchlist,
+                         lambda w: {e.name: " ".join(a.text for a in e.aliases) for e in w.entities})
 
 
 # Words for the speaker's state and one other taken together ("the two countries", "both sides"), or for what
@@ -369,14 +373,13 @@ def _person_referent(statement: Statement, text: str, mentions: list[AliasMatch]
 
 
 def _alias_texts(watchlist: Watchlist) -> frozenset[str]:
-    cached = _ALIAS_TEXTS.get(id(watchlist))
-    if cached is None or cached[0] is not watchlist:
-        cached = _ALIAS_TEXTS[id(watchlist)] = (watchlist, frozenset(
-            a.text.casefold() for e in watchlist.entities for a in e.aliases))
-    return cached[1]
+    return _of_watchlist("aliases", watchlist,
+                         lambda w: frozenset(a.text.casefold() for e in w.entities for a in e.aliases))
 
 
-_ALIAS_TEXTS: dict[int, tuple[Watchlist, frozenset[str]]] = {}
+def _usable(m: AliasMatch, own: str, excluded: list[tuple[int, int]]) -> bool:
+    """A mention that can be a counterpart: another entity than the speaker's, outside the speaker's phrase."""
+    return m.entity != own and not any(x < m.end and m.start < y for x, y in excluded)
 
 
 def _the_pair(statement: Statement, text: str, mentions: list[AliasMatch], own: str,
@@ -385,8 +388,7 @@ def _the_pair(statement: Statement, text: str, mentions: list[AliasMatch], own: 
     nobody: the state the text last coordinated with the speaker's."""
     if not _PAIR_WORDS.search(statement.text):
         return []
-    partner = _paired_with(own, mentions, text, statement.start,
-                           lambda m: m.entity != own and not any(x < m.end and m.start < y for x, y in excluded))
+    partner = _paired_with(own, mentions, text, statement.start, lambda m: _usable(m, own, excluded))
     return [TargetLink(entity=partner.entity, mention=partner.alias, inferred=True)] if partner else []
 
 
@@ -412,11 +414,8 @@ def _counterpart(statement: Statement, text: str, mentions: list[AliasMatch], ow
     (named at least twice, more often than any other), or the only other entity a brief names, once,
     before the words. Marked ``inferred``.
     """
-    def usable(m: AliasMatch) -> bool:
-        return m.entity != own and not any(x < m.end and m.start < y for x, y in excluded)
-
     para_start = text.rfind("\n", 0, statement.start) + 1
-    before = [m for m in _within(mentions, para_start, statement.start) if usable(m)]
+    before = [m for m in _within(mentions, para_start, statement.start) if _usable(m, own, excluded)]
     if before:
         return [TargetLink(entity=before[-1].entity, mention=before[-1].alias, inferred=True)]
     _, all_counts = _index(mentions)
@@ -429,6 +428,6 @@ def _counterpart(statement: Statement, text: str, mentions: list[AliasMatch], ow
         # ministry said Turkey considers the agreement null and void"), and not in the speaker's own title; in a
         # longer story one other entity named once is often beside the point (PolNeAR's campaign coverage)
         only = next(m for m in mentions if m.entity == ranked[0][0])
-        if only.end <= statement.start and usable(only):
+        if only.end <= statement.start and _usable(only, own, excluded):
             return [TargetLink(entity=only.entity, mention=only.alias, inferred=True)]
     return []
