@@ -48,9 +48,9 @@ def nlp():
     return load_extraction_nlp()
 
 
-def _statements(nlp, text, date=DAY):
+def _statements(nlp, text, date=DAY, watchlist=WATCHLIST):
     article = Article(id="t", date=dt.date.fromisoformat(date), source="test", title="", text=text)
-    return extract_statements(article, WATCHLIST, nlp=nlp)
+    return extract_statements(article, watchlist, nlp=nlp)
 
 
 # (text, speaker phrase to pick the statement by, or None for the last one, expected actor,
@@ -454,8 +454,7 @@ SURNAMES = Watchlist.from_dict({"entities": [
     ("Oslo said the embargo on Egypt was unjust.", "Oslo", "institution"),
 ])
 def test_a_surname_that_is_also_an_alias_speaks_as_a_person(nlp, text, speaker, voice):
-    article = Article(id="t", date=dt.date.fromisoformat(DAY), source="test", title="", text=text)
-    [st] = [s for s in extract_statements(article, SURNAMES, nlp=nlp) if s.speaker == speaker]
+    [st] = [s for s in _statements(nlp, text, watchlist=SURNAMES) if s.speaker == speaker]
     assert st.voice == voice
 
 
@@ -471,8 +470,7 @@ def test_a_surname_that_is_also_an_alias_speaks_as_a_person(nlp, text, speaker, 
     ("On Monday, Shoukry met Haugland.\n\nTokyo said Mori's visit had been planned around his schedule.", "Tokyo", {}),
 ])
 def test_he_in_words_that_cannot_be_the_speakers_is_the_person_named_before(nlp, text, speaker, targets):
-    article = Article(id="t", date=dt.date.fromisoformat(DAY), source="test", title="", text=text)
-    [st] = [s for s in extract_statements(article, SURNAMES, nlp=nlp) if s.speaker == speaker]
+    [st] = [s for s in _statements(nlp, text, watchlist=SURNAMES) if s.speaker == speaker]
     assert {t.entity: t.inferred for t in st.targets} == targets, (st.text, st.targets)
 
 
