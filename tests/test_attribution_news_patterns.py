@@ -16,7 +16,7 @@ import spacy
 from spacy.tokens import Doc
 
 from stance.attribution import extract_statements, load_extraction_nlp
-from stance.attribution.syntax import _subject
+from stance.attribution.syntax import _hyphenated_name_run, _subject
 from stance.records import Article
 from stance.watchlist import Watchlist
 
@@ -348,6 +348,20 @@ CASES = [
                  "Japan", {"Oman": False}, None, id="the-sultanate-is-the-sultanate"),
     pytest.param("Saudi Arabia hosted the summit.\n\nMori said the United Kingdom had misjudged Egypt.", "Mori",
                  "Japan", {"Egypt": False}, None, id="a-kingdom-in-a-name-is-no-form-of-state"),
+    # --- names with a particle, verbs of going on, roles never tied to anyone
+    pytest.param("\"Turkey has chosen escalation over every offer we made,\" said al-Mansour.", "al-Mansour",
+                 "Egypt", {"Turkey": False}, "direct", id="a-particle-in-lower-case-opens-the-name"),
+    pytest.param("Omar Shoukry spoke after the talks.\n\n\"Turkey has to stop sending arms into Libya,\" he "
+                 "continued.", "he", "Egypt", {"Turkey": False}, "direct", id="he-continued-tags-a-quote"),
+    pytest.param("Omar Shoukry spoke after the talks. He went on: \"Turkey has to stop sending arms into Libya.\"",
+                 "He", "Egypt", {"Turkey": False}, "direct", id="he-went-on-with-a-colon"),
+    pytest.param("Speaking before his flight, Shoukry said the visit had been planned for weeks.\n\n\"We stand by "
+                 "Turkey in this hard hour,\" the top diplomat added.", "the top diplomat", "Egypt",
+                 {"Turkey": False}, "direct", id="a-role-never-tied-to-anyone-is-the-person-named-last"),
+    pytest.param("Norway's Foreign Minister Kari Haugland spoke at the session of the Council of Foreign Ministers "
+                 "of the Arctic Forum.\n\nThe foreign minister said Russia had broken the fishing accord.",
+                 "The foreign minister", "Norway", {"Russia": False}, None,
+                 id="a-role-word-inside-a-plural-name-is-no-record"),
 ]
 
 
@@ -565,6 +579,26 @@ CONTINUATIONS = [
                  "The host asked nothing more.",
                  "channels with Turkey stay open", None, id="cue-less-quote-continues"),
 ]
+# "...." [paragraph] '"...," he added.': "added" says the cue-less quote paragraph before was his too.
+QUOTE_BEFORE_ADDED = [
+    pytest.param("Omar Shoukry has softened his tone this year.\n\n\"In the end, Turkey is a neighbour and we "
+                 "want calm relations.\"\n\n\"Our quarrel is with the arms sent into Libya,\" he added.",
+                 "Turkey is a neighbour", id="a-quote-paragraph-before-he-added"),
+]
+
+
+@pytest.mark.parametrize("text, words", QUOTE_BEFORE_ADDED)
+def test_a_cue_less_quote_paragraph_before_an_added_quote_is_the_same_speakers(nlp, text, words):
+    statements = _statements(nlp, text)
+    assert any(words in s.text and s.actor == "Egypt" and s.cue == "added" for s in statements), statements
+
+
+def test_a_quote_paragraph_before_a_said_quote_stays_unattributed(nlp):
+    # only "added" (and its kin) says the quote before was the same speaker's; "said" opens a new one
+    text = ("Omar Shoukry has softened his tone this year.\n\n\"In the end, Turkey is a neighbour and we want calm "
+            "relations.\"\n\n\"Our quarrel is with the arms sent into Libya,\" Haugland said.")
+    assert not any("Turkey is a neighbour" in s.text for s in _statements(nlp, text) if s.actor), \
+        _statements(nlp, text)
 
 
 @pytest.mark.parametrize("text, kept, left_out", CONTINUATIONS)
@@ -653,6 +687,19 @@ def test_a_title_and_a_name_parsed_as_two_subjects(first, second, subject):
     assert _subject(doc[6]).text == subject
 
 
+def test_both_halves_of_a_hyphenated_name_parsed_as_subjects_give_the_whole_name(nlp):
+    # "Al-Mansour said ..." where the parser made "Al" and "Mansour" two subjects of "said"
+    words = ["Al", "-", "Mansour", "said", "Turkey", "was", "wrong", "."]
+    spaces = [False, False, True, True, True, True, False, False]
+    heads = [3, 3, 3, 3, 5, 3, 5, 3]
+    deps = ["nsubj", "punct", "nsubj", "ROOT", "nsubj", "ccomp", "acomp", "punct"]
+    pos = ["PROPN", "PUNCT", "PROPN", "VERB", "PROPN", "AUX", "ADJ", "PUNCT"]
+    doc = Doc(spacy.blank("en").vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos)
+    subject = _subject(doc[3])
+    assert subject.text == "Mansour"
+    assert [t.text for t in _hyphenated_name_run(subject)] == ["Al", "-", "Mansour"]
+
+
 def test_the_kingdom_is_the_monarchy_among_the_recent_speakers_and_it_points_back_to_it(nlp):
     # Norway is a kingdom, Egypt is not: "the kingdom" after both is Norway, and "it" after the kingdom too.
     text = ("Norway's foreign ministry said the raids were unlawful. Egypt condemned the protest on Monday.\n\n"
@@ -667,3 +714,57 @@ def test_it_never_points_to_a_state_inside_what_someone_said(nlp):
     text = ("Norway's foreign ministry said the raids were unlawful.\n\n"
             "The kingdom said Egypt had no right to the islands.\n\n\"The raids must stop now,\" it said.")
     assert [(s.speaker, s.actor) for s in _statements(nlp, text)][-1] == ("it", "Norway")
+
+
+# Joint voices and third parties: (text, words of the statement, every (actor, targets) it must give).
+JOINT_VOICES = [
+    pytest.param("Egyptian and Turkish delegations met in Oslo, according to a joint statement by Egypt and Turkey.\n\n"
+                 "Both Egypt and Turkey thanked Norway for hosting the talks, the statement said.\n\n"
+                 "Egypt and Turkey agreed to reopen their embassies within two months, it said.",
+                 "agreed to reopen", {("Egypt", "Turkey"), ("Turkey", "Egypt")}, id="it-after-a-joint-statement"),
+    pytest.param("Egyptian and Turkish delegations met in Oslo, according to a joint statement by Egypt and Turkey.\n\n"
+                 "Egypt and Turkey agreed to reopen their embassies within two months, the statement said.",
+                 "agreed to reopen", {("Egypt", "Turkey"), ("Turkey", "Egypt")},
+                 id="the-statement-after-a-joint-statement"),
+    pytest.param("Egypt and Turkey issued a joint statement. The two sides agreed to reopen embassies, the joint "
+                 "statement said.", "reopen embassies", {("Egypt", "Turkey"), ("Turkey", "Egypt")},
+                 id="a-joint-statement-speaks-for-the-pair-named-before-it"),
+    pytest.param("Both Egypt and Turkey thanked Norway for hosting the talks.", "hosting the talks",
+                 {("Egypt", "Norway"), ("Turkey", "Norway")}, id="both-x-and-y"),
+    pytest.param("The Egyptian president and Turkey's foreign minister agreed to deepen trade between Egypt and "
+                 "Turkey.", "deepen trade", {("Egypt", "Turkey"), ("Turkey", "Egypt")},
+                 id="coordinated-subjects-agree-to"),
+    pytest.param("Saudi Arabia and Israel resumed talks in March.\n\nXi Jinping congratulated the two sides on a "
+                 "historic step forward.", "historic step", {("China", "Saudi Arabia"), ("China", "Israel")},
+                 id="a-third-party-on-the-two-sides-means-both"),
+]
+
+
+@pytest.mark.parametrize("text, words, expected", JOINT_VOICES)
+def test_joint_voices_speak_for_each_party(nlp, text, words, expected):
+    statements = [s for s in _statements(nlp, text) if words in s.text or words in s.context]
+    got = {(s.actor, t.entity) for s in statements if s.actor for t in s.targets}
+    assert expected <= got, statements
+
+
+def test_agreeing_alone_is_no_statement(nlp):
+    # one state "agreed to" do something is an act without words, unlike two parties' agreed position
+    assert not [s for s in _statements(nlp, "Egypt agreed to buy more wheat from Turkey.") if s.actor]
+
+
+def test_the_terrorist_group_adds_the_group_beside_named_targets(nlp):
+    text = ("Rebels of the Free Coast Front advanced on the port.\n\nSergei Volkov said it was inadmissible to let "
+            "the terrorist group take territory from Turkey.")
+    watchlist = Watchlist.from_dict({"entities": [
+        {"name": "Russia", "aliases": ["Russia", "Russian", "Moscow"], "speakers": ["Sergei Volkov"]},
+        {"name": "Turkey", "aliases": ["Turkey", "Turkish", "Ankara"]},
+        {"name": "Free Coast Front", "aliases": ["Free Coast Front", "rebels"]}]})
+    volkov = [s for s in _statements(nlp, text, watchlist=watchlist) if s.actor == "Russia"]
+    assert {t.entity for s in volkov for t in s.targets} >= {"Turkey", "Free Coast Front"}, volkov
+
+
+def test_a_pronoun_can_point_to_the_possessor_of_a_subject(nlp):
+    # "he" is the unlisted foreign leader whose resignation the sentence is about, not the listed speaker before
+    text = ("\"Why do you keep meddling?\" Mehmet Yıldırım said.\n\nRashid Karam's resignation was announced in a "
+            "speech from Riyadh, during which he said Egypt was running the region.")
+    assert not [s for s in _statements(nlp, text) if "running the region" in s.text and s.actor], _statements(nlp, text)

@@ -100,6 +100,8 @@ class RoleMentions:
             word = tok.lower_.strip(".")
             if word not in ROLE_KINDS or tok.pos_ not in ("NOUN", "PROPN"):
                 continue
+            if tok.i + 1 < len(doc) and doc[tok.i + 1].tag_ in ("NNS", "NNPS") and doc[tok.i + 1].text[:1].isupper():
+                continue  # a modifier of a plural name ("the Council of Foreign Ministers"), no one's role
             start = sent_start(tok)
             left = _noun_phrase_left(doc, tok, start)
             kind = role_kind(left) or ROLE_KINDS[word]

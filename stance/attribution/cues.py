@@ -154,6 +154,8 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
                 base = "point"  # "pointed to the continued presence of ...", "pointed out that ..."
         if base is None and parts is not None:
             base = parts[0]  # "hit out at Australia", "took issue with Seoul's ..."
+        if base is None and profile == "speech" and _continues_a_quote(tok, quotes, text):
+            base = "add"  # '"...," he continued.', 'He went on: "..."'
         if base is None and profile == "speech" and tok.lower_ in _SPEAK_FORMS and any(
                 c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
             base = "speak"  # "spoke of 'more dynamic' relations" ("spoke to reporters about" is a circumstance)
@@ -302,6 +304,10 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
             subj = _subject(verb)
             if not (base == "find" and subj is not None and subj.pos_ in ("PROPN", "PRON")):
                 content = _right_content(verb, set())
+        elif profile == "speech" and base == "agree" and _joint_subject(verb):
+            # "The two leaders agreed to restore ties", "Egypt and Qatar agreed on ...": a joint position
+            content = sorted((t for c in verb.children if c.i > verb.i and (
+                c.dep_ == "xcomp" or c.dep_ == "prep" and c.lower_ == "on") for t in c.subtree), key=lambda t: t.i)
         elif profile == "broad" and base in _OBJECT_ATTITUDES:
             # "agreed to debate", "would like to see", "thinks about", "believes in": no clause needed
             content = sorted((t for c in verb.children if c.i > verb.i and (
@@ -665,6 +671,37 @@ def _phrasal_act(verb: Token) -> tuple[str, list[Token]] | None:
 
 
 _SPEAK_FORMS = {"spoke", "speaks", "speaking"}
+_CONTINUE_FORMS = {"continued", "continues", "went", "goes"}
+_JOINT_HEADS = {"sides", "leaders", "countries", "ministers", "parties", "presidents", "governments", "nations",
+                "delegations"}
+
+
+def _joint_subject(verb: Token) -> bool:
+    """The verb's subject is two or more parties: coordinated ("X and Y") or joint ("the two leaders", "both sides")."""
+    subj = _subject(verb)
+    if subj is None or verb.dep_ == "ccomp" or any(c.lower_ == "according" for c in verb.children):
+        return False  # reported by someone ("the ministry said X and Y agreed ..."): that someone's statement
+    if any(c.dep_ == "conj" for c in subj.children):
+        return True
+    words = {t.lower_ for t in subj.subtree}
+    return bool(words & {"both", "two"}) and bool(words & _JOINT_HEADS)
+
+
+def _continues_a_quote(tok: Token, quotes: list[tuple[int, int]], text: str) -> bool:
+    """'"...," he continued.' or 'He went on: "..."': a verb of going on that tags a quote right beside it,
+    with nothing of its own to go on with ("continued to press", "went on a tour" are no speech)."""
+    if tok.lower_ not in _CONTINUE_FORMS or tok.pos_ != "VERB":
+        return False
+    if tok.lower_ in ("went", "goes") and not any(c.dep_ == "prt" and c.lower_ == "on" for c in tok.children):
+        return False
+    if any(c.dep_ in ("dobj", "xcomp", "prep", "acomp", "attr") and c.lower_ != "on"
+           or c.dep_ == "ccomp" and _in_spans(c.idx, quotes) is None for c in tok.children):
+        return False
+    before = [q for q in quotes if q[1] <= tok.idx and not re.sub(r"[\s\"“”'‘’,]|\w+", "", text[q[1]:tok.idx])
+              and tok.idx - q[1] < 40]
+    end = tok.idx + len(tok.text)
+    after = [q for q in quotes if q[0] >= end and re.fullmatch(r"(?:\s+on)?\s*:\s*[\"“]?\s*", text[end:q[0]])]
+    return bool(before or after)
 _POINT_FORMS = {"pointed", "points", "pointing"}
 _PREP_CONTENT = {"speak": "of", "point": "to"}  # the preposition whose object is what was said
 _ISSUING_FORMS = {"issued", "issues", "issuing", "lodged", "lodges", "lodging", "sent", "sends", "sending",

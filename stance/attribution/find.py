@@ -80,6 +80,12 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
                 merged[-1] = (merged[-1][0], max(merged[-1][1], p[1]))
             else:
                 merged.append(p)
+        if d.base == "add" and merged:
+            # '"...." [paragraph] "...," he added.': "added" says the quote paragraph before was the speaker's too
+            before = _quote_paragraph_before(text, merged[0], orphan, used_quotes, quotes)
+            if before is not None:
+                merged.insert(0, before)
+                used_quotes.add(before)
         end = merged[-1][1]
         # Orphan quotes right after the statement continue it; only the next ones can (read from there on,
         # stopping at the first that does not: the gap only grows).
@@ -150,6 +156,27 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
     out.extend(_embedded_posts(doc, resolver, out))
     out.extend(_published_remarks(doc, resolver, out))
     return out
+
+
+_QUOTE_MARKS_OR_SPACE = re.compile(r"[\s\"“”'‘’]*")
+
+
+def _quote_paragraph_before(text: str, first: tuple[int, int], orphan: list[tuple[int, int]],
+                            used_quotes: set, quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The cue-less quote that makes up the whole paragraph right before a paragraph opening with the quote
+    ``first``, if any."""
+    if _in_spans(first[0], quotes) is None:
+        return None
+    para = text.rfind("\n", 0, first[0]) + 1
+    if para == 0 or not _QUOTE_MARKS_OR_SPACE.fullmatch(text[para:first[0]]):
+        return None
+    for q in orphan:
+        if q in used_quotes or q[1] > para:
+            continue
+        q_para = text.rfind("\n", 0, q[0]) + 1
+        if _QUOTE_MARKS_OR_SPACE.fullmatch(text[q_para:q[0]]) and _QUOTE_MARKS_OR_SPACE.fullmatch(text[q[1]:para]):
+            return q
+    return None
 
 
 _QUESTION_VERBS = {"ask", "asks", "asked", "asking", "wonder", "wonders", "wondered", "question", "questioned"}

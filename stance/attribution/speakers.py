@@ -27,7 +27,7 @@ from .lexicon import (
     is_news_outlet,
     states_of_form,
 )
-from .names import TITLE_WORDS, handle_name, name_index, watchlist_roles
+from .names import PARTICLES, TITLE_WORDS, handle_name, name_index, watchlist_roles
 from .syntax import _appositions, _in_spans, _parenthesised, _phrase_tokens, _speaker_tokens
 from .text import _sents, doc_quotes, doc_text
 
@@ -79,10 +79,15 @@ def _hyphen_piece(tok: Token) -> bool:
     """A hyphen, or the word after it, inside a capitalised hyphenated name written without spaces."""
     doc, i = tok.doc, tok.i
     if tok.text == "-" and not tok.whitespace_ and i > 0 and not doc[i - 1].whitespace_:
-        return doc[i - 1].text[:1].isupper()
+        return _name_start(doc[i - 1])
     if i > 1 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_ and not doc[i - 2].whitespace_:
-        return doc[i - 2].text[:1].isupper() and tok.text.isalpha()
+        return _name_start(doc[i - 2]) and tok.text.isalpha()
     return False
+
+
+def _name_start(tok: Token) -> bool:
+    """Capitalised, or a particle that opens a surname in lower case ("al-Thani", "el-Sisi")."""
+    return tok.text[:1].isupper() or tok.lower_ in PARTICLES
 
 
 def _name_tokens(toks: list[Token]) -> list[Token]:
@@ -114,6 +119,10 @@ def _surname(name: str) -> str:
     return _SURNAME_PARTICLE.sub("", last)
 
 
+# Roles held by one person: with no earlier record of the role, they point back to the person named last.
+_PERSON_KINDS = {"fm", "minister", "premier", "president", "spokes", "leader", "ambassador", "prince", "king",
+                 "emir", "chancellor"}
+_PERSON_ROLE_REACH = 600  # characters: about two paragraphs
 # "a ministry official", "an embassy spokesman": a member speaks for the body the article named before.
 _MEMBER_NOUNS = {"official", "spokesman", "spokeswoman", "spokesperson", "source", "diplomat", "representative"}
 _BODY_KINDS = {"ministry", "embassy", "presidency", "office", "government"}
@@ -134,6 +143,9 @@ class _SpeakerResolver:
         self.people: list[tuple[int, str, str]] = []  # (char position, full name, actor) of named people
         self.referents: dict[int, str] = {}  # speaker phrase position -> the person it refers to
         self.groups: list[tuple[int, str, str]] = []  # plural/institutional speakers
+        # Joint voices ("a joint statement by Egypt and Turkey"): position -> the entities that speak in it;
+        # a later "the statement" or "it" that points back to one speaks for them all.
+        self.joint: dict[int, tuple[str, ...]] = {}
         # Unnamed singular speakers ("one resident", "a volunteer") and pronouns already resolved:
         # antecedents for a later "he"/"she" just as much as named people are.
         self.unnamed: list[tuple[int, str, str]] = []
@@ -148,14 +160,17 @@ class _SpeakerResolver:
             if e.label_ == "PERSON" and not self._in_content(e.root, quotes) and not is_news_outlet(e.text)
         }
         for tok in doc:
-            if tok.dep_ in ("nsubj", "nsubjpass") and tok.text[:1].isupper() and tok.pos_ in ("PROPN", "NOUN"):
+            # subjects, and a subject's possessor ("Hariri's resignation was announced ..., during which he said")
+            if (tok.dep_ in ("nsubj", "nsubjpass") or tok.dep_ == "poss" and tok.pos_ == "PROPN"
+                    and tok.head.dep_ in ("nsubj", "nsubjpass")) and tok.text[:1].isupper() \
+                    and tok.pos_ in ("PROPN", "NOUN"):
                 if tok.tag_ in ("NNS", "NNPS") or tok.i == _sents(doc).of(tok).start and tok.pos_ != "PROPN":
                     continue
                 # Names inside reported content or quotes ("said Syria must ...") are what was said,
                 # not who is speaking: a later "he said" does not point back to them.
                 if self._in_content(tok, quotes):
                     continue
-                run = _name_tokens(_speaker_tokens(tok))
+                run = _name_tokens([t for t in _speaker_tokens(tok) if t.dep_ != "case"])  # (not the "'s")
                 name = self.text[run[0].idx: run[-1].idx + len(run[-1].text)] if run else ""
                 if run and (not self._metonym(name) or self._known_unlisted(_surname(name))) \
                         and not is_news_outlet(name):  # "..., Reuters reported. '...,' he said": not Reuters
@@ -194,8 +209,8 @@ class _SpeakerResolver:
         # The longest tail of the phrase that is a name ("Egyptian FM Shukri" -> "FM Shukri").
         words = text.split()
         for i in range(len(words)):
-            if not words[i][:1].isupper():
-                continue
+            if not words[i][:1].isupper() and words[i].split("-")[0].lower() not in PARTICLES:
+                continue  # ("al-Thani" opens a name in lower case)
             hit = self.names.match(" ".join(words[i:]), self.date)
             if hit is not None:
                 return hit
@@ -261,7 +276,7 @@ class _SpeakerResolver:
         return hit
 
     def _metonym(self, text: str) -> str:
-        bare = re.sub(r"^(the|The)\s+", "", text.strip())
+        bare = re.sub(r"^(the|The|both|Both)\s+", "", text.strip())  # "Both Egypt [and Turkey]"
         # "the MEA in the statement", "Riyadh via a post": the medium is not part of the name.
         bare = re.sub(r"\s+(?:in|via|through)\s+(?:a|an|the|its|his|her|their)\s+\w+$", "", bare)
         for m in self._find(bare):
@@ -339,7 +354,7 @@ class _SpeakerResolver:
                 self._remember_person(pos, speaker, name, "")
                 return speaker, ""
             actor = self._role_actor(toks + appos_toks) if not former else ""
-            if not actor and len(name_toks) == len([t for t in toks if t.dep_ != "det"]):
+            if not actor and len(name_toks) == len([t for t in toks if t.dep_ not in ("det", "preconj")]):
                 actor = self._metonym(phrase)  # "Tehran", "Washington" tagged PROPN
                 if actor:
                     self.groups.append((pos, speaker, actor))
@@ -375,10 +390,42 @@ class _SpeakerResolver:
             actors = {actor} | {a for _, a in out}
             phrase = self.text[toks[0].idx: toks[-1].idx + len(toks[-1].text)]
             self.groups.append((toks[0].idx, phrase, actors.pop() if len(actors) == 1 else ""))
-        if not actor and not out and _is_joint(toks):
-            phrase = self.text[toks[0].idx: toks[-1].idx + len(toks[-1].text)]
-            out = [(phrase, entity) for entity in self._main_pair]
+        pos = toks[0].idx
+        if not actor and not out and (_is_joint(toks) or pos in self.joint):
+            phrase = self.text[pos: toks[-1].idx + len(toks[-1].text)]
+            parties = self.joint.get(pos) or self._joint_parties(phrase, pos)
+            if parties:
+                self.joint[pos] = parties
+                self.groups.append((pos, phrase, ""))
+            out = [(phrase, entity) for entity in parties]
         return out
+
+    def _joint_parties(self, phrase: str, pos: int) -> tuple[str, ...]:
+        """Who speaks in a joint voice: the entities its own words name ("a trilateral statement by China, Saudi
+        Arabia and Iran"), else the article's main pair, else the last two entities named just before it."""
+        named = tuple(dict.fromkeys(m.entity for m in self._find(phrase)))
+        if len(named) >= 2:
+            return named
+        if self._main_pair:
+            return self._main_pair
+        before = list(dict.fromkeys(m.entity for m in reversed(self._find(self.text[max(0, pos - 300):pos]))))
+        return tuple(before[:2]) if len(before) >= 2 else ()
+
+    def _refer_to_joint(self, pos: int, noun: str = "") -> bool:
+        """The body that spoke last before ``pos`` (about two paragraphs back; the last document called
+        ``noun``, when given) was a joint voice: ``pos`` speaks for its parties too."""
+        earlier = [(p, phrase) for p, phrase, _ in self.groups if pos - 600 <= p < pos
+                   and (not noun or noun in phrase.lower().split()) and not self._inside_words(p)]
+        if not earlier or max(earlier)[0] not in self.joint:
+            return False
+        self.joint[pos] = self.joint[max(earlier)[0]]
+        return True
+
+    def _inside_words(self, pos: int) -> bool:
+        """The speaker at ``pos`` is inside someone's reported words ("..., the statement said"): no body a later
+        "it" points back to."""
+        span = self.doc.char_span(pos, pos + 1, alignment_mode="expand")
+        return span is not None and self._in_content(span[0], doc_quotes(self.doc))
 
     @functools.cached_property
     def _main_pair(self) -> tuple[str, ...]:
@@ -410,6 +457,11 @@ class _SpeakerResolver:
     def _nominal_actor(self, toks: list[Token], subj: Token, pos: int) -> str:
         """'the ministry', 'The FM', 'the kingdom's top diplomat', 'the statement': whom it points back to."""
         phrase = [t for t in toks if t.i <= subj.i]
+        if subj.lower_ in DOCUMENT_NOUNS and _is_joint(phrase):
+            return ""  # "the joint statement" speaks for its parties (see co_speakers), never for one of them
+        if subj.lower_ in DOCUMENT_NOUNS and phrase[0].lower_ in ("the", "this", "that") and len(phrase) == 2 \
+                and self._refer_to_joint(pos, subj.lower_):
+            return ""  # "the statement said" after a joint statement: its parties (see co_speakers)
         if subj.lower_ in DOCUMENT_NOUNS:
             # "A statement issued by the office of the Canadian Prime Minister said ...": whoever issued it.
             issuer = self._issuer(subj) or self._document_holder(subj)
@@ -425,6 +477,12 @@ class _SpeakerResolver:
             found = self.roles.antecedent(kind, pos)
             if found is not None:
                 return found
+            if kind in _PERSON_KINDS:
+                # "Araghchi said ... 'We support the army,' the top diplomat added": a role the article never
+                # tied to anyone stands for the person last named, as "he" would
+                person = _last_before(self.people, pos, 1)
+                if person and pos - person[0][0] <= _PERSON_ROLE_REACH:
+                    return person[0][2]
         words = {t.lower_ for t in phrase}
         if subj.lower_ in DOCUMENT_NOUNS or words & STATE_NOUNS:
             form = next((w for w in words if w in _STATE_FORMS), None)
@@ -561,6 +619,8 @@ class _SpeakerResolver:
             self.referents[pos] = name
             return phrase, actor
         if lower == "it":
+            if self._refer_to_joint(pos):
+                return phrase, ""  # "..., it said" after a joint statement: its parties (see co_speakers)
             # The body that spoke or acted last: a speaker, a role tied to a state, or a state as subject.
             # A body that spoke for nobody on the watchlist ("the Global Times said ... It added") counts too.
             bodies = [(p, actor) for p, _, actor in self.groups if pos - 600 <= p < pos]
@@ -620,7 +680,7 @@ _JOINT_HEADS = {"sides", "leaders", "countries", "ministers", "governments", "na
 def _is_joint(toks: list[Token]) -> bool:
     """'both sides', 'the two leaders', 'the joint statement', 'a joint press release between the two sides'."""
     words = [t.lower_ for t in toks]
-    if "joint" in words:
+    if "joint" in words or "trilateral" in words:
         return True
     return any(w in _JOINT_HEADS for w in words) and ("both" in words or "two" in words)
 

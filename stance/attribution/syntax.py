@@ -69,6 +69,12 @@ def _subject(verb: Token) -> Token | None:
             if child.lower_ in _NAME_TITLES and child.i + 1 < verb.i and child.nbor(1).dep_ == child.dep_ \
                     and child.nbor(1).head.i == verb.i and child.nbor(1).pos_ == "PROPN":
                 child = child.nbor(1)
+            # "Al-Jubeir said" parsed with both halves as subjects: the last half heads the name
+            # (and _hyphenated_name_run gathers the run from there)
+            while child.i + 2 < verb.i and not child.whitespace_ and child.nbor(1).text == "-" \
+                    and not child.nbor(1).whitespace_ and child.nbor(2).head.i == verb.i \
+                    and child.nbor(2).dep_ == child.dep_ and child.nbor(2).pos_ == "PROPN":
+                child = child.nbor(2)
             return child
     # Shared subject of coordinated or controlled verbs: "X said ... and accused ...".
     if verb.dep_ in ("conj", "xcomp") and verb.head.i != verb.i:
@@ -194,10 +200,11 @@ def _participle_over_object(verb: Token, subj: Token) -> Token | None:
 
 
 def _hyphenated_name_run(subj: Token) -> list[Token] | None:
-    """"President Moon Jae-in called ...": the parser took the name's last part ("in") for the subject. The
-    whole name run, title included, ending with the subject token itself (resolution compares by identity)."""
+    """"President Moon Jae-in called ...", "Al-Jubeir said": the parser took the name's last part ("in",
+    "Jubeir") for the subject. The whole name run, title included, ending with the subject token itself
+    (resolution compares by identity)."""
     doc = subj.doc
-    if subj.i < 2 or subj.pos_ == "PROPN" or doc[subj.i - 1].text != "-" or doc[subj.i - 1].whitespace_ \
+    if subj.i < 2 or doc[subj.i - 1].text != "-" or doc[subj.i - 1].whitespace_ \
             or doc[subj.i - 2].whitespace_ or doc[subj.i - 2].pos_ != "PROPN":
         return None
     j = subj.i - 2

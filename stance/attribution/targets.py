@@ -47,12 +47,14 @@ _LABEL = re.compile(
     r"they|them|their)\b",
     re.IGNORECASE,
 )
-# Labels that point back to something named earlier ("these groups", "the terrorists"): they add
-# their referent even when the statement also names other entities ("... including Turkey").
+# Labels that point back to something named earlier ("these groups", "the terrorists", "the terrorist
+# group"): they add their referent even when the statement also names other entities ("... including Turkey").
 _ANAPHOR = re.compile(
     r"\b(?:(?:these|those|such)\s+(?:\w+\s+)?(?:groups?|organi[sz]ations?|factions?|fighters|forces|militants|"
     r"terrorists|rebels|insurgents|gangs|jihadists|extremists|mercenaries)|"
-    r"the\s+(?:terrorists|militants|insurgents|jihadists|extremists|mercenaries))\b",
+    r"the\s+(?:terrorists|militants|insurgents|jihadists|extremists|mercenaries)|"
+    r"the\s+(?:terrorist|militant|extremist|jihadist|takfiri|rebel|armed|opposition)\s+"
+    r"(?:groups?|organi[sz]ations?|factions?|fighters))\b",
     re.IGNORECASE,
 )
 # What a label says about its referent: an armed group or a government.
@@ -122,7 +124,9 @@ def link_targets(
     person = _person_referent(statement, text, mentions, own, watchlist, article.date)
     if links:
         anaphor = _ANAPHOR.search(statement.text)
-        if anaphor is not None:
+        named = anaphor is not None and any(
+            re.search(rf"\b{re.escape(link.mention)}", anaphor.group(0), re.IGNORECASE) for link in links.values())
+        if anaphor is not None and not named:  # ("the rebel groups" where "rebel" is itself an alias: named already)
             extra = _referent(statement, mentions, own, excluded, anaphor.group(0), set(links), watchlist)
             if extra is not None:
                 links[extra.entity] = extra
@@ -385,11 +389,25 @@ def _usable(m: AliasMatch, own: str, excluded: list[tuple[int, int]]) -> bool:
 def _the_pair(statement: Statement, text: str, mentions: list[AliasMatch], own: str,
               excluded: list[tuple[int, int]]) -> list[TargetLink]:
     """The other of "the two countries" ("both sides", "such a peace", "normalization") in words that name
-    nobody: the state the text last coordinated with the speaker's."""
+    nobody: the state the text last coordinated with the speaker's; for a third party, both of the last pair."""
     if not _PAIR_WORDS.search(statement.text):
         return []
-    partner = _paired_with(own, mentions, text, statement.start, lambda m: _usable(m, own, excluded))
-    return [TargetLink(entity=partner.entity, mention=partner.alias, inferred=True)] if partner else []
+    usable = lambda m: _usable(m, own, excluded)  # noqa: E731
+    partner = _paired_with(own, mentions, text, statement.start, usable)
+    if partner is not None:
+        return [TargetLink(entity=partner.entity, mention=partner.alias, inferred=True)]
+    # A third party on "the two sides" (a mediator congratulating them): both of the pair the text last named
+    pair = _last_pair(mentions, text, statement.start, usable)
+    return [TargetLink(entity=m.entity, mention=m.alias, inferred=True) for m in pair]
+
+
+def _last_pair(mentions: list[AliasMatch], text: str, start: int, usable) -> tuple[AliasMatch, ...]:
+    """The last two entities coordinated before ``start`` ("Saudi Arabia and Iran"), when neither is excluded."""
+    earlier = _within(mentions, max(0, start - PAIR_LOOKBACK), start)
+    for a, b in reversed(list(zip(earlier, earlier[1:]))):
+        if a.end <= b.start and a.entity != b.entity and _COORDINATION.fullmatch(text[a.end:b.start]):
+            return (a, b) if usable(a) and usable(b) else ()
+    return ()
 
 
 def _paired_with(own: str, mentions: list[AliasMatch], text: str, start: int, usable) -> AliasMatch | None:
