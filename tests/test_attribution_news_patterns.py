@@ -362,6 +362,15 @@ CASES = [
                  "of the Arctic Forum.\n\nThe foreign minister said Russia had broken the fishing accord.",
                  "The foreign minister", "Norway", {"Russia": False}, None,
                  id="a-role-word-inside-a-plural-name-is-no-record"),
+    pytest.param("Shoukry flew home on Monday.\n\nThe visit was useful, he said.\n\nThe top diplomat added: Turkey has "
+                 "stopped sending arms to the militias.", "The top diplomat", "Egypt", {"Turkey": False}, None,
+                 id="a-role-points-back-to-a-pronoun-resolved-before"),
+    pytest.param("Saudi Arabia's King Faisal spoke to the assembly on Wednesday.\n\n\"Egypt is a neighbour, and we hope our "
+                 "talks with it bear fruit,\" the monarch said.", "the monarch", "Saudi Arabia", {"Egypt": False},
+                 "direct", id="the-monarch-is-the-king-named-before"),
+    pytest.param("Egyptian President Sisi’s letter to President Brekke is a serious and correct step, spokesperson for "
+                 "Norway’s Foreign Ministry Kari Haugland said June 28 at a briefing in Oslo.", "Haugland", "Norway",
+                 {"Egypt": False}, "indirect", id="a-titled-name-after-a-comma-hung-inside-the-clause"),
 ]
 
 

@@ -28,7 +28,7 @@ ROLE_KINDS = {
     "president": "president", "presidency": "presidency", "palace": "presidency",
     "office": "office", "spokesman": "spokes", "spokeswoman": "spokes", "spokesperson": "spokes",
     "spokespeople": "spokes", "ministry": "ministry", "mea": "ministry", "department": "ministry",
-    "prince": "prince", "king": "king", "emir": "emir", "sheikh": "emir", "sultan": "emir",
+    "prince": "prince", "king": "king", "monarch": "king", "emir": "emir", "sheikh": "emir", "sultan": "emir",
     "chancellor": "chancellor", "ambassador": "ambassador", "envoy": "ambassador", "embassy": "embassy",
     "government": "government", "cabinet": "government", "administration": "government",
     "leader": "leader", "secretary": "spokes", "commission": "commission", "directorate": "office",

@@ -79,6 +79,8 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
             return drafts[verb.i]
         quoted_as = _quoted_as_speaker(verb)
         subj = quoted_as or _subject(verb)
+        if verb.dep_ in ("conj", "ROOT") and profile == "speech" and _inverted_conjunct(verb) is not None:
+            subj = _misattached_subject(verb)  # '<clause>, <titled name> said': not the clause's subject
         if subj is not None and quoted_as is None:
             subj = _participle_over_object(verb, subj) or _subject_before_aside(verb, subj) or subj
         if subj is None and profile == "broad":
@@ -292,6 +294,9 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         content: list[Token] = []
         if ccomp:
             content = sorted(ccomp[0].subtree, key=lambda t: t.i)
+            comma = _inverted_conjunct(verb) if profile == "speech" and verb.dep_ == "ROOT" else None
+            if comma is not None:  # the titled speaker the parser hung inside the clause is no part of it
+                content = [t for t in content if t.i < comma.i]
         elif verb.i in phrasal:
             # what the preposition governs, and what follows it ("hit out at Canberra over its ban")
             prep = phrasal[verb.i][-1]
@@ -346,6 +351,11 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
                          and _sents(doc).of(t) == _sents(doc).of(verb)), None)
             if that is not None and all(_is_circumstance(p) for p in verb.children if p.dep_ == "prep" and p.i < that.i):
                 content = sorted(that.head.subtree, key=lambda t: t.i)
+        if base in ("say", "write") and not ccomp and not content and verb.dep_ == "conj" \
+                and verb.head.i < verb.i and _inverted_conjunct(verb):
+            # '..., spokesperson for Russia's Foreign Ministry Maria X said June 28': the clause before the comma
+            comma = _inverted_conjunct(verb)
+            content = [t for t in verb.head.subtree if t.i < comma.i]
         if base in ("say", "write") and not ccomp and not content:
             # "Cruz said if elected he could ..." (the clause parsed as advcl): a clause, not "said on Sunday".
             skip = set()
@@ -672,6 +682,20 @@ def _phrasal_act(verb: Token) -> tuple[str, list[Token]] | None:
 
 _SPEAK_FORMS = {"spoke", "speaks", "speaking"}
 _CONTINUE_FORMS = {"continued", "continues", "went", "goes"}
+
+
+def _inverted_conjunct(verb: Token) -> Token | None:
+    """The comma of '<clause>, <titled name> said ...' when the parser made the verb a conjunct of the clause and
+    gave it no subject: the clause is what was said (see ``_misattached_subject``)."""
+    if any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+        return None
+    subj = _misattached_subject(verb)
+    if subj is None or subj.i > verb.i:
+        return None
+    k = subj.i
+    while k > 0 and verb.doc[k].text != ",":
+        k -= 1
+    return verb.doc[k] if verb.doc[k].text == "," and (verb.dep_ == "ROOT" or k > verb.head.i) else None
 _JOINT_HEADS = {"sides", "leaders", "countries", "ministers", "parties", "presidents", "governments", "nations",
                 "delegations"}
 

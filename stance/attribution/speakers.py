@@ -480,9 +480,9 @@ class _SpeakerResolver:
             if kind in _PERSON_KINDS:
                 # "Araghchi said ... 'We support the army,' the top diplomat added": a role the article never
                 # tied to anyone stands for the person last named, as "he" would
-                person = _last_before(self.people, pos, 1)
-                if person and pos - person[0][0] <= _PERSON_ROLE_REACH:
-                    return person[0][2]
+                person = max(_last_before(self.people, pos, 1) + _last_before(self.unnamed, pos, 1), default=None)
+                if person is not None and pos - person[0] <= _PERSON_ROLE_REACH:
+                    return person[2]
         words = {t.lower_ for t in phrase}
         if subj.lower_ in DOCUMENT_NOUNS or words & STATE_NOUNS:
             form = next((w for w in words if w in _STATE_FORMS), None)

@@ -138,6 +138,17 @@ def _misattached_subject(verb: Token) -> Token | None:
         if j < verb.i - 1 and j >= 1 and doc[j].is_quote and doc[j - 1].text == "," and doc[verb.i - 1].pos_ == "PROPN" \
                 and all(t.dep_ != "nsubj" for t in verb.children):
             return doc[verb.i - 1]
+        # '..., spokesperson for Russia's Foreign Ministry Maria X said June 28': a titled name after a comma,
+        # which the parser hung inside the clause it reports (the verb a conjunct of that clause, or a root
+        # without a subject)
+        if verb.dep_ in ("conj", "ROOT") and doc[verb.i - 1].pos_ == "PROPN" \
+                and all(t.dep_ not in ("nsubj", "nsubjpass") for t in verb.children):
+            k = verb.i - 1
+            while k > 0 and doc[k - 1].text != "," and not doc[k - 1].pos_ in ("VERB", "AUX") \
+                    and not doc[k - 1].is_quote and verb.i - k < 10:
+                k -= 1
+            if k > 1 and doc[k - 1].text == ",":
+                return doc[verb.i - 1]
     if verb.tag_ not in ("VBD", "VBZ", "VBP") or verb.dep_ not in ("ROOT", "parataxis") or verb.lower_ not in _VERB_FORMS:
         return None
     before = doc_text(doc)[:verb.idx].rstrip()

@@ -444,7 +444,8 @@ def _counterpart(statement: Statement, text: str, mentions: list[AliasMatch], ow
     if len(ranked) == 1 and len(text) <= BRIEF_MAX_CHARS:
         # a brief that names one other entity once, before the words ("A deal between Greece and Egypt ... The
         # ministry said Turkey considers the agreement null and void"), and not in the speaker's own title; in a
-        # longer story one other entity named once is often beside the point (PolNeAR's campaign coverage)
+        # longer story one other entity named once is often beside the point (PolNeAR's campaign coverage; the lede
+        # does not save it: "Obama ... Iran" in a lede, then a page of his remarks on Trump)
         only = next(m for m in mentions if m.entity == ranked[0][0])
         if only.end <= statement.start and _usable(only, own, excluded):
             return [TargetLink(entity=only.entity, mention=only.alias, inferred=True)]
