@@ -777,3 +777,28 @@ def test_a_pronoun_can_point_to_the_possessor_of_a_subject(nlp):
     text = ("\"Why do you keep meddling?\" Mehmet Yıldırım said.\n\nRashid Karam's resignation was announced in a "
             "speech from Riyadh, during which he said Egypt was running the region.")
     assert not [s for s in _statements(nlp, text) if "running the region" in s.text and s.actor], _statements(nlp, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param('Kenji Mori accused Egypt and Turkey of leading the campaign against Japan. He called them '
+                 '"aggressors."', {"Egypt", "Turkey"}, id="them-after-a-pair"),
+    pytest.param('Kenji Mori criticised Egypt, Turkey and Norway. He called the leaders of those countries "clowns".',
+                 {"Egypt", "Turkey", "Norway"}, id="those-countries-after-a-list"),
+    pytest.param('Kenji Mori criticised Egypt and praised the Turkish prime minister. He called them "friends".',
+                 {"Turkey"}, id="no-list-no-more-than-the-nearest"),
+])
+def test_a_plural_label_stands_for_every_member_of_the_list_before_it(nlp, text, expected):
+    last = _statements(nlp, text)[-1]
+    assert last.kind == "designation" and {t.entity for t in last.targets} == expected, last
+
+
+def test_repudiating_is_an_act(nlp):
+    statements = _statements(nlp, "The Egyptian government repudiates such actions by Turkey.")
+    assert [(s.actor, s.kind, [t.entity for t in s.targets]) for s in statements] == [("Egypt", "act", ["Turkey"])]
+
+
+def test_a_country_named_as_a_subject_is_no_person_for_a_later_he(nlp):
+    text = ("Mr Yildirim met the press on Monday. Sweden joined the alliance last year.\n\n"
+            "Yesterday, he told lawmakers: 'Egypt has broken every promise it made to us.'")
+    last = _statements(nlp, text)[-1]
+    assert (last.actor, [t.entity for t in last.targets]) == ("Turkey", ["Egypt"]), last

@@ -1,6 +1,8 @@
 """Word lists the extractor reads: speech, attitude and designation verbs with their forms, role nouns."""
 from __future__ import annotations
 
+import functools
+
 _BE = {"be", "is", "are", "was", "were", "been", "being", "am", "'s", "'re", "'m"}
 
 _BASE_VERBS = {
@@ -99,6 +101,7 @@ _BASE_VERBS = {
     "castigate": (),
     "chide": (),
     "rebuff": (),
+    "repudiate": (),
     "protest": (),
     "appeal": (),
     "commend": (),
@@ -118,7 +121,8 @@ _BASE_VERBS = {
 # of kind "act" (the verb is the cue; the classifier reads the whole sentence).
 ACT_VERBS = frozenset({
     "condemn", "denounce", "decry", "deplore", "slam", "blast", "lambast", "rebuke", "reprimand", "censure",
-    "castigate", "chide", "criticise", "criticize", "blame", "accuse", "reject", "dismiss", "rebuff", "protest",
+    "castigate", "chide", "criticise", "criticize", "blame", "accuse", "reject", "dismiss", "rebuff", "repudiate",
+    "protest",
     "warn", "caution", "threaten", "demand", "urge", "appeal", "welcome", "praise", "commend", "applaud", "hail",
     "congratulate", "thank", "appreciate", "endorse", "reaffirm", "affirm", "pledge", "promise", "vow",
     "express", "voice", "convey", "highlight", "underline", "underscore", "defend", "question",
@@ -278,6 +282,24 @@ NEWS_OUTLETS = frozenset({
     "global times", "people's daily", "china daily", "press tv", "tehran times", "the hindu", "haaretz",
     "the jerusalem post", "times of israel", "al-ahram", "asharq al-awsat", "izvestia", "kommersant",
 })
+
+
+@functools.lru_cache(maxsize=1)
+def _country_names() -> frozenset[str]:
+    import pycountry  # ISO 3166 names; loaded on first use
+
+    names = set()
+    for country in pycountry.countries:
+        for field in ("name", "official_name", "common_name"):
+            value = getattr(country, field, None)
+            if value:
+                names.add(value.lower())
+    return frozenset(names)
+
+
+def is_country_name(phrase: str) -> bool:
+    """A country's name ("Sweden", "the Netherlands"): a place or a state, never a person a pronoun points to."""
+    return phrase.strip().lower().removeprefix("the ") in _country_names()
 
 
 def is_news_outlet(phrase: str) -> bool:

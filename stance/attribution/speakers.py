@@ -24,6 +24,7 @@ from .lexicon import (
     MEDIA_WORDS,
     PRONOUNS,
     ROLE_NOUNS,
+    is_country_name,
     is_news_outlet,
     states_of_form,
 )
@@ -173,7 +174,8 @@ class _SpeakerResolver:
                 run = _name_tokens([t for t in _speaker_tokens(tok) if t.dep_ != "case"])  # (not the "'s")
                 name = self.text[run[0].idx: run[-1].idx + len(run[-1].text)] if run else ""
                 if run and (not self._metonym(name) or self._known_unlisted(_surname(name))) \
-                        and not is_news_outlet(name):  # "..., Reuters reported. '...,' he said": not Reuters
+                        and not is_news_outlet(name) and not is_country_name(name):
+                    # ("..., Reuters reported. '...,' he said": not Reuters; "Sweden joining Nato" is no "he")
                     a = run[0].idx
                     if not _covered(mentions, a):
                         mentions[a] = self.text[a: run[-1].idx + len(run[-1].text)]

@@ -44,9 +44,15 @@ _LABEL = re.compile(
     # Events that stand for whoever carried them out ("Nebenzia said such actions were unacceptable").
     r"(?:such|these|those|the)\s+(?:actions?|operations?|offensive|strikes|attacks?|assault|incursion|invasion|"
     r"takeover|advance|raids?|bombardment|move)|"
+    r"(?:these|those)\s+(?:countries|governments|states|nations|regimes)|"
     r"they|them|their)\b",
     re.IGNORECASE,
 )
+# Labels for more than one: they stand for every member of the coordination they point back to.
+# ("their" is left out: mostly the possessive of the clause's own subject, "Syrian youth ... their country")
+_PLURAL = re.compile(r"\b(?:they|them|(?:these|those)\s+(?:countries|governments|states|nations|regimes))\b",
+                     re.IGNORECASE)
+_LIST_SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)(?:the\s+)?", re.IGNORECASE)
 # Labels that point back to something named earlier ("these groups", "the terrorists", "the terrorist
 # group"): they add their referent even when the statement also names other entities ("... including Turkey").
 _ANAPHOR = re.compile(
@@ -270,7 +276,37 @@ def _infer(statement, text, all_mentions, own, excluded, attribution, watchlist)
     if label is None:
         return []
     link = _referent(statement, all_mentions, own, excluded, label.group(0), set(), watchlist)
-    return [link] if link is not None else []
+    if link is None:
+        return []
+    if _PLURAL.fullmatch(label.group(0)):
+        # "He called them 'aggressors'" after "Saudi Arabia and the United Arab Emirates": both of them
+        return [link] + _coordinated_with(link, statement, text, all_mentions, own, excluded)
+    return [link]
+
+
+def _coordinated_with(link: TargetLink, statement, text: str, mentions: list[AliasMatch], own: str,
+                      excluded) -> list[TargetLink]:
+    """The other members of the coordination ("A, B and C") whose member nearest before the statement is ``link``'s."""
+    earlier = [m for m in _within(mentions, max(0, statement.start - PAIR_LOOKBACK), statement.start)]
+    at = next((i for i in range(len(earlier) - 1, -1, -1) if earlier[i].entity == link.entity), None)
+    if at is None:
+        return []
+    chain = [earlier[at]]
+    for step in (-1, 1):  # outward from the member, while only a list separator lies between neighbours
+        i = at
+        while 0 <= i + step < len(earlier):
+            a, b = (earlier[i + step], earlier[i]) if step < 0 else (earlier[i], earlier[i + step])
+            if a.end > b.start or not _LIST_SEPARATOR.fullmatch(text[a.end:b.start]):
+                break
+            chain.append(earlier[i + step])
+            i += step
+    seen = {link.entity}
+    out = []
+    for m in chain:
+        if m.entity not in seen and _usable(m, own, excluded):
+            seen.add(m.entity)
+            out.append(TargetLink(entity=m.entity, mention=link.mention, inferred=True))
+    return out
 
 
 def _referent(statement, all_mentions, own, excluded, label: str, taken: set[str], watchlist: Watchlist) -> TargetLink | None:
