@@ -371,6 +371,17 @@ CASES = [
     pytest.param("Egyptian President Sisi’s letter to President Brekke is a serious and correct step, spokesperson for "
                  "Norway’s Foreign Ministry Kari Haugland said June 28 at a briefing in Oslo.", "Haugland", "Norway",
                  {"Egypt": False}, "indirect", id="a-titled-name-after-a-comma-hung-inside-the-clause"),
+    pytest.param('On Monday the Norway Coast Guard accused an Egyptian trawler of "illegal fishing".',
+                 "Norway Coast Guard", "Norway", {"Egypt": False}, None, id="a-body-named-after-its-state"),
+    pytest.param('The Norwegian Seamen Union accused an Egyptian trawler of "illegal fishing".',
+                 "Seamen Union", "", {}, None, id="a-union-named-after-a-state-is-no-state-body"),
+    pytest.param("Kari Haugland's spokesman said Egypt had ignored every warning.", "spokesman", "Norway",
+                 {"Egypt": False}, None, id="the-role-of-a-listed-speaker"),
+    pytest.param("The Norwegian foreign ministry said it had expected the reply.\n\n\"Egypt's answer changes nothing,\" a "
+                 "spokesperson said.", "a spokesperson", "Norway", {"Egypt": False}, "direct",
+                 id="a-spokesperson-of-the-body-that-just-spoke"),
+    pytest.param("Kari Haugland compared Egypt to a bully on Tuesday.", "Haugland", "Norway", {"Egypt": False}, "act",
+                 id="comparing-is-an-act"),
 ]
 
 
@@ -802,3 +813,11 @@ def test_a_country_named_as_a_subject_is_no_person_for_a_later_he(nlp):
             "Yesterday, he told lawmakers: 'Egypt has broken every promise it made to us.'")
     last = _statements(nlp, text)[-1]
     assert (last.actor, [t.entity for t in last.targets]) == ("Turkey", ["Egypt"]), last
+
+
+def test_a_quote_paragraph_after_an_act_is_not_the_acts_words(nlp):
+    # "In 2018 he compared ..." is something he did; the quote paragraph after it needs its own speaker
+    text = ("Omar Shoukry has softened his tone. In 2018, he compared Turkey to a bully.\n\n"
+            "\"In the end, Turkey is a neighbour and we want calm relations.\"\n\nThe talks resume on Monday.")
+    compared = [s for s in _statements(nlp, text) if s.cue == "compared"]
+    assert compared and not any("neighbour" in s.text for s in compared), compared

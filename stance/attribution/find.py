@@ -89,7 +89,8 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
         end = merged[-1][1]
         # Orphan quotes right after the statement continue it; only the next ones can (read from there on,
         # stopping at the first that does not: the gap only grows).
-        for q in orphan[bisect.bisect_left(orphan_starts, end):]:
+        for q in orphan[bisect.bisect_left(orphan_starts, end):] if not act else ():
+            # (an act is no speech a quote can go on with: "In 2018, he compared X to Y." then someone's words)
             if q in used_quotes:
                 continue
             # Only whitespace and quote marks may separate the quote from the attribution's sentence.

@@ -102,6 +102,7 @@ _BASE_VERBS = {
     "chide": (),
     "rebuff": (),
     "repudiate": (),
+    "compare": (),  # "compared Beijing's actions to ..."
     "protest": (),
     "appeal": (),
     "commend": (),
@@ -122,7 +123,7 @@ _BASE_VERBS = {
 ACT_VERBS = frozenset({
     "condemn", "denounce", "decry", "deplore", "slam", "blast", "lambast", "rebuke", "reprimand", "censure",
     "castigate", "chide", "criticise", "criticize", "blame", "accuse", "reject", "dismiss", "rebuff", "repudiate",
-    "protest",
+    "protest", "compare",
     "warn", "caution", "threaten", "demand", "urge", "appeal", "welcome", "praise", "commend", "applaud", "hail",
     "congratulate", "thank", "appreciate", "endorse", "reaffirm", "affirm", "pledge", "promise", "vow",
     "express", "voice", "convey", "highlight", "underline", "underscore", "defend", "question",

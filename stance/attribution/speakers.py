@@ -120,6 +120,13 @@ def _surname(name: str) -> str:
     return _SURNAME_PARTICLE.sub("", last)
 
 
+# Bodies named after a state that do not speak for it ("the Russian Orthodox Church", "the Saudi Press Agency").
+_NOT_STATE_BODIES = {"party", "opposition", "church", "university", "institute", "foundation", "association",
+                     "union", "company", "corporation", "group", "league", "club", "federation", "chamber", "council",
+                     "congress", "movement", "front", "alliance", "society", "center", "centre", "fund", "bank",
+                     "airlines", "airways", "press", "times", "post", "herald", "daily", "news",
+                     # legislatures and parties speak for their members, not for the state's foreign policy
+                     "senate", "house", "parliament", "assembly", "legislature", "caucus", "democrats", "republicans"}
 # Roles held by one person: with no earlier record of the role, they point back to the person named last.
 _PERSON_KINDS = {"fm", "minister", "premier", "president", "spokes", "leader", "ambassador", "prince", "king",
                  "emir", "chancellor"}
@@ -260,9 +267,32 @@ class _SpeakerResolver:
                 text = self.text[a:b]
             for m in self._find(text):
                 entities.add(m.entity)
+            if not entities:
+                # "May's spokesman", "Putin's office": the role of a listed speaker speaks for that speaker's entity
+                for owner in (t for t in mods if t.dep_ == "poss" and t.pos_ == "PROPN"):
+                    run = _name_tokens([t for t in owner.subtree if t.dep_ != "case"])
+                    hit = self._listed(self.text[run[0].idx: run[-1].idx + len(run[-1].text)]) if run else None
+                    if hit is not None:
+                        entities.add(hit[0])
             if role.lower_ == "kremlin":
                 entities |= {m.entity for m in self._find("Kremlin")}
         return entities.pop() if len(entities) == 1 else ""
+
+    def _state_institution(self, phrase: str) -> str:
+        """'the Philippines Coast Guard', 'the Israel Defense Forces': a capitalised body named after its state's
+        alias speaks for that state; media, parties, churches, companies and the like do not."""
+        bare = re.sub(r"^(?:the|The)\s+", "", phrase.strip())
+        hits = [m for m in self._find(bare) if m.start == 0]
+        if not hits:
+            return ""
+        rest = bare[max(m.end for m in hits):].split()
+        if not rest or not all(w[:1].isupper() for w in rest) or self._listed(bare) \
+                or any(w.endswith(("'s", "’s")) for w in rest):
+            return ""  # ("the Washington Post's Ishaan X": a person of a body, and the body no state's)
+        words = {w.strip(".,'’()").lower() for w in rest}
+        if words & (_FORMER_OR_MEDIA | _NOT_STATE_BODIES):
+            return ""
+        return hits[0].entity if len({m.entity for m in hits}) == 1 else ""
 
     def _role_actor_of_text(self, phrase: str) -> str:
         """The entity a role phrase written out names ("the Russian Foreign Minister"), or ""."""
@@ -356,6 +386,11 @@ class _SpeakerResolver:
                 self._remember_person(pos, speaker, name, "")
                 return speaker, ""
             actor = self._role_actor(toks + appos_toks) if not former else ""
+            if not actor and not former:
+                actor = self._state_institution(phrase)
+                if actor:
+                    self.groups.append((pos, speaker, actor))
+                    return speaker, actor
             if not actor and len(name_toks) == len([t for t in toks if t.dep_ not in ("det", "preconj")]):
                 actor = self._metonym(phrase)  # "Tehran", "Washington" tagged PROPN
                 if actor:
@@ -472,6 +507,11 @@ class _SpeakerResolver:
         member = self._member_of_named_body(phrase, subj, pos)
         if member is not None:
             return member
+        if len(toks) == 2 and phrase[0].lower_ in ("a", "an") and ROLE_KINDS.get(subj.lower_) == "spokes":
+            # '"...," a spokesperson said' right after "The Foreign Office said ...": that body's spokesperson (not
+            # "a spokesman for the opposition operations room": a body of its own)
+            bodies = [(p, actor) for p, _, actor in self.groups if pos - _PERSON_ROLE_REACH <= p < pos]
+            return max(bodies)[1] if bodies else ""
         if not is_bare_role(phrase, self._find) or any(t.lower_ in _FORMER for t in phrase):
             return ""
         kind = role_kind(phrase)
