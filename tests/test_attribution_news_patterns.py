@@ -382,6 +382,12 @@ CASES = [
                  id="a-spokesperson-of-the-body-that-just-spoke"),
     pytest.param("Kari Haugland compared Egypt to a bully on Tuesday.", "Haugland", "Norway", {"Egypt": False}, "act",
                  id="comparing-is-an-act"),
+    pytest.param("Talks in Oslo today. We agreed that Egypt and Norway need a new fishing accord. — Kari Haugland "
+                 "(@KariHaugland) March 4, 2024\nThe ministry said nothing more.", "Kari Haugland", "Norway",
+                 {"Egypt": False}, "direct", id="a-post-signed-on-its-own-line"),
+    pytest.param("Our relations with Egypt are at a low point, not by our choice. — MFA Norway (@mfa_norway) March 4, "
+                 "2024\nThe talks went on.", "MFA Norway", "Norway", {"Egypt": False}, "direct",
+                 id="a-ministrys-account-posts-for-its-state"),
 ]
 
 
@@ -821,3 +827,12 @@ def test_a_quote_paragraph_after_an_act_is_not_the_acts_words(nlp):
             "\"In the end, Turkey is a neighbour and we want calm relations.\"\n\nThe talks resume on Monday.")
     compared = [s for s in _statements(nlp, text) if s.cue == "compared"]
     assert compared and not any("neighbour" in s.text for s in compared), compared
+
+
+def test_a_surname_the_parser_took_for_a_modal_speaks(nlp):
+    watchlist = Watchlist.from_dict({"entities": [
+        {"name": "Norway", "aliases": ["Norway", "Norwegian"], "speakers": ["Kari May"]},
+        {"name": "Egypt", "aliases": ["Egypt", "Egyptian"]}]})
+    text = 'Kari May spoke on Wednesday. The expulsions will "cripple Egyptian spying in Norway for years," May said.'
+    last = _statements(nlp, text, watchlist=watchlist)[-1]
+    assert (last.speaker, last.actor, last.cue, [t.entity for t in last.targets]) == ("May", "Norway", "said", ["Egypt"])

@@ -307,14 +307,20 @@ def _hedged(verb: Token) -> bool:
 
 # An embedded post as news pages print it: the post's text, then "— Name (@handle) Month D, YYYY".
 _POST_BYLINE = re.compile(r"^[ \t]*[—–-][ \t]*(?P<name>[^\n(@]{2,80}?)[ \t]*\(@\w{1,30}\)[^\n]*$", re.MULTILINE)
+# The same signature closing the post's own line, as a page pasted without line breaks keeps it:
+# "Frank talks in Moscow. ... — Kari Haugland (@KariHaugland) December 22, 2017".
+_INLINE_POST_BYLINE = re.compile(
+    r"[ \t][—–][ \t]*(?P<name>[^\n(@—–]{2,80}?)[ \t]*\(@\w{1,30}\)[ \t]+[A-Z][a-z]+\.?[ \t]+\d{1,2},[ \t]+\d{4}[ \t]*$",
+    re.MULTILINE)
 
 
 def _embedded_posts(doc: Doc, resolver: _SpeakerResolver, found: list[Attribution]) -> list[Attribution]:
     """A quoted post is its poster's direct statement: the paragraph above the '— Name (@handle) date' line."""
     text = doc_text(doc)
     out = []
-    for m in _POST_BYLINE.finditer(text):
-        end = text.rfind("\n", 0, m.start())
+    bylines = [(m, False) for m in _POST_BYLINE.finditer(text)] + [(m, True) for m in _INLINE_POST_BYLINE.finditer(text)]
+    for m, inline in bylines:
+        end = m.start() if inline else text.rfind("\n", 0, m.start())
         if end <= 0:
             continue
         start = text.rfind("\n", 0, end) + 1
@@ -325,7 +331,8 @@ def _embedded_posts(doc: Doc, resolver: _SpeakerResolver, found: list[Attributio
         # Names in posts come with other scripts beside them ("Name 名字"): keep the Latin part.
         latin = " ".join(w for w in name.split() if re.search(r"[A-Za-z]", w)) or name
         listed = resolver._listed(latin)
-        actor = listed[0] if listed else ""
+        # a ministry's account ("MFA Russia", "Russian MFA") speaks for its state
+        actor = listed[0] if listed else resolver._role_actor_of_text(latin)
         src = (m.start("name"), m.start("name") + len(name))
         out.append(Attribution("direct", src, (m.start(), m.start() + 1), ((lo, hi),), latin, actor, "posted",
                                (lo, hi), speaker_name=listed[1] if listed and listed[1] != latin else ""))

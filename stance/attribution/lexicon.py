@@ -248,7 +248,7 @@ ROLE_NOUNS = {
     "administration", "kremlin", "mission", "representative", "negotiator", "negotiators", "command",
     "commander", "statement", "regime", "authorities", "king", "emir", "prince", "parliament",
     "commission", "council", "consulate", "secretariat", "bureau", "directorate",
-    "fm", "pm",  # headline abbreviations: "Saudi FM: ...", "Japanese PM says ..."
+    "fm", "pm", "mfa",  # abbreviations: "Saudi FM: ...", "Japanese PM says ...", "MFA Russia" (a ministry's account)
     "side",  # "the Chinese side said": readouts name a state by its side of the table
 }
 # Singular subjects that are bodies or documents, never the "he"/"she" of a later sentence.

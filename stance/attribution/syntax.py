@@ -129,6 +129,9 @@ def _misattached_subject(verb: Token) -> Token | None:
       clause on the verb's left, when a comma follows it.
     """
     doc = verb.doc
+    if verb.tag_ in ("VBD", "VBZ") and verb.i > 0 and doc[verb.i - 1].dep_ == "aux" \
+            and doc[verb.i - 1].head.i == verb.i and doc[verb.i - 1].text[:1].isupper() and verb.lower_ in _VERB_FORMS:
+        return doc[verb.i - 1]  # '..., May said': no modal comes before a finite "said", so a name does
     if verb.tag_ in ("VBD", "VBZ", "VBN") and verb.lower_ in _VERB_FORMS:
         # '...," PM Kari Haugland posted on X': a name between a closing quote and the verb, which the
         # parser hung elsewhere (as an auxiliary, a compound).
@@ -362,7 +365,8 @@ def _cue_tokens(verb: Token) -> list[Token]:
     toks = [verb]
     for child in verb.children:
         if child.i < verb.i and child.dep_ in ("aux", "auxpass", "neg") and verb.i - child.i <= 3 \
-                and child.pos_ != "PROPN":  # a name the parser made an auxiliary ("PM Modi posted")
+                and child.pos_ != "PROPN" and not (child.text[:1].isupper() and verb.tag_ in ("VBD", "VBZ")):
+            # (a name the parser made an auxiliary: "PM Modi posted", "May said")
             toks.append(child)
         if child.dep_ == "prt" and child.i == verb.i + 1:  # "ruled out", "pointed out"
             toks.append(child)
