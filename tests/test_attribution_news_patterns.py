@@ -388,6 +388,8 @@ CASES = [
     pytest.param("Our relations with Egypt are at a low point, not by our choice. — MFA Norway (@mfa_norway) March 4, "
                  "2024\nThe talks went on.", "MFA Norway", "Norway", {"Egypt": False}, "direct",
                  id="a-ministrys-account-posts-for-its-state"),
+    pytest.param("Norway's prime minister entered the dispute on Monday by accusing Cairo of hiding the trawler's "
+                 "catch.", "prime minister", "Norway", {"Egypt": False}, "act", id="by-accusing-is-the-subjects-act"),
 ]
 
 
@@ -836,3 +838,11 @@ def test_a_surname_the_parser_took_for_a_modal_speaks(nlp):
     text = 'Kari May spoke on Wednesday. The expulsions will "cripple Egyptian spying in Norway for years," May said.'
     last = _statements(nlp, text, watchlist=watchlist)[-1]
     assert (last.speaker, last.actor, last.cue, [t.entity for t in last.targets]) == ("May", "Norway", "said", ["Egypt"])
+
+
+def test_speech_after_a_colon_without_quote_marks_runs_to_the_end_of_its_paragraph(nlp):
+    text = ("Haugland said: Norway has always consulted Egypt on fishing. Of course, we have our differences with "
+            "Cairo, but we share the sea. Turkey said it disagreed. Then the talks ended.\n\nThe next round is in May.")
+    norway = [s for s in _statements(nlp, text) if s.actor == "Norway"]
+    assert any("we have our differences" in s.text for s in norway), norway
+    assert not any("Turkey said" in s.text or "talks ended" in s.text or "next round" in s.text for s in norway), norway

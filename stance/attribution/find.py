@@ -54,6 +54,7 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
     _quoted_label_designations(doc, drafts, quotes, resolver)
     if profile == "speech":
         _cut_nested_designations(text, drafts)
+    cue_starts = sorted(d.verb.idx for d in drafts)
     # Speakers are resolved in text order so that a pronoun sees every earlier speaker.
     resolved: dict[int, tuple[str, str]] = {}
     co_speakers: dict[int, list[tuple[str, str]]] = {}
@@ -103,6 +104,8 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
                 used_quotes.add(q)
             elif q[0] >= sent_end:
                 break
+        if not act and d.kind != "designation" and not d.quoted and merged:
+            merged += _unquoted_run_after_colon(doc, text, d, merged, cue_starts, quotes)
         kind = d.kind
         if act:
             kind = "act"
@@ -156,6 +159,30 @@ def find_attributions(doc: Doc, watchlist: Watchlist, date=None, *, profile: str
                 out.append(replace(att, speaker=co_speaker, actor=co_actor, speaker_name=""))
     out.extend(_embedded_posts(doc, resolver, out))
     out.extend(_published_remarks(doc, resolver, out))
+    return out
+
+
+def _unquoted_run_after_colon(doc: Doc, text: str, d, merged: list[tuple[int, int]], cue_starts: list[int],
+                              quotes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """'Araghchi said: The Islamic Republic has always ... Of course, we have differences ...': agency copy that
+    gives speech after a colon without quote marks goes on to the end of its paragraph; the sentences after the
+    first are the speaker's too, up to one that holds another cue or a quote."""
+    between = text[d.verb.idx:merged[0][0]]
+    if ":" not in between or "\n" in between:
+        return []
+    end = merged[-1][1]
+    para_end = text.find("\n", end)
+    para_end = len(text) if para_end < 0 else para_end
+    out = []
+    for sent in _sents(doc).spans:
+        if sent.start_char < end or sent.start_char >= para_end:
+            continue
+        if any(sent.start_char <= c < sent.end_char for c in cue_starts[bisect.bisect_left(cue_starts, sent.start_char):][:1]) \
+                or any(sent.start_char <= q[0] < sent.end_char for q in quotes):
+            break
+        lo, hi = _trim(text, sent.start_char, min(sent.end_char, para_end))
+        if hi > lo:
+            out.append((lo, hi))
     return out
 
 

@@ -82,6 +82,9 @@ def _subject(verb: Token) -> Token | None:
     # Participles: "..., saying the city embodied ...", "calling them ...".
     if verb.dep_ in ("advcl", "acl") and verb.tag_ == "VBG" and verb.head.i != verb.i and verb.head.pos_ in ("VERB", "AUX"):
         return _subject(verb.head)
+    # The means of another verb: "has waded into the dispute by accusing Riyadh of ...", "responded by calling ..."
+    if verb.dep_ == "pcomp" and verb.tag_ == "VBG" and verb.head.lower_ == "by" and verb.head.head.pos_ in ("VERB", "AUX"):
+        return _subject(verb.head.head)
     return None
 
 
