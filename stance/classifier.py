@@ -459,6 +459,11 @@ class StanceClassifier:
         self.config = config
         self.backend = backend
         self.temperature = float(config.get("temperature", 1.0))
+        # Lowers the calibrated neutral logit before the softmax: a prior for diplomatic news, where the model
+        # (calibrated on NewsMTSC) reads engagement as neutral that annotators read as favor (model card).
+        self.neutral_offset = float(config.get("neutral_offset", 0.0))
+        if not 0.0 <= self.neutral_offset <= 3.0:
+            raise ModelNotFoundError(f"{path / CONFIG_FILE}: neutral_offset must be in [0, 3], got {self.neutral_offset}")
         self.max_length = int(config.get("max_length", 128))
         self._torch_model = torch_model
         self._session = session
@@ -572,9 +577,12 @@ class StanceClassifier:
     def predict_proba(self, targets: Sequence[str], texts: Sequence[str], *, batch_size: int = DEFAULT_BATCH_SIZE,
                       spans: Sequence[tuple[int, int] | None] | None = None,
                       speakers: Sequence[str | None] | None = None) -> np.ndarray:
-        """Temperature-calibrated probabilities, columns (against, neutral, favor)."""
-        return softmax(self.logits(targets, texts, batch_size=batch_size, spans=spans, speakers=speakers)
-                       / self.temperature)
+        """Temperature-calibrated probabilities, columns (against, neutral, favor), with the model's
+        ``neutral_offset`` (config.json; 0 when absent) taken from the neutral logit."""
+        scaled = self.logits(targets, texts, batch_size=batch_size, spans=spans, speakers=speakers) / self.temperature
+        if self.neutral_offset:
+            scaled = scaled - np.array([0.0, self.neutral_offset, 0.0])
+        return softmax(scaled)
 
     def predict(self, targets: Sequence[str], texts: Sequence[str], *, batch_size: int = DEFAULT_BATCH_SIZE,
                 spans: Sequence[tuple[int, int] | None] | None = None,

@@ -846,3 +846,17 @@ def test_speech_after_a_colon_without_quote_marks_runs_to_the_end_of_its_paragra
     norway = [s for s in _statements(nlp, text) if s.actor == "Norway"]
     assert any("we have our differences" in s.text for s in norway), norway
     assert not any("Turkey said" in s.text or "talks ended" in s.text or "next round" in s.text for s in norway), norway
+
+
+@pytest.mark.parametrize("words", ["the forces that control the situation there", "those who are now in control",
+                                   "all the groups that control the situation"])
+def test_whoever_controls_the_situation_is_the_armed_group_named_before(nlp, words):
+    watchlist = Watchlist.from_dict({"entities": [
+        {"name": "Russia", "aliases": ["Russia", "Russian", "Moscow"], "speakers": ["Sergei Volkov"]},
+        {"name": "Iran", "aliases": ["Iran", "Iranian"]},
+        {"name": "Free Coast Front", "aliases": ["Free Coast Front", "rebels"]}]})
+    # Iran is named last and most often: the counterpart of words that name nobody, not what these words mean
+    text = ("Rebels of the Free Coast Front took the port on Sunday.\n\nIran's envoy left the city, and Iran closed "
+            f"its consulate. Sergei Volkov said Russia was in contact with {words}.")
+    volkov = [s for s in _statements(nlp, text, watchlist=watchlist) if s.actor == "Russia"]
+    assert [t.entity for s in volkov for t in s.targets] == ["Free Coast Front"], volkov

@@ -434,3 +434,31 @@ def test_onnx_session_threads(onnx_clf, monkeypatch, env, threads, expected):
         monkeypatch.setenv("STANCE_NUM_THREADS", env)
     session = onnx_session(int8_graph_path(onnx_clf.path), threads=threads)
     assert session.get_session_options().intra_op_num_threads == expected
+
+
+def _model_with(tmp_path, **changes) -> Path:
+    copy = tmp_path / "model"
+    shutil.copytree(default_model_dir(), copy)
+    cfg = json.loads((copy / "config.json").read_text())
+    cfg.update(changes)
+    (copy / "config.json").write_text(json.dumps(cfg))
+    return copy
+
+
+def test_the_neutral_offset_lowers_the_neutral_logit_and_nothing_else(torch_clf, tmp_path):
+    targets = ["Egypt", "the delegation"]
+    texts = ["The minister said talks with Egypt would resume next month.", "The delegation arrived in Vienna on Monday."]
+    offset = float(torch_clf.config.get("neutral_offset", 0.0))
+    without = StanceClassifier.from_pretrained(_model_with(tmp_path, neutral_offset=0.0), backend="torch")
+    scaled = without.logits(targets, texts) / without.temperature
+    expected = np.exp(scaled - [0.0, offset, 0.0])
+    expected /= expected.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(torch_clf.predict_proba(targets, texts), expected, rtol=1e-5, atol=1e-6)
+    p0, p1 = without.predict_proba(targets, texts), torch_clf.predict_proba(targets, texts)
+    assert offset > 0 and (p1[:, 1] < p0[:, 1]).all()  # the shipped model sets one: less neutral mass
+
+
+@pytest.mark.parametrize("bad", [-0.5, 3.5])
+def test_a_neutral_offset_out_of_range_is_refused(tmp_path, bad):
+    with pytest.raises(ModelNotFoundError, match="neutral_offset must be in"):
+        StanceClassifier.from_pretrained(_model_with(tmp_path, neutral_offset=bad), backend="torch")

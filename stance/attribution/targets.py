@@ -34,6 +34,10 @@ from .lexicon import states_of_form
 if TYPE_CHECKING:
     from .text import Attribution
 
+# Whoever holds power now, unnamed: "those who control the situation", "the forces that are in control", "all the
+# groups that control the situation there" (diplomats' words for new rulers they do not yet recognise).
+_IN_CONTROL = (r"(?:those|(?:all\s+)?the\s+(?:forces|groups|people|ones|parties))\s+(?:who|that)\s+(?:now\s+|currently\s+|"
+               r"actually\s+|are\s+(?:now\s+|currently\s+)?)?(?:control(?:s|ling)?|in\s+control|run(?:s|ning)?)\b")
 # Words that stand for an actor named elsewhere ("the militants", "they", "the group").
 _LABEL = re.compile(
     r"\b(?:(?:the\s+)?(?:terrorist|armed|militant|extremist|jihadist|takfiri|opposition|rebel)\s+"
@@ -44,7 +48,7 @@ _LABEL = re.compile(
     # Events that stand for whoever carried them out ("Nebenzia said such actions were unacceptable").
     r"(?:such|these|those|the)\s+(?:actions?|operations?|offensive|strikes|attacks?|assault|incursion|invasion|"
     r"takeover|advance|raids?|bombardment|move)|"
-    r"(?:these|those)\s+(?:countries|governments|states|nations|regimes)|"
+    r"(?:these|those)\s+(?:countries|governments|states|nations|regimes)|" + _IN_CONTROL + "|"
     r"they|them|their)\b",
     re.IGNORECASE,
 )
@@ -60,7 +64,7 @@ _ANAPHOR = re.compile(
     r"terrorists|rebels|insurgents|gangs|jihadists|extremists|mercenaries)|"
     r"the\s+(?:terrorists|militants|insurgents|jihadists|extremists|mercenaries)|"
     r"the\s+(?:terrorist|militant|extremist|jihadist|takfiri|rebel|armed|opposition)\s+"
-    r"(?:groups?|organi[sz]ations?|factions?|fighters))\b",
+    r"(?:groups?|organi[sz]ations?|factions?|fighters)|" + _IN_CONTROL + r")\b",
     re.IGNORECASE,
 )
 # What a label says about its referent: an armed group or a government.
@@ -325,7 +329,9 @@ def _referent(statement, all_mentions, own, excluded, label: str, taken: set[str
     behind = (all_mentions[k] for k in range(i - 1, -1, -1) if all_mentions[k].end <= statement.start)
     ahead = (all_mentions[k] for k in range(i, len(all_mentions)) if all_mentions[k].start >= statement.end)
     ordered = (m for m in itertools.chain(behind, ahead) if usable(m))
-    wanted = _GROUP_WORDS if _GROUP_WORDS.search(label) else _STATE_WORDS if _STATE_WORDS.search(label) else None
+    in_control = re.match(_IN_CONTROL, label, re.IGNORECASE) is not None  # power taken, not yet a government
+    wanted = _GROUP_WORDS if in_control or _GROUP_WORDS.search(label) else \
+        _STATE_WORDS if _STATE_WORDS.search(label) else None
     kinds = _entity_words(watchlist) if wanted is not None else {}
     nearest = None  # the nearest of any kind, when none fits the label
     for m in ordered:
