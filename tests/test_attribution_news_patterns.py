@@ -860,3 +860,13 @@ def test_whoever_controls_the_situation_is_the_armed_group_named_before(nlp, wor
             f"its consulate. Sergei Volkov said Russia was in contact with {words}.")
     volkov = [s for s in _statements(nlp, text, watchlist=watchlist) if s.actor == "Russia"]
     assert [t.entity for s in volkov for t in s.targets] == ["Free Coast Front"], volkov
+
+
+def test_a_fronted_phrase_the_parser_made_a_second_subject_is_not_the_subject():
+    # "After talks with Haugland on Tuesday, Shoukry warned that ...", parsed with "talks" as a subject too
+    words = ["After", "talks", "with", "Haugland", "on", "Tuesday", ",", "Shoukry", "warned", "that", "it", "ended", "."]
+    heads = [8, 8, 1, 2, 8, 4, 8, 8, 8, 11, 11, 8, 8]
+    deps = ["prep", "nsubj", "prep", "pobj", "prep", "pobj", "punct", "nsubj", "ROOT", "mark", "nsubj", "ccomp", "punct"]
+    pos = ["ADP", "NOUN", "ADP", "PROPN", "ADP", "PROPN", "PUNCT", "PROPN", "VERB", "SCONJ", "PRON", "VERB", "PUNCT"]
+    doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps, pos=pos)
+    assert _subject(doc[8]).text == "Shoukry"

@@ -63,19 +63,25 @@ def _span_starts(spans: list[tuple[int, int]]) -> list[int] | None:
 
 
 def _subject(verb: Token) -> Token | None:
-    for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass") and child.dep_ != "expl":
-            # "PM Modi said" parsed with two subjects: the name after the title heads the phrase
-            if child.lower_ in _NAME_TITLES and child.i + 1 < verb.i and child.nbor(1).dep_ == child.dep_ \
-                    and child.nbor(1).head.i == verb.i and child.nbor(1).pos_ == "PROPN":
-                child = child.nbor(1)
-            # "Al-Jubeir said" parsed with both halves as subjects: the last half heads the name
-            # (and _hyphenated_name_run gathers the run from there)
-            while child.i + 2 < verb.i and not child.whitespace_ and child.nbor(1).text == "-" \
-                    and not child.nbor(1).whitespace_ and child.nbor(2).head.i == verb.i \
-                    and child.nbor(2).dep_ == child.dep_ and child.nbor(2).pos_ == "PROPN":
-                child = child.nbor(2)
-            return child
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if len(subjects) > 1 and subjects[-1].i < verb.i and subjects[-1].i - subjects[0].i > 3 \
+            and verb.doc[subjects[-1].left_edge.i - 1].text == ",":
+        # "After talks with X on Tuesday, Erdogan warned": the parser made the fronted phrase a second
+        # subject; the one after the comma, next to the verb, is the subject
+        subjects = subjects[-1:]
+    if subjects:
+        child = subjects[0]
+        # "PM Modi said" parsed with two subjects: the name after the title heads the phrase
+        if child.lower_ in _NAME_TITLES and child.i + 1 < verb.i and child.nbor(1).dep_ == child.dep_ \
+                and child.nbor(1).head.i == verb.i and child.nbor(1).pos_ == "PROPN":
+            child = child.nbor(1)
+        # "Al-Jubeir said" parsed with both halves as subjects: the last half heads the name
+        # (and _hyphenated_name_run gathers the run from there)
+        while child.i + 2 < verb.i and not child.whitespace_ and child.nbor(1).text == "-" \
+                and not child.nbor(1).whitespace_ and child.nbor(2).head.i == verb.i \
+                and child.nbor(2).dep_ == child.dep_ and child.nbor(2).pos_ == "PROPN":
+            child = child.nbor(2)
+        return child
     # Shared subject of coordinated or controlled verbs: "X said ... and accused ...".
     if verb.dep_ in ("conj", "xcomp") and verb.head.i != verb.i:
         return _subject(verb.head)
