@@ -870,3 +870,11 @@ def test_a_fronted_phrase_the_parser_made_a_second_subject_is_not_the_subject():
     pos = ["ADP", "NOUN", "ADP", "PROPN", "ADP", "PROPN", "PUNCT", "PROPN", "VERB", "SCONJ", "PRON", "VERB", "PUNCT"]
     doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps, pos=pos)
     assert _subject(doc[8]).text == "Shoukry"
+
+
+def test_as_if_after_the_words_is_the_writers_reading(nlp):
+    text = ('"We did not let our quarrels with Turkey block our shared interests," Shoukry said, as if also '
+            'acknowledging their differences in the region.')
+    statements = _statements(nlp, text)
+    assert [s.cue for s in statements] == ["said"], statements
+    assert "acknowledging" not in statements[0].text

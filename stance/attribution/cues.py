@@ -76,6 +76,7 @@ from .syntax import (
     _subject,
     _subject_before_aside,
     _tagged_quote,
+    _writers_reading,
 )
 from .text import _sents, _trim, doc_quotes, doc_text
 
@@ -177,6 +178,8 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         # verb after a subject outside it ('The ministry, in its statement, "warned of ..."').
         if base is None or _in_spans(tok.idx, quotes) is not None and not _quote_opens_with(tok, quotes, text):
             continue
+        if any(a.dep_ == "advcl" and _writers_reading(a) for a in [tok, *tok.ancestors]):
+            continue  # "..., as if acknowledging their differences": the writer's reading, no statement
         if parts is not None:
             phrasal[tok.i] = parts[1]
         cues.append((tok, base))

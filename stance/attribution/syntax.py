@@ -400,9 +400,17 @@ def _right_content(verb: Token, skip: set[int]) -> list[Token]:
             continue
         if child.dep_ in ("prep", "advcl", "npadvmod") and _is_circumstance(child):
             continue
+        if child.dep_ == "advcl" and _writers_reading(child):
+            continue  # '"...," Erdogan said, as if acknowledging their differences': the writer's reading
         out.extend(child.subtree)
     out.sort(key=lambda t: t.i)
     return out
+
+
+def _writers_reading(clause: Token) -> bool:
+    """An adverbial clause opened by "as if" / "as though": how the writer reads the words, not more of them."""
+    first = clause.left_edge
+    return first.lower_ == "as" and first.i + 1 < len(first.doc) and first.nbor(1).lower_ in ("if", "though")
 
 
 # Attitude verbs whose "on"/"at" phrase is a place or an occasion ("appeared on Fox", "spoke at a rally").
