@@ -878,3 +878,12 @@ def test_as_if_after_the_words_is_the_writers_reading(nlp):
     statements = _statements(nlp, text)
     assert [s.cue for s in statements] == ["said"], statements
     assert "acknowledging" not in statements[0].text
+
+
+@pytest.mark.parametrize("text", [
+    "The Norwegian foreign ministry filed a diplomatic protest against Egypt over the seized trawler.",
+    "Norway's envoy presented a strongly-worded protest to the Egyptian ambassador on Monday.",
+])
+def test_filing_or_presenting_a_protest_is_an_act(nlp, text):
+    statements = _statements(nlp, text)
+    assert [(s.actor, s.kind, [t.entity for t in s.targets]) for s in statements] == [("Norway", "act", ["Egypt"])]

@@ -74,7 +74,8 @@ def _continues_a_quote(tok: Token, quotes: list[tuple[int, int]], text: str) -> 
 _POINT_FORMS = {"pointed", "points", "pointing"}
 _PREP_CONTENT = {"speak": "of", "point": "to"}  # the preposition whose object is what was said
 _ISSUING_FORMS = {"issued", "issues", "issuing", "lodged", "lodges", "lodging", "sent", "sends", "sending",
-                  "delivered", "delivers", "delivering"}
+                  "delivered", "delivers", "delivering", "filed", "files", "filing", "presented", "presents",
+                  "presenting", "registered", "registers", "registering"}
 # Nouns of speech acts that an issuing verb carries, as the act verb they stand for.
 _ACT_NOUNS = {"warning": "warn", "warnings": "warn", "condemnation": "condemn", "protest": "protest",
               "protests": "protest", "appeal": "appeal", "plea": "appeal", "rebuke": "rebuke", "threat": "threaten",
