@@ -887,3 +887,10 @@ def test_as_if_after_the_words_is_the_writers_reading(nlp):
 def test_filing_or_presenting_a_protest_is_an_act(nlp, text):
     statements = _statements(nlp, text)
     assert [(s.actor, s.kind, [t.entity for t in s.targets]) for s in statements] == [("Norway", "act", ["Egypt"])]
+
+
+def test_which_x_said_will_is_xs_statement_around_the_cue(nlp):
+    text = "Egypt is buying the radar system, which Oslo said will end Norway's role in the Egyptian fishing programme."
+    norway = [s for s in _statements(nlp, text) if s.actor == "Norway"]
+    assert len(norway) == 1 and "will end" in norway[0].text and norway[0].text.startswith("which"), norway
+    assert [t.entity for t in norway[0].targets] == ["Egypt"]

@@ -446,8 +446,9 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
         if d is None:
             continue
         if d.subj is not None and span[0] <= d.subj.idx < span[1]:
-            if profile == "broad" and not (existing and existing.pieces):
-                # "the changes, which officials said will start soon": the content runs around source and cue.
+            if (profile == "broad" or verb.dep_ == "relcl" and ccomp) and not (existing and existing.pieces):
+                # "the changes, which officials said will start soon": the content runs around source and cue
+                # (in the speech profile only for a relative clause with a reported clause: "which X said will ...")
                 d.pieces = _pieces_around(text, content, {t.i for t in d.source_toks} | {d.verb.i})
                 d.reported = bool(d.pieces)
             continue  # otherwise the subject inside the content is a parse tangle, not an attribution

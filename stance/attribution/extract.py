@@ -22,7 +22,7 @@ from .targets import article_mentions, link_targets
 from .text import Attribution
 
 # Bump whenever extraction output can change; downstream caches key on it.
-EXTRACTOR_VERSION = "attr-69"
+EXTRACTOR_VERSION = "attr-70"
 
 
 def _join_pieces(text: str, pieces) -> str:
