@@ -581,7 +581,9 @@ class StanceClassifier:
         ``neutral_offset`` (config.json; 0 when absent) taken from the neutral logit."""
         scaled = self.logits(targets, texts, batch_size=batch_size, spans=spans, speakers=speakers) / self.temperature
         if self.neutral_offset:
-            scaled = scaled - np.array([0.0, self.neutral_offset, 0.0])
+            offset = np.zeros(len(LABELS))
+            offset[LABELS.index("neutral")] = self.neutral_offset
+            scaled = scaled - offset
         return softmax(scaled)
 
     def predict(self, targets: Sequence[str], texts: Sequence[str], *, batch_size: int = DEFAULT_BATCH_SIZE,

@@ -173,11 +173,13 @@ def _unquoted_run_after_colon(doc: Doc, text: str, d, merged: list[tuple[int, in
     end = merged[-1][1]
     para_end = text.find("\n", end)
     para_end = len(text) if para_end < 0 else para_end
+    sents = _sents(doc)
     out = []
-    for sent in _sents(doc).spans:
-        if sent.start_char < end or sent.start_char >= para_end:
-            continue
-        if any(sent.start_char <= c < sent.end_char for c in cue_starts[bisect.bisect_left(cue_starts, sent.start_char):][:1]) \
+    for sent in sents.spans[bisect.bisect_left(sents.char_starts, end):]:
+        if sent.start_char >= para_end:
+            break
+        next_cue = bisect.bisect_left(cue_starts, sent.start_char)
+        if next_cue < len(cue_starts) and cue_starts[next_cue] < sent.end_char \
                 or any(sent.start_char <= q[0] < sent.end_char for q in quotes):
             break
         lo, hi = _trim(text, sent.start_char, min(sent.end_char, para_end))

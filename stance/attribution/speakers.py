@@ -130,7 +130,9 @@ _NOT_STATE_BODIES = {"party", "opposition", "church", "university", "institute",
 # Roles held by one person: with no earlier record of the role, they point back to the person named last.
 _PERSON_KINDS = {"fm", "minister", "premier", "president", "spokes", "leader", "ambassador", "prince", "king",
                  "emir", "chancellor"}
-_PERSON_ROLE_REACH = 600  # characters: about two paragraphs
+# How far back (characters, about two paragraphs) "it", a role never tied to anyone, "a spokesperson" and a
+# document that points back to a joint voice look for what they stand for.
+_REACH = 600
 # "a ministry official", "an embassy spokesman": a member speaks for the body the article named before.
 _MEMBER_NOUNS = {"official", "spokesman", "spokeswoman", "spokesperson", "source", "diplomat", "representative"}
 _BODY_KINDS = {"ministry", "embassy", "presidency", "office", "government"}
@@ -179,13 +181,13 @@ class _SpeakerResolver:
                 if self._in_content(tok, quotes):
                     continue
                 run = _name_tokens([t for t in _speaker_tokens(tok) if t.dep_ != "case"])  # (not the "'s")
-                name = self.text[run[0].idx: run[-1].idx + len(run[-1].text)] if run else ""
+                name = self._text_of(run) if run else ""
                 if run and (not self._metonym(name) or self._known_unlisted(_surname(name))) \
                         and not is_news_outlet(name) and not is_country_name(name):
                     # ("..., Reuters reported. '...,' he said": not Reuters; "Sweden joining Nato" is no "he")
                     a = run[0].idx
                     if not _covered(mentions, a):
-                        mentions[a] = self.text[a: run[-1].idx + len(run[-1].text)]
+                        mentions[a] = name
         self.person_mentions = sorted(mentions.items())
         # Multi-word names found through the parse count as full names too (also without NER).
         known = {p for p, _ in self.person_ents}
@@ -271,7 +273,7 @@ class _SpeakerResolver:
                 # "May's spokesman", "Putin's office": the role of a listed speaker speaks for that speaker's entity
                 for owner in (t for t in mods if t.dep_ == "poss" and t.pos_ == "PROPN"):
                     run = _name_tokens([t for t in owner.subtree if t.dep_ != "case"])
-                    hit = self._listed(self.text[run[0].idx: run[-1].idx + len(run[-1].text)]) if run else None
+                    hit = self._listed(self._text_of(run)) if run else None
                     if hit is not None:
                         entities.add(hit[0])
             if role.lower_ == "kremlin":
@@ -301,6 +303,10 @@ class _SpeakerResolver:
         official = words & (ROLE_NOUNS | {"foreign", "prime", "president"}) and not words & _FORMER_OR_MEDIA
         return entities.pop() if len(entities) == 1 and official else ""
 
+    def _text_of(self, toks: list[Token]) -> str:
+        """The text a run of tokens covers, as written."""
+        return self.text[toks[0].idx: toks[-1].idx + len(toks[-1].text)]
+
     def _find(self, text: str):
         hit = self._alias_cache.get(text)
         if hit is None:
@@ -321,7 +327,7 @@ class _SpeakerResolver:
     def resolve(self, subj: Token, toks: list[Token]) -> tuple[str, str]:
         """(speaker as written or resolved, actor)."""
         pos = toks[0].idx
-        phrase = self.text[toks[0].idx: toks[-1].idx + len(toks[-1].text)]
+        phrase = self._text_of(toks)
         lower = subj.lower_
         if lower in PRONOUNS and len(toks) == 1:
             return self._pronoun(lower, pos, phrase)
@@ -358,7 +364,7 @@ class _SpeakerResolver:
             full_phrase = self.text[a:b]
         speaker = phrase
         if name_toks and not toks[0].lower_ in ("a", "an") and subj.tag_ not in ("NNS",):
-            name = self.text[name_toks[0].idx: name_toks[-1].idx + len(name_toks[-1].text)]
+            name = self._text_of(name_toks)
             if name_toks[-1] is not subj and subj.pos_ != "PROPN":
                 speaker = name  # the name was in apposition
             former = any(t.lower_ in _FORMER for t in toks + appos_toks)
@@ -425,11 +431,11 @@ class _SpeakerResolver:
         if out:
             # Coordinated speakers are a group a later "they" points back to: their entity when they share one.
             actors = {actor} | {a for _, a in out}
-            phrase = self.text[toks[0].idx: toks[-1].idx + len(toks[-1].text)]
+            phrase = self._text_of(toks)
             self.groups.append((toks[0].idx, phrase, actors.pop() if len(actors) == 1 else ""))
         pos = toks[0].idx
         if not actor and not out and (_is_joint(toks) or pos in self.joint):
-            phrase = self.text[pos: toks[-1].idx + len(toks[-1].text)]
+            phrase = self._text_of(toks)
             parties = self.joint.get(pos) or self._joint_parties(phrase, pos)
             if parties:
                 self.joint[pos] = parties
@@ -451,11 +457,11 @@ class _SpeakerResolver:
     def _refer_to_joint(self, pos: int, noun: str = "") -> bool:
         """The body that spoke last before ``pos`` (about two paragraphs back; the last document called
         ``noun``, when given) was a joint voice: ``pos`` speaks for its parties too."""
-        earlier = [(p, phrase) for p, phrase, _ in self.groups if pos - 600 <= p < pos
-                   and (not noun or noun in phrase.lower().split()) and not self._inside_words(p)]
-        if not earlier or max(earlier)[0] not in self.joint:
+        last = max((p for p, phrase, _ in self.groups if pos - _REACH <= p < pos
+                    and (not noun or noun in phrase.lower().split()) and not self._inside_words(p)), default=None)
+        if last not in self.joint:
             return False
-        self.joint[pos] = self.joint[max(earlier)[0]]
+        self.joint[pos] = self.joint[last]
         return True
 
     def _inside_words(self, pos: int) -> bool:
@@ -510,7 +516,7 @@ class _SpeakerResolver:
         if len(toks) == 2 and phrase[0].lower_ in ("a", "an") and ROLE_KINDS.get(subj.lower_) == "spokes":
             # '"...," a spokesperson said' right after "The Foreign Office said ...": that body's spokesperson (not
             # "a spokesman for the opposition operations room": a body of its own)
-            bodies = [(p, actor) for p, _, actor in self.groups if pos - _PERSON_ROLE_REACH <= p < pos]
+            bodies = [(p, actor) for p, _, actor in self.groups if pos - _REACH <= p < pos]
             return max(bodies)[1] if bodies else ""
         if not is_bare_role(phrase, self._find) or any(t.lower_ in _FORMER for t in phrase):
             return ""
@@ -523,7 +529,7 @@ class _SpeakerResolver:
                 # "Araghchi said ... 'We support the army,' the top diplomat added": a role the article never
                 # tied to anyone stands for the person last named, as "he" would
                 person = max(_last_before(self.people, pos, 1) + _last_before(self.unnamed, pos, 1), default=None)
-                if person is not None and pos - person[0] <= _PERSON_ROLE_REACH:
+                if person is not None and pos - person[0] <= _REACH:
                     return person[2]
         words = {t.lower_ for t in phrase}
         if subj.lower_ in DOCUMENT_NOUNS or words & STATE_NOUNS:
@@ -581,7 +587,7 @@ class _SpeakerResolver:
 
     def _sole_entity(self, tokens: list[Token]) -> str:
         """The one watchlist entity the words from the first token to the last name ("" for none or several)."""
-        found = {m.entity for m in self._find(self.text[tokens[0].idx: tokens[-1].idx + len(tokens[-1].text)])}
+        found = {m.entity for m in self._find(self._text_of(tokens))}
         return found.pop() if len(found) == 1 else ""
 
     def _last_actor(self, pos: int, window: int = 1500, *, only: set[str] | None = None) -> str:
@@ -598,7 +604,7 @@ class _SpeakerResolver:
     def resolve_label(self, toks: list[Token]) -> tuple[str, str]:
         """A transcript's speaker label ("SERGEY LAVROV", "LAVROV", "QUESTION"): the tagger reads
         capitals poorly, so the label is matched as text, in title case, then by surname."""
-        label = self.text[toks[0].idx: toks[-1].idx + len(toks[-1].text)]
+        label = self._text_of(toks)
         name = label.title() if label.isupper() else label
         listed = self._listed(name) or self._listed_surname(name.split()[-1])
         if listed is None and len(name.split()) == 1:
@@ -665,9 +671,9 @@ class _SpeakerResolver:
                 return phrase, ""  # "..., it said" after a joint statement: its parties (see co_speakers)
             # The body that spoke or acted last: a speaker, a role tied to a state, or a state as subject.
             # A body that spoke for nobody on the watchlist ("the Global Times said ... It added") counts too.
-            bodies = [(p, actor) for p, _, actor in self.groups if pos - 600 <= p < pos]
-            bodies += [(r.pos, r.entity) for r in self.roles.records if r.entity and pos - 600 <= r.pos < pos]
-            bodies += [(p, e) for p, e in self._state_subjects if pos - 600 <= p < pos]
+            bodies = [(p, actor) for p, _, actor in self.groups if pos - _REACH <= p < pos]
+            bodies += [(r.pos, r.entity) for r in self.roles.records if r.entity and pos - _REACH <= r.pos < pos]
+            bodies += [(p, e) for p, e in self._state_subjects if pos - _REACH <= p < pos]
             if bodies:
                 return phrase, max(bodies)[1]
             return phrase, ""
