@@ -366,9 +366,8 @@ def _find_attributions_raw(doc: Doc, profile: str = "speech") -> list[_Draft]:
             if that is not None and all(_is_circumstance(p) for p in verb.children if p.dep_ == "prep" and p.i < that.i):
                 content = sorted(that.head.subtree, key=lambda t: t.i)
         if base in ("say", "write") and not ccomp and not content and verb.dep_ == "conj" \
-                and verb.head.i < verb.i and _inverted_conjunct(verb):
+                and verb.head.i < verb.i and (comma := _inverted_conjunct(verb)) is not None:
             # '..., spokesperson for Russia's Foreign Ministry Maria X said June 28': the clause before the comma
-            comma = _inverted_conjunct(verb)
             content = [t for t in verb.head.subtree if t.i < comma.i]
         if base in ("say", "write") and not ccomp and not content:
             # "Cruz said if elected he could ..." (the clause parsed as advcl): a clause, not "said on Sunday".

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 # groups that control the situation there" (diplomats' words for new rulers they do not yet recognise).
 _IN_CONTROL = (r"(?:those|(?:all\s+)?the\s+(?:forces|groups|people|ones|parties))\s+(?:who|that)\s+(?:now\s+|currently\s+|"
                r"actually\s+|are\s+(?:now\s+|currently\s+)?)?(?:control(?:s|ling)?|in\s+control|run(?:s|ning)?)\b")
+_IN_CONTROL_LABEL = re.compile(_IN_CONTROL, re.IGNORECASE)
 # Words that stand for an actor named elsewhere ("the militants", "they", "the group").
 _LABEL = re.compile(
     r"\b(?:(?:the\s+)?(?:terrorist|armed|militant|extremist|jihadist|takfiri|opposition|rebel)\s+"
@@ -291,7 +292,7 @@ def _infer(statement, text, all_mentions, own, excluded, attribution, watchlist)
 def _coordinated_with(link: TargetLink, statement, text: str, mentions: list[AliasMatch], own: str,
                       excluded) -> list[TargetLink]:
     """The other members of the coordination ("A, B and C") whose member nearest before the statement is ``link``'s."""
-    earlier = [m for m in _within(mentions, max(0, statement.start - PAIR_LOOKBACK), statement.start)]
+    earlier = _within(mentions, max(0, statement.start - PAIR_LOOKBACK), statement.start)
     at = next((i for i in range(len(earlier) - 1, -1, -1) if earlier[i].entity == link.entity), None)
     if at is None:
         return []
@@ -329,7 +330,7 @@ def _referent(statement, all_mentions, own, excluded, label: str, taken: set[str
     behind = (all_mentions[k] for k in range(i - 1, -1, -1) if all_mentions[k].end <= statement.start)
     ahead = (all_mentions[k] for k in range(i, len(all_mentions)) if all_mentions[k].start >= statement.end)
     ordered = (m for m in itertools.chain(behind, ahead) if usable(m))
-    in_control = re.match(_IN_CONTROL, label, re.IGNORECASE) is not None  # power taken, not yet a government
+    in_control = _IN_CONTROL_LABEL.match(label) is not None  # power taken, not yet a government
     wanted = _GROUP_WORDS if in_control or _GROUP_WORDS.search(label) else \
         _STATE_WORDS if _STATE_WORDS.search(label) else None
     kinds = _entity_words(watchlist) if wanted is not None else {}
@@ -443,11 +444,19 @@ def _the_pair(statement: Statement, text: str, mentions: list[AliasMatch], own: 
     return [TargetLink(entity=m.entity, mention=m.alias, inferred=True) for m in pair]
 
 
-def _last_pair(mentions: list[AliasMatch], text: str, start: int, usable) -> tuple[AliasMatch, ...]:
-    """The last two entities coordinated before ``start`` ("Saudi Arabia and Iran"), when neither is excluded."""
+def _coordinated_before(mentions: list[AliasMatch], text: str, start: int):
+    """Pairs of mentions the text coordinates ("South Korea and Japan", "China-Australia") within
+    ``PAIR_LOOKBACK`` before ``start``, the last first."""
     earlier = _within(mentions, max(0, start - PAIR_LOOKBACK), start)
     for a, b in reversed(list(zip(earlier, earlier[1:]))):
-        if a.end <= b.start and a.entity != b.entity and _COORDINATION.fullmatch(text[a.end:b.start]):
+        if a.end <= b.start and _COORDINATION.fullmatch(text[a.end:b.start]):
+            yield a, b
+
+
+def _last_pair(mentions: list[AliasMatch], text: str, start: int, usable) -> tuple[AliasMatch, ...]:
+    """The last two entities coordinated before ``start`` ("Saudi Arabia and Iran"), when neither is excluded."""
+    for a, b in _coordinated_before(mentions, text, start):
+        if a.entity != b.entity:
             return (a, b) if usable(a) and usable(b) else ()
     return ()
 
@@ -455,13 +464,11 @@ def _last_pair(mentions: list[AliasMatch], text: str, start: int, usable) -> tup
 def _paired_with(own: str, mentions: list[AliasMatch], text: str, start: int, usable) -> AliasMatch | None:
     """The entity the text last coordinated with the speaker's own ("South Korea and Japan", "China-Australia")
     before ``start``: what "the two countries" of that speaker's words are."""
-    earlier = _within(mentions, max(0, start - PAIR_LOOKBACK), start)
-    for a, b in reversed(list(zip(earlier, earlier[1:]))):
-        if a.end <= b.start and _COORDINATION.fullmatch(text[a.end:b.start]):
-            if a.entity == own and usable(b):
-                return b
-            if b.entity == own and usable(a):
-                return a
+    for a, b in _coordinated_before(mentions, text, start):
+        if a.entity == own and usable(b):
+            return b
+        if b.entity == own and usable(a):
+            return a
     return None
 
 
